@@ -1,0 +1,169 @@
+//! Endpoint chart: grouped bars of each arm's hair-count change from its own start
+//! at the scenario's endpoint times, with the value written on each bar.
+//!
+//! The numbers come from [`crate::endpoints::compute`], the same as `summary.json`.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::frame::{self, Area, Axis, Backend, Drawn, PlotSpec, DAYS_PER_MONTH};
+use super::style::{self, Dash};
+use crate::endpoints::{self, Endpoint};
+use crate::simulation::SimulationResult;
+
+/// Canvas size.
+pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
+    (1200, 700)
+}
+
+/// A readable name for an endpoint time: "6 months", "12 weeks", or "45 days".
+pub(super) fn time_label(days: f64) -> String {
+    let months = days / DAYS_PER_MONTH;
+    let whole = months.round();
+    if days >= 2.0 * DAYS_PER_MONTH - 3.0 && (months - whole).abs() < 0.1 {
+        return format!("{whole:.0} month{}", if whole == 1.0 { "" } else { "s" });
+    }
+    let weeks = days / 7.0;
+    if (weeks - weeks.round()).abs() < 1e-6 && weeks >= 1.0 {
+        return format!(
+            "{:.0} week{}",
+            weeks,
+            if weeks.round() == 1.0 { "" } else { "s" }
+        );
+    }
+    if months >= 1.0 {
+        format!("{months:.1} months")
+    } else {
+        format!("{days:.0} days")
+    }
+}
+
+/// The whole chart.
+pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+    let body = frame::page(
+        root,
+        title,
+        "Change in hair count from each arm's own start, at the scenario's endpoint times.",
+        &crate::label::footer(&result.scenario),
+    )?;
+    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
+    let body = frame::legend(&body, &frame::arm_legend(&names, true))?;
+    panel(&body, result)
+}
+
+/// Endpoint times that at least one arm reached, in scenario order.
+fn times(result: &SimulationResult, all: &[Vec<Endpoint>]) -> Vec<f64> {
+    result
+        .endpoint_times_days
+        .iter()
+        .copied()
+        .filter(|t| all.iter().flatten().any(|e| e.time_days == *t))
+        .collect()
+}
+
+/// The bars on `area`.
+pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult) -> Drawn {
+    let all = endpoints::compute(result);
+    let times = times(result, &all);
+    if times.is_empty() {
+        return frame::empty_note(area, "No endpoint time lies within the simulated span.");
+    }
+    let x = Axis::categories(times.iter().map(|&t| time_label(t)).collect());
+    let values = all.iter().flatten().map(|e| e.hair_count_change_pct);
+    let (lo, hi) = frame::extent(values, &[0.0]);
+    // Room for the value labels above and below the bars.
+    let pad = 0.14 * (hi - lo).max(1.0);
+    let lo = if lo < 0.0 { lo - pad } else { lo };
+    let y = frame::value_axis(lo, hi + pad, 6.0);
+    let mut spec = PlotSpec::new(
+        &x,
+        &y,
+        "Time since start",
+        "Hair count change from start (%)",
+    );
+    spec.x_grid = false;
+    let mut chart = frame::plot(area, &spec)?;
+
+    let n_arms = all.len().max(1) as f64;
+    let group_w = 0.8;
+    let bar_w = group_w / n_arms;
+    let px_per_unit = {
+        let (xr, _) = chart.plotting_area().get_pixel_range();
+        f64::from(xr.end - xr.start) / (x.hi - x.lo)
+    };
+    let bar_px = bar_w * px_per_unit;
+
+    for (g, &t) in times.iter().enumerate() {
+        let left = g as f64 + 0.5 - group_w / 2.0;
+        for (i, arm) in all.iter().enumerate() {
+            let Some(e) = arm.iter().find(|e| e.time_days == t) else {
+                continue;
+            };
+            let v = e.hair_count_change_pct;
+            if !v.is_finite() {
+                continue;
+            }
+            let st = style::arm_style(i);
+            let x0 = left + bar_w * i as f64 + 0.06 * bar_w;
+            let x1 = left + bar_w * (i as f64 + 1.0) - 0.06 * bar_w;
+            let fill = if st.solid_fill {
+                st.colour.filled()
+            } else {
+                st.colour.mix(0.35).filled()
+            };
+            chart.draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, v)], fill)))?;
+            if !st.solid_fill {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x0, 0.0), (x1, v)],
+                    st.colour.stroke_width(2),
+                )))?;
+            }
+            value_label(&mut chart, area, (x0 + x1) / 2.0, v, bar_px)?;
+        }
+    }
+    // Zero line on top of the bars.
+    frame::line(
+        &chart,
+        &[(x.lo, 0.0), (x.hi, 0.0)],
+        style::INK,
+        Dash::Solid,
+        2,
+    )
+}
+
+/// Writes `v` above a rising bar or below a falling one, as large as the bar allows.
+fn value_label<DB: Backend>(
+    chart: &mut frame::Chart<DB>,
+    area: &Area<DB>,
+    x: f64,
+    v: f64,
+    bar_px: f64,
+) -> Drawn {
+    let candidates = [
+        (format!("{v:+.1} %"), style::NOTE_PX),
+        (format!("{v:+.1}"), style::NOTE_PX),
+        (format!("{v:+.1}"), 11.0),
+        (format!("{v:+.0}"), 11.0),
+    ];
+    let mut chosen = None;
+    for (text, px) in &candidates {
+        let st = style::text(*px, style::INK);
+        if f64::from(frame::text_width(area, text, &st)?) <= bar_px + 10.0 {
+            chosen = Some((text.clone(), *px));
+            break;
+        }
+    }
+    let Some((text, px)) = chosen else {
+        return Ok(());
+    };
+    let (dy, v_pos) = if v >= 0.0 {
+        (-5, VPos::Bottom)
+    } else {
+        (5, VPos::Top)
+    };
+    let st = style::text(px, style::INK).pos(Pos::new(HPos::Center, v_pos));
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((x, v)) + Text::new(text, (0, dy), st),
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! Signals chart: the model's four driving signals (DHT, micro-inflammation,
+//! growth factor, stimulation), one panel each, one line per arm.
+
+use super::frame::{self, line, Area, Axis, Backend, Drawn, PlotSpec, DAYS_PER_MONTH};
+use super::style;
+use crate::simulation::SimulationResult;
+use crate::trajectory::Observables;
+
+/// One of the signals the model tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Signal {
+    Dht,
+    Inflammation,
+    GrowthFactor,
+    Stimulation,
+}
+
+impl Signal {
+    const ALL: [Signal; 4] = [
+        Signal::Dht,
+        Signal::Inflammation,
+        Signal::GrowthFactor,
+        Signal::Stimulation,
+    ];
+
+    fn value(self, r: &Observables) -> f64 {
+        match self {
+            Signal::Dht => r.dht,
+            Signal::Inflammation => r.inflammation,
+            Signal::GrowthFactor => r.growth_factor,
+            Signal::Stimulation => r.stimulation,
+        }
+    }
+
+    /// Panel title.
+    pub(super) fn title(self) -> &'static str {
+        match self {
+            Signal::Dht => "Scalp DHT",
+            Signal::Inflammation => "Micro-inflammation index",
+            Signal::GrowthFactor => "Growth-factor signal",
+            Signal::Stimulation => "Stimulation signal",
+        }
+    }
+
+    /// Unit, shown next to the panel title.
+    pub(super) fn unit(self) -> &'static str {
+        match self {
+            Signal::Dht => "relative to untreated (1 = untreated)",
+            _ => "dimensionless index",
+        }
+    }
+
+    /// Short y-axis name that fits a small panel.
+    fn y_desc(self) -> &'static str {
+        match self {
+            Signal::Dht => "relative to untreated",
+            _ => "dimensionless index",
+        }
+    }
+}
+
+/// Canvas size.
+pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
+    (1200, 900)
+}
+
+/// The whole chart.
+pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+    let body = frame::page(
+        root,
+        title,
+        "The signals that drive the model's hair cycle, one panel each. \
+         They are model quantities, not lab values.",
+        &crate::label::footer(&result.scenario),
+    )?;
+    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
+    let body = frame::legend(&body, &frame::arm_legend(&names, false))?;
+    let x = super::time_axis_of(result, 8);
+    for (signal, cell) in Signal::ALL.into_iter().zip(frame::grid(&body, 2, 2)) {
+        let area = frame::panel_title(&cell, signal.title(), style::INK, signal.unit())?;
+        panel(&area, result, &x, signal)?;
+    }
+    Ok(())
+}
+
+/// One signal as lines on `area`; DHT gets a dashed line at the untreated level.
+pub(super) fn panel<DB: Backend>(
+    area: &Area<DB>,
+    result: &SimulationResult,
+    x: &Axis,
+    signal: Signal,
+) -> Drawn {
+    let series: Vec<Vec<(f64, f64)>> = result
+        .arms
+        .iter()
+        .map(|a| {
+            a.trajectory
+                .series(|r| signal.value(r))
+                .into_iter()
+                .map(|(t, v)| (t / DAYS_PER_MONTH, v))
+                .collect()
+        })
+        .collect();
+    let always: &[f64] = match signal {
+        Signal::Dht => &[0.0, 1.0],
+        _ => &[0.0],
+    };
+    let (lo, hi) = frame::extent(series.iter().flatten().map(|p| p.1), always);
+    let y = frame::value_axis(lo, hi * 1.05, 5.0);
+    let chart = frame::plot(
+        area,
+        &PlotSpec::new(x, &y, "Time (months)", signal.y_desc()),
+    )?;
+    if signal == Signal::Dht {
+        frame::reference_line(&chart, x, 1.0)?;
+    }
+    for (i, s) in series.iter().enumerate() {
+        let st = style::arm_style(i);
+        line(&chart, s, st.colour, st.dash, 2)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,416 @@
+//! Chart tests on a synthetic result: every chart in both formats, determinism,
+//! and the degenerate inputs that must fail cleanly or still draw.
+
+use super::*;
+use crate::simulation::{ArmResult, TreatmentMarks};
+use crate::solve::{SolveStats, SolverSettings};
+use crate::trajectory::{Observables, Trajectory};
+
+const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// A treatment taken every day over `from..to` days.
+fn continuous(kind: &str, label: &str, from: f64, to: f64) -> TreatmentMarks {
+    TreatmentMarks {
+        kind: kind.to_string(),
+        label: label.to_string(),
+        windows: vec![(from, to)],
+        sessions: Vec::new(),
+    }
+}
+
+/// A treatment given as sessions.
+fn sessions(kind: &str, label: &str, days: &[f64]) -> TreatmentMarks {
+    TreatmentMarks {
+        kind: kind.to_string(),
+        label: label.to_string(),
+        windows: Vec::new(),
+        sessions: days.to_vec(),
+    }
+}
+
+/// Plausible observables for one arm: `gain` is the hair count change reached
+/// after two years, `spike` the extra shedding in the first weeks.
+fn arm(name: &str, treatments: Vec<TreatmentMarks>, gain: f64, spike: f64, dht: f64) -> ArmResult {
+    let session_days: Vec<f64> = treatments.iter().flat_map(|t| t.sessions.clone()).collect();
+    let mut times_days = Vec::new();
+    let mut rows = Vec::new();
+    for k in 0..=365 {
+        let t = 2.0 * f64::from(k);
+        let ramp = 1.0 - (-t / 120.0).exp();
+        let wave = 0.004 * (t / 90.0).sin();
+        let pulse: f64 = session_days
+            .iter()
+            .filter(|&&s| t >= s)
+            .map(|&s| (-(t - s) / 10.0).exp())
+            .sum();
+        let burst = spike * (-((t - 24.0) / 12.0).powi(2)).exp();
+        let anagen = 0.85 + 0.03 * gain * ramp + wave - 0.0004 * burst;
+        let catagen = 0.01 + 0.0002 * burst;
+        let telogen = 0.09 - 0.02 * gain * ramp - wave;
+        let kenogen = 1.0 - anagen - catagen - telogen;
+        times_days.push(t);
+        rows.push(Observables {
+            anagen,
+            catagen,
+            telogen,
+            kenogen,
+            hair_count: 88_000.0 * (1.0 + gain * ramp - 0.00004 * t),
+            hair_density_per_cm2: 160.0,
+            shedding_per_day: 80.0 * (1.0 - 0.3 * gain * ramp) + burst,
+            mean_diameter_um: 70.0,
+            terminal_vellus_ratio: 4.0,
+            dht: 1.0 - (1.0 - dht) * (1.0 - (-t / 5.0).exp()),
+            inflammation: 0.3 + 0.05 * (t / 60.0).sin() + 0.2 * pulse,
+            growth_factor: pulse,
+            stimulation: 0.6 * pulse,
+        });
+    }
+    ArmResult {
+        name: name.to_string(),
+        treatments,
+        trajectory: Trajectory { times_days, rows },
+        stats: SolveStats::default(),
+    }
+}
+
+/// The one place that builds a whole result, so solver changes touch only here.
+fn result_with(arms: Vec<ArmResult>) -> SimulationResult {
+    SimulationResult {
+        scenario: "chart-demo".to_string(),
+        description: "Untreated scalp against five illustrative treatment arms over two years"
+            .to_string(),
+        duration_days: 730.0,
+        endpoint_times_days: vec![182.625, 365.25, 730.0],
+        solver: SolverSettings::default(),
+        arms,
+    }
+}
+
+fn fixture() -> SimulationResult {
+    let prp_days = [0.0, 28.0, 56.0, 240.0, 420.0, 600.0];
+    let lllt_days: Vec<f64> = (0..104).map(|w| 7.0 * f64::from(w)).collect();
+    result_with(vec![
+        arm("untreated", Vec::new(), -0.02, 0.0, 1.0),
+        arm(
+            "finasteride",
+            vec![continuous(
+                "finasteride",
+                "finasteride 1 mg daily",
+                0.0,
+                730.0,
+            )],
+            0.06,
+            0.0,
+            0.35,
+        ),
+        arm(
+            "minoxidil",
+            vec![continuous(
+                "minoxidil",
+                "minoxidil 5 % twice daily",
+                0.0,
+                730.0,
+            )],
+            0.08,
+            140.0,
+            1.0,
+        ),
+        arm(
+            "combination",
+            vec![
+                continuous("finasteride", "finasteride 1 mg daily", 0.0, 365.0),
+                continuous("minoxidil", "minoxidil 5 % twice daily", 0.0, 730.0),
+            ],
+            0.12,
+            120.0,
+            0.35,
+        ),
+        arm(
+            "prp",
+            vec![sessions(
+                "prp",
+                "PRP ×3 every 28 days, then every 6 months",
+                &prp_days,
+            )],
+            0.03,
+            0.0,
+            1.0,
+        ),
+        arm(
+            "lllt",
+            vec![sessions("lllt", "low-level light weekly", &lllt_days)],
+            0.02,
+            0.0,
+            1.0,
+        ),
+    ])
+}
+
+fn svg_text(result: &SimulationResult, kind: ChartKind) -> String {
+    let bytes = render(result, kind, ImageFormat::Svg).expect("svg renders");
+    String::from_utf8(bytes).expect("svg is UTF-8")
+}
+
+#[test]
+fn every_svg_has_title_footer_and_arm_names() {
+    let result = fixture();
+    for kind in ChartKind::ALL {
+        let svg = svg_text(&result, kind);
+        assert!(svg.starts_with("<svg"), "{kind:?}");
+        assert!(
+            svg.contains(&crate::label::footer(&result.scenario)),
+            "footer in {kind:?}"
+        );
+        assert!(svg.contains(&title(&result, kind)), "title in {kind:?}");
+        for arm in &result.arms {
+            assert!(svg.contains(&arm.name), "arm {} in {kind:?}", arm.name);
+        }
+    }
+}
+
+#[test]
+fn every_png_is_a_png() {
+    let result = fixture();
+    for kind in ChartKind::ALL {
+        let png = render(&result, kind, ImageFormat::Png).expect("png renders");
+        assert!(png.len() > 10_000, "{kind:?} is only {} bytes", png.len());
+        assert_eq!(png[..8], PNG_SIGNATURE, "{kind:?}");
+    }
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let result = fixture();
+    for kind in ChartKind::ALL {
+        for format in [ImageFormat::Svg, ImageFormat::Png] {
+            let a = render(&result, kind, format).expect("renders");
+            let b = render(&result, kind, format).expect("renders");
+            assert!(a == b, "{kind:?} {format:?} differs between runs");
+        }
+    }
+}
+
+#[test]
+fn no_arms_is_an_error() {
+    let result = result_with(Vec::new());
+    for kind in ChartKind::ALL {
+        for format in [ImageFormat::Svg, ImageFormat::Png] {
+            let err = render(&result, kind, format).expect_err("no arms");
+            assert!(matches!(err, ChartError::NoArms { .. }), "{err}");
+        }
+    }
+}
+
+#[test]
+fn empty_trajectory_is_an_error_naming_the_arm() {
+    let mut result = fixture();
+    result.arms[2].trajectory = Trajectory::default();
+    for kind in ChartKind::ALL {
+        let err = render(&result, kind, ImageFormat::Png).expect_err("empty arm");
+        assert!(
+            matches!(&err, ChartError::EmptyTrajectory { arm, .. } if arm == "minoxidil"),
+            "{err}"
+        );
+        assert!(err.to_string().contains(kind.name()));
+    }
+}
+
+#[test]
+fn non_finite_values_are_skipped() {
+    let mut result = fixture();
+    for arm in &mut result.arms {
+        for (k, row) in arm.trajectory.rows.iter_mut().enumerate() {
+            if k % 37 == 5 {
+                row.hair_count = f64::NAN;
+                row.shedding_per_day = f64::INFINITY;
+                row.anagen = f64::NAN;
+                row.dht = f64::NEG_INFINITY;
+            }
+        }
+    }
+    // A whole arm of NaN still draws (its lines are simply absent).
+    for row in &mut result.arms[1].trajectory.rows {
+        *row = Observables {
+            anagen: f64::NAN,
+            catagen: f64::NAN,
+            telogen: f64::NAN,
+            kenogen: f64::NAN,
+            hair_count: f64::NAN,
+            hair_density_per_cm2: f64::NAN,
+            shedding_per_day: f64::NAN,
+            mean_diameter_um: f64::NAN,
+            terminal_vellus_ratio: f64::NAN,
+            dht: f64::NAN,
+            inflammation: f64::NAN,
+            growth_factor: f64::NAN,
+            stimulation: f64::NAN,
+        };
+    }
+    result.arms[0].treatments.push(TreatmentMarks {
+        kind: "odd".to_string(),
+        label: String::new(),
+        windows: vec![(f64::NAN, 10.0), (-50.0, 5000.0)],
+        sessions: vec![f64::NAN, -3.0, 1e12],
+    });
+    for kind in ChartKind::ALL {
+        for format in [ImageFormat::Svg, ImageFormat::Png] {
+            render(&result, kind, format).expect("NaN is skipped, not fatal");
+        }
+    }
+}
+
+#[test]
+fn single_arm_with_a_single_row_draws() {
+    let mut one = arm("only", Vec::new(), 0.0, 0.0, 1.0);
+    one.trajectory.times_days.truncate(1);
+    one.trajectory.rows.truncate(1);
+    let mut result = result_with(vec![one]);
+    result.endpoint_times_days = vec![0.0];
+    for kind in ChartKind::ALL {
+        for format in [ImageFormat::Svg, ImageFormat::Png] {
+            render(&result, kind, format).expect("one row draws");
+        }
+    }
+}
+
+#[test]
+fn many_arms_and_no_endpoints_draw() {
+    let arms = (0..11)
+        .map(|i| {
+            let gain = 0.01 * f64::from(i) - 0.03;
+            let t = continuous(
+                "finasteride",
+                "finasteride 1 mg daily",
+                30.0 * f64::from(i),
+                730.0,
+            );
+            arm(&format!("arm {i}"), vec![t], gain, 0.0, 0.5)
+        })
+        .collect();
+    let mut result = result_with(arms);
+    result.endpoint_times_days.clear();
+    for kind in ChartKind::ALL {
+        let svg = svg_text(&result, kind);
+        assert!(svg.contains("arm 10"), "{kind:?}");
+    }
+    let svg = svg_text(&result, ChartKind::Endpoints);
+    assert!(svg.contains("No endpoint time"));
+}
+
+#[test]
+fn arm_styles_repeat_colours_with_a_new_dash() {
+    assert_eq!(style::arm_style(0).colour, style::arm_style(7).colour);
+    assert_ne!(style::arm_style(0).dash, style::arm_style(7).dash);
+    assert!((0..7).all(|i| style::arm_style(i).colour != style::OI_YELLOW));
+}
+
+#[test]
+fn endpoint_times_read_as_months_weeks_or_days() {
+    assert_eq!(endpoints::time_label(182.625), "6 months");
+    assert_eq!(endpoints::time_label(180.0), "6 months");
+    assert_eq!(endpoints::time_label(365.25), "12 months");
+    assert_eq!(endpoints::time_label(730.0), "24 months");
+    assert_eq!(endpoints::time_label(84.0), "12 weeks");
+    assert_eq!(endpoints::time_label(7.0), "1 week");
+    assert_eq!(endpoints::time_label(10.0), "10 days");
+    assert_eq!(endpoints::time_label(45.0), "1.5 months");
+}
+
+#[test]
+fn time_axis_ends_on_a_round_month() {
+    let axis = frame::time_axis(0.0, 730.0, 12);
+    assert_eq!(axis.hi, 24.0);
+    assert_eq!(axis.labels.first().map(String::as_str), Some("0"));
+    assert_eq!(axis.labels.last().map(String::as_str), Some("24"));
+}
+
+#[test]
+fn value_axis_covers_the_data_with_round_ticks() {
+    let axis = frame::value_axis(93.2, 112.7, 6.0);
+    assert!(axis.lo <= 93.2 && axis.hi >= 112.7);
+    assert!(axis.ticks.len() >= 4 && axis.ticks.len() <= 12);
+    let degenerate = frame::value_axis(f64::NAN, f64::NAN, 6.0);
+    assert!(degenerate.lo < degenerate.hi);
+}
+
+#[test]
+fn spread_labels_keep_their_distance() {
+    let placed = frame::spread(&[100, 102, 101, 300], 18, 0, 400);
+    let mut sorted = placed.clone();
+    sorted.sort();
+    assert!(sorted.windows(2).all(|w| w[1] - w[0] >= 18), "{placed:?}");
+    assert_eq!(placed[3], 300);
+}
+
+/// Writes every chart as PNG and SVG for a look by eye:
+/// `HAIRSIM_CHART_PREVIEW=/tmp/charts_preview cargo test --lib charts -- --ignored`.
+#[test]
+#[ignore = "writes preview files; run by hand"]
+fn write_previews() {
+    let dir = std::env::var_os("HAIRSIM_CHART_PREVIEW")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("charts_preview"));
+    std::fs::create_dir_all(&dir).expect("preview dir");
+    let result = fixture();
+    for kind in ChartKind::ALL {
+        for format in [ImageFormat::Svg, ImageFormat::Png] {
+            let bytes = render(&result, kind, format).expect("renders");
+            let path = dir.join(format!("{}.{}", kind.name(), format.extension()));
+            std::fs::write(path, bytes).expect("write preview");
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn zz_crop() {
+    let spec = std::env::var("CROP").unwrap();
+    let v: Vec<&str> = spec.split(',').collect();
+    let img = image::open(v[0]).unwrap().to_rgb8();
+    let (x, y, w, h): (u32, u32, u32, u32) = (
+        v[1].parse().unwrap(),
+        v[2].parse().unwrap(),
+        v[3].parse().unwrap(),
+        v[4].parse().unwrap(),
+    );
+    let sub = image::imageops::crop_imm(&img, x, y, w, h).to_image();
+    let big = image::imageops::resize(&sub, w * 2, h * 2, image::imageops::FilterType::Nearest);
+    big.save(v[5]).unwrap();
+}
+
+#[test]
+#[ignore]
+fn zz_glyph_debug() {
+    use plotters::style::text_anchor::{HPos, VPos};
+    assert!(style::fonts_ready());
+    let (w, h) = (120u32, 30u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut buf, (w, h))
+            .unwrap()
+            .into_drawing_area();
+        frame::put_text(
+            &root,
+            "untreated",
+            (2, 15),
+            &style::text(17.0, style::INK),
+            (HPos::Left, VPos::Center),
+        )
+        .unwrap();
+    }
+    for y in 0..h {
+        let row: String = (0..60)
+            .map(|x| {
+                let v = buf[((y * w + x) * 3) as usize];
+                if v > 230 {
+                    '.'
+                } else if v > 150 {
+                    '+'
+                } else {
+                    '#'
+                }
+            })
+            .collect();
+        println!("{y:2} {row}");
+    }
+}

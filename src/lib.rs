@@ -1,0 +1,23 @@
+//! hairsim: an illustrative, non-clinical ODE model of the human scalp hair cycle.
+//!
+//! The pipeline, one module per stage: [`scenario`] (files → validated domain
+//! types) → [`schedule`] (dose events) → [`model`] (the ODE) → [`solve`]
+//! (integration between stops) → [`simulation`] / [`trajectory`] (results) →
+//! [`output`] (CSV, JSON, files) and [`charts`] (SVG, PNG).
+
+pub mod charts;
+pub mod endpoints;
+pub mod label;
+pub mod model;
+pub mod model_doc;
+pub mod output;
+pub mod params;
+pub mod profile;
+pub mod scenario;
+pub mod schedule;
+pub mod simulation;
+pub mod solve;
+pub mod steady_state;
+pub mod trajectory;
+pub mod treatment;
+pub mod units;

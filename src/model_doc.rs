@@ -1,0 +1,153 @@
+//! The model described for people: states, equations, parameters (unit,
+//! default, meaning, source), profiles and treatment mechanisms.
+//!
+//! Generated from the same tables the code uses, so `sim model` and the
+//! tables in docs/MODEL.md cannot drift (a test compares them).
+
+use crate::model::STATE_NAMES;
+use crate::params::PARAMETERS;
+use crate::profile::PROFILES;
+use crate::treatment::MECHANISMS;
+use std::fmt::Write;
+
+/// The equations, in plain text (Unicode), shared by both renderings.
+pub const EQUATIONS: &str = "\
+Signals enter through bounded, monotone factors:
+  e_M = M/(M + minoxidil_ec50_percent), g = G/(G + growth_factor_ec50), s = S/(S + stimulation_ec50)
+  h(D) = Dⁿ/(Dⁿ + EC50ⁿ) · (1 + EC50ⁿ)   (n = dht_hill, EC50 = dht_ec50_relative; h(1) = 1)
+  δ = dht_sensitivity · h(D)
+
+Effective phase durations (days):
+  anagen  = anagen_days · (1 + p_M e_M + p_G g + p_S s) / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
+  catagen = catagen_days
+  telogen = telogen_days / (1 + q_M e_M + q_G g + q_S s)
+  kenogen = kenogen_days · (1 + dht_kenogen_lengthening δ) / (1 + q_M e_M + q_G g + q_S s)
+  (p_X = X_anagen_prolongation, q_X = X_anagen_entry for X = minoxidil, growth_factor, stimulation)
+
+Phase cycle (fractions of follicles; they sum to 1 because the fluxes cancel):
+  dA/dt = K/kenogen − A/anagen
+  dC/dt = A/anagen − C/catagen
+  dT/dt = C/catagen − T/telogen          (T/telogen is the shedding flux)
+  dK/dt = T/telogen − K/kenogen
+
+Miniaturization, cycle by cycle (τ = terminal fraction; conversions happen as follicles re-enter anagen):
+  p_mini = 1 − exp(−(dht_miniaturization_per_cycle δ + inflammation_miniaturization_per_cycle I))
+  p_rest = 1 − exp(−(restoration_per_cycle + Σ_X X_restoration_per_cycle · e_X))
+  dτ/dt = (K/kenogen) · (p_rest (1 − τ) − p_mini τ)
+
+Signals and drug effect compartments (k_X = ln 2 / X_half_life_days):
+  dD/dt = k_D ((1 − inh) · m_DHT − D),  inh = 1 − (1 − Imax_F F/(F + IC50_F)) (1 − Imax_U U/(U + IC50_U))
+  dI/dt = k_I (inflammation_baseline · m_I − I)
+  dG/dt = k_G (G_hold − G)      dS/dt = k_S (S_hold − S)
+  dF/dt = k_F (finasteride mg/day taken − F)
+  dU/dt = k_U (dutasteride mg/day taken − U)
+  dM/dt = k_M (minoxidil topical-equivalent % − M)
+  (m_DHT, m_I, G_hold, S_hold are 1, 1, 0, 0 unless a `custom` treatment is on)
+
+Sessions are jumps at dose events: PRP and exosomes add G and multiply I by (1 − drop);
+microneedling adds S and a little G; low-level laser adds S.
+
+Readouts:
+  hair_count = follicles · (A + C + T) · τ          (terminal, non-vellus hairs)
+  hair_density_per_cm2 = follicle_density_per_cm2 · (A + C + T) · τ
+  shedding_per_day = follicles · T / telogen
+  mean_diameter_um = τ · terminal_diameter_um + (1 − τ) · vellus_diameter_um
+  terminal_vellus_ratio = τ / (1 − τ)
+";
+
+fn num(v: f64) -> String {
+    let s = format!("{v}");
+    if s.len() > 10 {
+        format!("{v:.4e}")
+    } else {
+        s
+    }
+}
+
+/// Markdown tables: states, parameters, profiles, mechanisms.
+pub fn markdown_tables() -> String {
+    let mut s = String::new();
+    s.push_str("### States\n\n| index | state | unit |\n|---|---|---|\n");
+    for (i, (name, unit)) in STATE_NAMES.iter().enumerate() {
+        let _ = writeln!(s, "| {i} | `{name}` | {unit} |");
+    }
+    s.push_str("\n### Parameters (defaults are the `healthy` profile)\n\n| parameter | unit | default | meaning | source |\n|---|---|---|---|---|\n");
+    for p in PARAMETERS {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {} | {} |",
+            p.name,
+            p.unit,
+            num(p.default),
+            p.meaning.trim(),
+            p.source
+        );
+    }
+    s.push_str("\n### Profiles\n\n| profile | overrides | terminal fraction at start | description |\n|---|---|---|---|\n");
+    for p in PROFILES {
+        let o = if p.overrides.is_empty() {
+            "—".to_string()
+        } else {
+            p.overrides
+                .iter()
+                .map(|(n, v)| format!("`{n}` = {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let t = p
+            .terminal_fraction_start
+            .map_or("own equilibrium".to_string(), |t| format!("{t}"));
+        let _ = writeln!(s, "| `{}` | {o} | {t} | {} |", p.name, p.description);
+    }
+    s.push_str("\n### Treatment mechanisms\n\n| kind | moves | evidence |\n|---|---|---|\n");
+    for m in MECHANISMS {
+        let _ = writeln!(s, "| `{}` | {} | {} |", m.kind, m.moves, m.evidence);
+    }
+    s
+}
+
+/// The whole description as Markdown.
+pub fn markdown() -> String {
+    format!(
+        "## Equations\n\n```text\n{EQUATIONS}```\n\n{}",
+        markdown_tables()
+    )
+}
+
+/// The whole description as plain text for the terminal.
+pub fn text() -> String {
+    let mut s = String::new();
+    s.push_str("hairsim model — illustrative, not clinical guidance\n\nSTATES\n");
+    for (i, (name, unit)) in STATE_NAMES.iter().enumerate() {
+        let _ = writeln!(s, "  {i:>2} {name:24} {unit}");
+    }
+    let _ = write!(
+        s,
+        "\nEQUATIONS\n{EQUATIONS}\nPARAMETERS (default = healthy profile)\n"
+    );
+    for p in PARAMETERS {
+        let _ = writeln!(
+            s,
+            "  {:42} {:>10} {:24} {}\n  {:42} source: {}",
+            p.name,
+            num(p.default),
+            p.unit,
+            p.meaning.trim(),
+            "",
+            p.source
+        );
+    }
+    s.push_str("\nPROFILES\n");
+    for p in PROFILES {
+        let _ = writeln!(s, "  {:14} {}", p.name, p.description);
+    }
+    s.push_str("\nTREATMENT MECHANISMS\n");
+    for m in MECHANISMS {
+        let _ = writeln!(
+            s,
+            "  {:18} {}\n  {:18} evidence: {}",
+            m.kind, m.moves, "", m.evidence
+        );
+    }
+    s
+}

@@ -1,0 +1,369 @@
+//! Model parameters: one typed struct whose field names carry their units, and a
+//! table giving each parameter's unit, meaning, allowed range and source.
+//!
+//! Both are generated from a single list by the `parameters!` macro, so the docs
+//! (`sim model`, docs/MODEL.md) can never disagree with the code. Sources are
+//! from `shared/REFERENCE.md`; anything not covered there says "illustrative
+//! assumption". Values are for the `healthy` reference profile; the AGA profiles
+//! (see [`crate::profile`]) override a few of them.
+
+use serde::Serialize;
+
+/// Where a parameter's value may lie. Checked when overrides are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Range {
+    /// Strictly greater than zero.
+    Positive,
+    /// Zero or more.
+    NonNegative,
+    /// Between 0 and 1 inclusive.
+    Fraction,
+}
+
+impl Range {
+    /// Whether `v` is allowed (always false for NaN or infinities).
+    pub fn contains(self, v: f64) -> bool {
+        v.is_finite()
+            && match self {
+                Range::Positive => v > 0.0,
+                Range::NonNegative => v >= 0.0,
+                Range::Fraction => (0.0..=1.0).contains(&v),
+            }
+    }
+
+    /// Human description used in error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Range::Positive => "a finite number > 0",
+            Range::NonNegative => "a finite number ≥ 0",
+            Range::Fraction => "a number from 0 to 1",
+        }
+    }
+}
+
+/// What the docs know about one parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ParamInfo {
+    /// Field name, as used in `[patient.parameters]` overrides.
+    pub name: &'static str,
+    /// Unit ("days", "mg", "dimensionless", …).
+    pub unit: &'static str,
+    /// Value in the `healthy` reference profile.
+    pub default: f64,
+    /// One line of meaning.
+    pub meaning: &'static str,
+    /// Allowed values.
+    pub range: Range,
+    /// Source from REFERENCE.md, or "illustrative assumption".
+    pub source: &'static str,
+}
+
+macro_rules! parameters {
+    ($( #[doc = $doc:literal] $name:ident : $default:expr, $unit:literal, $range:ident, $source:literal; )*) => {
+        /// All model parameters. Field names carry the unit.
+        #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+        pub struct Parameters {
+            $( #[doc = $doc] pub $name: f64, )*
+        }
+
+        impl Default for Parameters {
+            fn default() -> Self {
+                Self { $( $name: $default, )* }
+            }
+        }
+
+        /// The parameter table, in declaration order.
+        pub const PARAMETERS: &[ParamInfo] = &[
+            $( ParamInfo {
+                name: stringify!($name),
+                unit: $unit,
+                default: $default,
+                meaning: $doc,
+                range: Range::$range,
+                source: $source,
+            }, )*
+        ];
+
+        impl Parameters {
+            /// Value of the parameter called `name`.
+            pub fn get(&self, name: &str) -> Option<f64> {
+                match name {
+                    $( stringify!($name) => Some(self.$name), )*
+                    _ => None,
+                }
+            }
+
+            /// Mutable access to the parameter called `name`.
+            fn slot(&mut self, name: &str) -> Option<&mut f64> {
+                match name {
+                    $( stringify!($name) => Some(&mut self.$name), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+parameters! {
+    /// Follicles on the whole scalp.
+    follicles: 100_000.0, "follicles", Positive,
+        "Halloy et al. 2000, PNAS 97:8328; reviews (100,000–150,000)";
+    /// Follicle density of the scalp; turns fractions into hairs per cm².
+    follicle_density_per_cm2: 264.0, "follicles/cm²", Positive,
+        "calibrated so the healthy profile has ≈223 terminal hairs/cm² (Barman, Astore & Pecoraro 1965)";
+    /// Shaft diameter of a terminal hair.
+    terminal_diameter_um: 70.0, "µm", Positive,
+        "dermatology texts: terminal > 60 µm (medium confidence)";
+    /// Shaft diameter of a vellus (miniaturized) hair.
+    vellus_diameter_um: 20.0, "µm", Positive,
+        "dermatology texts: vellus < 30 µm (medium confidence)";
+    /// Mean anagen (growth) duration before DHT and inflammation shorten it.
+    anagen_days: 1095.0, "days", Positive,
+        "Wolfram 2003, J Am Acad Dermatol 48:S106: 3–5 years";
+    /// Mean catagen (regression) duration.
+    catagen_days: 14.0, "days", Positive,
+        "textbooks: about 2–4 weeks (medium confidence)";
+    /// Mean telogen (resting) duration before growth signals shorten it.
+    telogen_days: 100.0, "days", Positive,
+        "Wolfram 2003: 2–4 months";
+    /// Mean kenogen (empty follicle) duration in a healthy scalp, averaged over all cycles.
+    kenogen_days: 30.0, "days", Positive,
+        "Rebora & Guarrera 2002, Dermatology 205:108 (present, short); mean over cycles is an illustrative assumption";
+    /// Half-life with which scalp DHT follows a change in 5α-reductase inhibition.
+    dht_half_life_days: 1.5, "days", Positive,
+        "illustrative assumption (with finasteride's effect half-life, DHT recovers within ~2 weeks: label summaries, secondary)";
+    /// Androgen sensitivity of the follicles: scales every DHT effect (0 = insensitive scalp).
+    dht_sensitivity: 0.0, "dimensionless", NonNegative,
+        "illustrative assumption: 0 healthy, 0.5 / 1.0 / 1.6 for mild / moderate / severe AGA";
+    /// Relative scalp DHT at which the DHT effect is half its maximum.
+    dht_ec50_relative: 0.5, "relative to untreated", Positive,
+        "illustrative assumption";
+    /// Hill coefficient of the DHT effect.
+    dht_hill: 3.0, "dimensionless", Positive,
+        "illustrative assumption";
+    /// Anagen shortening at untreated DHT and sensitivity 1: anagen is divided by 1 + this.
+    dht_anagen_shortening: 1.0, "dimensionless", NonNegative,
+        "calibrated with the other DHT terms to Kaufman et al. 1998 (finasteride +107 hairs vs placebo at 1 year on 876); DHT shortens anagen (strong human evidence)";
+    /// Kenogen lengthening at untreated DHT and sensitivity 1: kenogen is multiplied by 1 + this.
+    dht_kenogen_lengthening: 2.5, "dimensionless", NonNegative,
+        "calibrated to kenogen of up to ~7 months in AGA (Courtois et al. 1994; Rebora & Guarrera 2002)";
+    /// Hazard that a terminal follicle miniaturizes at a new cycle, at untreated DHT and sensitivity 1.
+    dht_miniaturization_per_cycle: 0.06, "per cycle", NonNegative,
+        "calibrated to the placebo decline of Kaufman et al. 1998 (about −2 to −3% a year)";
+    /// Micro-inflammation index without treatment.
+    inflammation_baseline: 0.4, "dimensionless index", NonNegative,
+        "scaled to biopsy prevalence: ~40% of controls vs ~70% of AGA (Whiting 1993 via English & Ruiz 2021; secondary)";
+    /// Half-life with which inflammation returns to baseline after a change.
+    inflammation_half_life_days: 30.0, "days", Positive,
+        "illustrative assumption";
+    /// Anagen shortening per unit of inflammation: anagen is divided by 1 + this × index.
+    inflammation_anagen_shortening: 0.3, "per unit index", NonNegative,
+        "illustrative assumption (micro-inflammation/fibrosis associated with AGA; causal size unknown)";
+    /// Miniaturization hazard per cycle per unit of inflammation.
+    inflammation_miniaturization_per_cycle: 0.01, "per cycle per unit index", NonNegative,
+        "illustrative assumption";
+    /// Hazard that a miniaturized follicle returns to terminal at a new cycle, untreated.
+    restoration_per_cycle: 0.03, "per cycle", NonNegative,
+        "calibrated so the healthy terminal:vellus ratio is ≈7:1 (Whiting 1993, secondary)";
+    /// Half-life of finasteride's effect on 5α-reductase after the last dose.
+    finasteride_effect_half_life_days: 1.5, "days", Positive,
+        "calibrated: serum DHT back to baseline about 2 weeks after stopping (label summaries, secondary); plasma half-life is 5–6 h";
+    /// Maximum fraction of scalp DHT that finasteride removes.
+    finasteride_max_inhibition: 0.68, "fraction", Fraction,
+        "Drake et al. 1999, J Am Acad Dermatol 41:550: scalp DHT −64% at 1 mg";
+    /// Daily finasteride dose giving half the maximum inhibition.
+    finasteride_ic50_mg: 0.05, "mg/day", Positive,
+        "Drake et al. 1999: 0.2 mg already near maximal (fitted)";
+    /// Half-life of dutasteride's effect after the last dose.
+    dutasteride_effect_half_life_days: 35.0, "days", Positive,
+        "label summaries: half-life about 5 weeks";
+    /// Maximum fraction of DHT that dutasteride removes.
+    dutasteride_max_inhibition: 0.98, "fraction", Fraction,
+        "Clark et al. 2004, J Clin Endocrinol Metab: serum DHT −98% at 5 mg";
+    /// Daily dutasteride dose giving half the maximum inhibition.
+    dutasteride_ic50_mg: 0.016, "mg/day", Positive,
+        "Clark et al. 2004: −95% at 0.5 mg (fitted)";
+    /// Half-life with which minoxidil's effect builds and fades.
+    minoxidil_effect_half_life_days: 7.0, "days", Positive,
+        "illustrative assumption";
+    /// Topical concentration giving half of minoxidil's maximum effect.
+    minoxidil_ec50_percent: 4.0, "%", Positive,
+        "fitted to the ratio of net effects of 5% and 2% at 48 weeks (Olsen et al. 2002)";
+    /// Oral minoxidil as topical-equivalent concentration per mg.
+    minoxidil_oral_percent_per_mg: 1.0, "% per mg", Positive,
+        "Penha et al. 2024, JAMA Dermatol: oral 5 mg not superior to topical 5%";
+    /// Anagen prolongation at full minoxidil effect: anagen is multiplied by 1 + this.
+    minoxidil_anagen_prolongation: 0.8, "dimensionless", NonNegative,
+        "illustrative assumption; mechanism: Messenger & Rundegren 2004 (animal and cell work)";
+    /// Anagen entry at full minoxidil effect: telogen and kenogen are divided by 1 + this.
+    minoxidil_anagen_entry: 1.2, "dimensionless", NonNegative,
+        "illustrative assumption; mechanism: Messenger & Rundegren 2004; early shedding: clinical reports (low confidence)";
+    /// Restoration hazard added at full minoxidil effect.
+    minoxidil_restoration_per_cycle: 0.02, "per cycle", NonNegative,
+        "illustrative assumption";
+    /// Half-life of the growth-factor signal after a session.
+    growth_factor_half_life_days: 21.0, "days", Positive,
+        "illustrative assumption";
+    /// Growth-factor level giving half its maximum effect.
+    growth_factor_ec50: 0.5, "dimensionless", Positive,
+        "illustrative assumption";
+    /// Anagen prolongation at full growth-factor effect.
+    growth_factor_anagen_prolongation: 1.0, "dimensionless", NonNegative,
+        "illustrative assumption (VEGF and other factors; cell and animal work)";
+    /// Anagen entry at full growth-factor effect.
+    growth_factor_anagen_entry: 2.0, "dimensionless", NonNegative,
+        "illustrative assumption";
+    /// Restoration hazard added at full growth-factor effect.
+    growth_factor_restoration_per_cycle: 0.03, "per cycle", NonNegative,
+        "illustrative assumption";
+    /// Half-life of the stimulation / hypoxia signal after a session.
+    stimulation_half_life_days: 2.0, "days", Positive,
+        "illustrative assumption (HIF-1α pulse; mechanistic hypothesis)";
+    /// Stimulation level giving half its maximum effect.
+    stimulation_ec50: 0.5, "dimensionless", Positive,
+        "illustrative assumption";
+    /// Anagen prolongation at full stimulation effect.
+    stimulation_anagen_prolongation: 0.6, "dimensionless", NonNegative,
+        "illustrative assumption";
+    /// Anagen entry at full stimulation effect.
+    stimulation_anagen_entry: 1.5, "dimensionless", NonNegative,
+        "illustrative assumption (hypoxia / HIF-1α hypothesis; cell and animal work)";
+    /// Restoration hazard added at full stimulation effect.
+    stimulation_restoration_per_cycle: 0.02, "per cycle", NonNegative,
+        "illustrative assumption";
+    /// Growth-factor signal added by one standard PRP session (defines the unit).
+    prp_growth_factor_per_session: 1.0, "dimensionless", NonNegative,
+        "unit definition; effect size calibrated loosely to Kieling et al. 2024 (low-medium confidence)";
+    /// Fraction of inflammation removed by one PRP session (M2 shift).
+    prp_inflammation_drop: 0.15, "fraction", Fraction,
+        "illustrative assumption (M1→M2 shift is a hypothesis in human AGA)";
+    /// Growth-factor signal added by one exosome session.
+    exosome_growth_factor_per_session: 0.8, "dimensionless", NonNegative,
+        "speculative: only small uncontrolled human studies";
+    /// Fraction of inflammation removed by one exosome session.
+    exosome_inflammation_drop: 0.3, "fraction", Fraction,
+        "speculative: only small uncontrolled human studies";
+    /// Stimulation signal added by one microneedling session.
+    microneedling_stimulation_per_session: 1.0, "dimensionless", NonNegative,
+        "illustrative assumption (wound-healing / hypoxia hypothesis)";
+    /// Growth-factor signal released by one microneedling session (wound healing).
+    microneedling_growth_factor_per_session: 0.3, "dimensionless", NonNegative,
+        "illustrative assumption";
+    /// Stimulation signal added by one low-level laser session.
+    laser_stimulation_per_session: 1.0, "dimensionless", NonNegative,
+        "calibrated loosely to +18 to +26 terminal hairs/cm² at 26 weeks (Jimenez et al. 2014)";
+}
+
+/// Why an override was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ParamError {
+    /// No parameter has that name.
+    #[error("unknown parameter `{name}`")]
+    Unknown {
+        /// The name as written.
+        name: String,
+    },
+    /// The value is outside the parameter's range.
+    #[error("parameter `{name}` = {value} is out of range: it must be {expected}")]
+    OutOfRange {
+        /// Parameter name.
+        name: String,
+        /// The value given.
+        value: f64,
+        /// What would be valid.
+        expected: &'static str,
+    },
+}
+
+/// Look up a parameter's documentation.
+pub fn info(name: &str) -> Option<&'static ParamInfo> {
+    PARAMETERS.iter().find(|p| p.name == name)
+}
+
+impl Parameters {
+    /// Set one parameter by name, checking its range.
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
+        let meta = info(name).ok_or_else(|| ParamError::Unknown {
+            name: name.to_string(),
+        })?;
+        if !meta.range.contains(value) {
+            return Err(ParamError::OutOfRange {
+                name: name.to_string(),
+                value,
+                expected: meta.range.describe(),
+            });
+        }
+        match self.slot(name) {
+            Some(slot) => {
+                *slot = value;
+                Ok(())
+            }
+            None => Err(ParamError::Unknown {
+                name: name.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_matches_struct() {
+        let p = Parameters::default();
+        for meta in PARAMETERS {
+            let v = p.get(meta.name).unwrap();
+            assert!((v - meta.default).abs() < 1e-12, "{}", meta.name);
+            assert!(
+                meta.range.contains(v),
+                "default of {} out of range",
+                meta.name
+            );
+            assert!(!meta.meaning.trim().is_empty());
+            assert!(!meta.source.trim().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_parameter_names_a_source_or_says_illustrative() {
+        for meta in PARAMETERS {
+            let s = meta.source.to_lowercase();
+            let cited = s.chars().any(|c| c.is_ascii_digit()) || s.contains("illustrative");
+            assert!(
+                cited
+                    || s.contains("speculative")
+                    || s.contains("unit definition")
+                    || s.contains("textbooks")
+                    || s.contains("label"),
+                "{}: {}",
+                meta.name,
+                meta.source
+            );
+        }
+    }
+
+    #[test]
+    fn set_checks_name_and_range() {
+        let mut p = Parameters::default();
+        p.set("anagen_days", 900.0).unwrap();
+        assert!((p.anagen_days - 900.0).abs() < 1e-12);
+        assert!(matches!(
+            p.set("anagen_dayz", 1.0),
+            Err(ParamError::Unknown { .. })
+        ));
+        assert!(matches!(
+            p.set("anagen_days", -1.0),
+            Err(ParamError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            p.set("anagen_days", f64::NAN),
+            Err(ParamError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            p.set("finasteride_max_inhibition", 1.5),
+            Err(ParamError::OutOfRange { .. })
+        ));
+    }
+}

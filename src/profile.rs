@@ -1,0 +1,96 @@
+//! Patient profiles: `healthy` and three grades of androgenetic alopecia (AGA).
+//!
+//! A profile is a set of parameter overrides on the healthy reference plus the
+//! patient's current miniaturization (terminal fraction). Each arm starts from
+//! the profile's computed steady state (see [`crate::steady_state`]).
+
+use crate::params::{ParamError, Parameters};
+use serde::Serialize;
+
+/// A named patient profile.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Profile {
+    /// Name as written in scenario files.
+    pub name: &'static str,
+    /// One line for `sim model` and the docs.
+    pub description: &'static str,
+    /// Parameter overrides on the healthy reference.
+    pub overrides: &'static [(&'static str, f64)],
+    /// Share of follicles still terminal at the start. `None`: the equilibrium
+    /// of the profile itself (the healthy scalp is not progressing).
+    pub terminal_fraction_start: Option<f64>,
+}
+
+/// All shipped profiles.
+///
+/// AGA grades differ in androgen sensitivity and micro-inflammation (the
+/// biopsy-prevalence scale: ~0.4 in controls, ~0.7 in AGA, Whiting 1993) and
+/// start part-way down the miniaturization path: their terminal:vellus ratio is
+/// below 4:1 (Whiting 1993, secondary), so untreated they keep declining.
+pub const PROFILES: &[Profile] = &[
+    Profile {
+        name: "healthy",
+        description: "non-balding scalp: no androgen sensitivity, at equilibrium",
+        overrides: &[],
+        terminal_fraction_start: None,
+    },
+    Profile {
+        name: "aga_mild",
+        description: "mild androgenetic alopecia (sensitivity 0.5, T:V ≈ 3.5:1)",
+        overrides: &[("dht_sensitivity", 0.5), ("inflammation_baseline", 0.6)],
+        terminal_fraction_start: Some(0.78),
+    },
+    Profile {
+        name: "aga_moderate",
+        description: "moderate androgenetic alopecia (sensitivity 1.0, T:V ≈ 2.3:1)",
+        overrides: &[("dht_sensitivity", 1.0), ("inflammation_baseline", 0.7)],
+        terminal_fraction_start: Some(0.70),
+    },
+    Profile {
+        name: "aga_severe",
+        description: "severe androgenetic alopecia (sensitivity 1.6, T:V ≈ 1.2:1)",
+        overrides: &[("dht_sensitivity", 1.6), ("inflammation_baseline", 0.8)],
+        terminal_fraction_start: Some(0.55),
+    },
+];
+
+/// Find a profile by name.
+pub fn find(name: &str) -> Option<&'static Profile> {
+    PROFILES.iter().find(|p| p.name == name)
+}
+
+impl Profile {
+    /// The healthy reference with this profile's overrides applied.
+    pub fn parameters(&self) -> Result<Parameters, ParamError> {
+        let mut p = Parameters::default();
+        for (name, value) in self.overrides {
+            p.set(name, *value)?;
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_builds_and_names_are_unique() {
+        for (i, p) in PROFILES.iter().enumerate() {
+            p.parameters().unwrap();
+            assert!(PROFILES[i + 1..].iter().all(|q| q.name != p.name));
+        }
+        for name in ["healthy", "aga_mild", "aga_moderate", "aga_severe"] {
+            assert!(find(name).is_some());
+        }
+    }
+
+    #[test]
+    fn severity_is_ordered() {
+        let s: Vec<f64> = ["aga_mild", "aga_moderate", "aga_severe"]
+            .iter()
+            .map(|n| find(n).unwrap().terminal_fraction_start.unwrap())
+            .collect();
+        assert!(s[0] > s[1] && s[1] > s[2]);
+    }
+}

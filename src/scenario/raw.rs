@@ -1,0 +1,130 @@
+//! The scenario file exactly as written: plain serde types that mirror the TOML,
+//! with spans kept for error messages. Unknown keys are errors.
+//!
+//! Nothing here is validated beyond TOML types; see `validate`.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    /// `[scenario]`
+    pub scenario: Spanned<RawScenario>,
+    /// `[patient]`
+    pub patient: Option<Spanned<RawPatient>>,
+    /// `[solver]`
+    pub solver: Option<RawSolver>,
+    /// `[plot]`
+    pub plot: Option<RawPlot>,
+    /// `[[arm]]`
+    #[serde(default)]
+    pub arm: Vec<Spanned<RawArm>>,
+}
+
+/// `[scenario]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Short name; also the output folder name.
+    pub name: Spanned<String>,
+    /// One line shown by `sim list` and in chart titles.
+    #[serde(default)]
+    pub description: String,
+    /// Simulated span, e.g. "3 years".
+    pub duration: Spanned<String>,
+    /// Output grid spacing, e.g. "7 days". Default: 1 day.
+    pub output_interval: Option<Spanned<String>>,
+}
+
+/// `[patient]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPatient {
+    /// Profile name. Default: `aga_moderate`.
+    pub profile: Option<Spanned<String>>,
+    /// Override of the profile's starting terminal fraction.
+    pub terminal_fraction_start: Option<Spanned<f64>>,
+    /// Parameter overrides by name.
+    #[serde(default)]
+    pub parameters: BTreeMap<Spanned<String>, Spanned<f64>>,
+}
+
+/// `[solver]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSolver {
+    /// `rk4`, `dopri5`, `dop853`.
+    pub method: Option<Spanned<String>>,
+    /// Relative tolerance.
+    pub rtol: Option<Spanned<f64>>,
+    /// Absolute tolerance.
+    pub atol: Option<Spanned<f64>>,
+    /// Step budget per arm.
+    pub max_steps: Option<Spanned<i64>>,
+    /// Largest rk4 step, e.g. "0.5 days".
+    pub rk4_step: Option<Spanned<String>>,
+}
+
+/// `[plot]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlot {
+    /// Chart names.
+    pub charts: Option<Vec<Spanned<String>>>,
+    /// Endpoint times, e.g. ["6 months", "12 months"].
+    pub endpoints: Option<Vec<Spanned<String>>>,
+}
+
+/// `[[arm]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArm {
+    /// Unique arm name.
+    pub name: Spanned<String>,
+    /// A profile for this arm only (default: `[patient] profile`).
+    pub profile: Option<Spanned<String>>,
+    /// `[[arm.treatment]]`
+    #[serde(default)]
+    pub treatment: Vec<Spanned<RawTreatment>>,
+}
+
+/// A dose as written: "1 mg", "5%", or a number.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawDose {
+    /// A number (relative strength for sessions).
+    Number(f64),
+    /// Text with a unit.
+    Text(String),
+}
+
+/// `[[arm.treatment]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTreatment {
+    /// Treatment kind.
+    pub kind: Spanned<String>,
+    /// Dose; default: the kind's usual dose.
+    pub dose: Option<Spanned<RawDose>>,
+    /// First dose; default "0 days".
+    pub start: Option<Spanned<String>>,
+    /// End (exclusive).
+    pub stop: Option<Spanned<String>>,
+    /// Length from start (alternative to stop).
+    pub duration: Option<Spanned<String>>,
+    /// Interval: "daily", "weekly", "28 days", …
+    pub every: Option<Spanned<String>>,
+    /// Number of sessions.
+    pub sessions: Option<Spanned<i64>>,
+    /// Share of doses taken, 0–1.
+    pub adherence: Option<Spanned<f64>>,
+    /// `custom` only: the input it moves.
+    pub target: Option<Spanned<String>>,
+    /// `custom` only: `continuous` or `sessions`.
+    pub delivery: Option<Spanned<String>>,
+    /// `custom` only: the effect size.
+    pub effect: Option<Spanned<f64>>,
+}

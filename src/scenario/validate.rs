@@ -1,0 +1,856 @@
+//! The validating conversion from the raw TOML shape to a [`Scenario`].
+//!
+//! Every check reports the span of the offending value, what is wrong and what
+//! would be valid, in the manner of argmin's setters: each rule is one small
+//! function with its own test.
+
+use super::error::{did_you_mean, Locator, ScenarioError};
+use super::raw::{RawArm, RawDose, RawFile, RawPatient, RawPlot, RawSolver, RawTreatment};
+use super::{Arm, Patient, PlotSettings, Scenario};
+use crate::charts::ChartKind;
+use crate::params::{self, PARAMETERS};
+use crate::profile::{self, PROFILES};
+use crate::schedule::{Schedule, Treatment};
+use crate::solve::{Method, SolverSettings};
+use crate::treatment::{Delivery, Target, TreatmentKind};
+use crate::units::{self, parse_duration_days, DoseUnit, DAYS_PER_YEAR};
+use std::collections::BTreeSet;
+use toml::Spanned;
+
+/// Longest simulated span accepted, days (200 years).
+pub const MAX_DURATION_DAYS: f64 = 200.0 * DAYS_PER_YEAR;
+/// Most output rows per arm accepted (beyond this the files would be unreadable
+/// and memory would grow without bound).
+pub const MAX_OUTPUT_ROWS: f64 = 1_000_000.0;
+/// Most sessions one treatment may expand to.
+pub const MAX_SESSIONS: f64 = 100_000.0;
+/// Longest scenario or arm name, characters.
+pub const MAX_NAME_CHARS: usize = 64;
+
+type R<T> = Result<T, ScenarioError>;
+
+/// Profile used when a scenario has no `[patient] profile`.
+pub const DEFAULT_PROFILE: &str = "aga_moderate";
+
+struct Ctx<'a> {
+    loc: Locator<'a>,
+}
+
+impl Ctx<'_> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<Option<String>>,
+    ) -> R<T> {
+        Err(self.loc.error(Some(span), message, help.into()))
+    }
+
+    fn duration(&self, v: &Spanned<String>, what: &str) -> R<f64> {
+        let days = parse_duration_days(v.get_ref())
+            .or_else(|e| self.err(v.span(), format!("{what}: {e}"), None))?;
+        if !days.is_finite() || days < 0.0 {
+            return self.err(
+                v.span(),
+                format!(
+                    "{what} must be a finite, non-negative duration, got {:?}",
+                    v.get_ref()
+                ),
+                None,
+            );
+        }
+        Ok(days)
+    }
+
+    fn positive_duration(&self, v: &Spanned<String>, what: &str) -> R<f64> {
+        let days = self.duration(v, what)?;
+        if days <= 0.0 {
+            return self.err(
+                v.span(),
+                format!("{what} must be longer than zero, got {:?}", v.get_ref()),
+                None,
+            );
+        }
+        Ok(days)
+    }
+}
+
+/// Parse TOML text and validate it into a scenario.
+pub fn parse_and_validate(file: &str, text: &str) -> R<Scenario> {
+    let ctx = Ctx {
+        loc: Locator::new(file, text),
+    };
+    if text.trim().is_empty() {
+        return Err(ctx.loc.error(None, "the scenario file is empty", Some("start from a shipped scenario, e.g. `scenarios/baseline.toml`, and see docs/SCENARIOS.md".into())));
+    }
+    let raw: RawFile = toml::from_str(text).map_err(|e| ctx.loc.from_toml(&e))?;
+    validate(&ctx, raw)
+}
+
+fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
+    let sc = raw.scenario.get_ref();
+    let name = scenario_name(ctx, &sc.name)?;
+    let duration_days = ctx.positive_duration(&sc.duration, "scenario duration")?;
+    if duration_days > MAX_DURATION_DAYS {
+        return ctx.err(
+            sc.duration.span(),
+            format!(
+                "scenario duration {:?} is longer than the limit of 200 years",
+                sc.duration.get_ref()
+            ),
+            None,
+        );
+    }
+    let output_interval_days = match &sc.output_interval {
+        Some(v) => {
+            let d = ctx.positive_duration(v, "output_interval")?;
+            if d > duration_days {
+                return ctx.err(
+                    v.span(),
+                    "output_interval is longer than the scenario duration",
+                    Some("use an interval shorter than the duration, e.g. \"7 days\"".into()),
+                );
+            }
+            if duration_days / d > MAX_OUTPUT_ROWS {
+                return ctx.err(v.span(), format!("output_interval {:?} gives {:.0} rows per arm, more than the limit of {MAX_OUTPUT_ROWS:.0}", v.get_ref(), duration_days / d), Some("use a longer output_interval".into()));
+            }
+            d
+        }
+        None => 1.0_f64.min(duration_days),
+    };
+    let patient = patient(ctx, raw.patient.as_ref())?;
+    let solver = solver(ctx, raw.solver.as_ref())?;
+    let plot = plot(ctx, raw.plot.as_ref(), duration_days)?;
+    if raw.arm.is_empty() {
+        return Err(ctx.loc.error(
+            Some(raw.scenario.span()),
+            "the scenario has no arms",
+            Some("add at least one `[[arm]]` table with a `name`".into()),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    let mut arms = Vec::with_capacity(raw.arm.len());
+    for a in &raw.arm {
+        let arm = arm(
+            ctx,
+            a.get_ref(),
+            &patient,
+            raw.patient.as_ref().map(|p| p.get_ref()),
+            duration_days,
+        )?;
+        if !seen.insert(arm.name.clone()) {
+            let n = &a.get_ref().name;
+            return ctx.err(
+                n.span(),
+                format!("duplicate arm name `{}`", arm.name),
+                Some("give every arm a different name".into()),
+            );
+        }
+        arms.push(arm);
+    }
+    Ok(Scenario {
+        name,
+        description: sc.description.trim().to_string(),
+        duration_days,
+        output_interval_days,
+        patient,
+        arms,
+        solver,
+        plot,
+    })
+}
+
+/// A scenario name becomes a folder name: letters, digits, `_`, `-`, `.`; no leading dot.
+fn scenario_name(ctx: &Ctx, v: &Spanned<String>) -> R<String> {
+    let n = v.get_ref();
+    let ok_chars = n
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if n.is_empty() || !ok_chars || n.starts_with('.') || n.chars().count() > MAX_NAME_CHARS {
+        return ctx.err(v.span(), format!("invalid scenario name {n:?}: it becomes the output folder name"), Some(format!("use 1–{MAX_NAME_CHARS} letters, digits, `_`, `-` or `.`, not starting with `.` (e.g. \"combo_v2\")")));
+    }
+    Ok(n.clone())
+}
+
+fn arm_name(ctx: &Ctx, v: &Spanned<String>) -> R<String> {
+    let n = v.get_ref().trim();
+    if n.is_empty() || n.chars().any(char::is_control) || n.chars().count() > MAX_NAME_CHARS {
+        return ctx.err(
+            v.span(),
+            format!("invalid arm name {:?}", v.get_ref()),
+            Some(format!(
+                "use 1–{MAX_NAME_CHARS} printable characters, e.g. \"finasteride + minoxidil\""
+            )),
+        );
+    }
+    Ok(n.to_string())
+}
+
+fn find_profile(ctx: &Ctx, name: &Spanned<String>) -> R<&'static crate::profile::Profile> {
+    profile::find(name.get_ref()).ok_or_else(|| {
+        let names: Vec<&str> = PROFILES.iter().map(|p| p.name).collect();
+        ctx.loc.error(
+            Some(name.span()),
+            format!("unknown profile `{}`", name.get_ref()),
+            Some(did_you_mean(name.get_ref(), &names)),
+        )
+    })
+}
+
+/// The scenario's `[patient]`, used by every arm that names no profile of its own.
+fn patient(ctx: &Ctx, raw: Option<&Spanned<RawPatient>>) -> R<Patient> {
+    let profile = match raw.and_then(|r| r.get_ref().profile.as_ref()) {
+        Some(name) => find_profile(ctx, name)?,
+        None => profile::find(DEFAULT_PROFILE).ok_or_else(|| {
+            ctx.loc
+                .error(None, "internal: default profile missing", None)
+        })?,
+    };
+    build_patient(ctx, profile, raw.map(|r| r.get_ref()), true)
+}
+
+/// A profile with the scenario's parameter overrides; the terminal-fraction
+/// override applies only to the scenario's own profile.
+fn build_patient(
+    ctx: &Ctx,
+    profile: &'static crate::profile::Profile,
+    raw: Option<&RawPatient>,
+    own_profile: bool,
+) -> R<Patient> {
+    let mut params = profile
+        .parameters()
+        .map_err(|e| ctx.loc.error(None, e.to_string(), None))?;
+    let Some(p) = raw else {
+        return Ok(Patient {
+            profile,
+            params,
+            terminal_fraction_start: profile.terminal_fraction_start,
+        });
+    };
+    for (key, value) in &p.parameters {
+        let name = key.get_ref();
+        let Some(meta) = params::info(name) else {
+            let names: Vec<&str> = PARAMETERS.iter().map(|p| p.name).collect();
+            let help = match error_closest(name, &names) {
+                Some(c) => format!("did you mean `{c}`? `sim model` lists every parameter"),
+                None => "`sim model` lists every parameter with its unit".to_string(),
+            };
+            return ctx.err(key.span(), format!("unknown parameter `{name}`"), help);
+        };
+        params.set(name, *value.get_ref()).or_else(|e| {
+            ctx.err(
+                value.span(),
+                e.to_string(),
+                format!("`{name}` is in {}: {}", meta.unit, meta.meaning),
+            )
+        })?;
+    }
+    let terminal_fraction_start = match (&p.terminal_fraction_start, own_profile) {
+        (Some(v), true) => {
+            let x = *v.get_ref();
+            if !(x > 0.0 && x < 1.0) {
+                return ctx.err(
+                    v.span(),
+                    format!("terminal_fraction_start must be between 0 and 1 (exclusive), got {x}"),
+                    Some("e.g. 0.7 for moderate miniaturization (T:V ≈ 2.3:1)".into()),
+                );
+            }
+            Some(x)
+        }
+        _ => profile.terminal_fraction_start,
+    };
+    Ok(Patient {
+        profile,
+        params,
+        terminal_fraction_start,
+    })
+}
+
+fn error_closest<'c>(word: &str, names: &[&'c str]) -> Option<&'c str> {
+    super::error::closest(word, names.iter().copied())
+}
+
+fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
+    let mut s = SolverSettings::default();
+    let Some(raw) = raw else { return Ok(s) };
+    if let Some(m) = &raw.method {
+        s.method = Method::from_name(m.get_ref()).ok_or_else(|| {
+            let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
+            ctx.loc.error(
+                Some(m.span()),
+                format!("unknown solver method `{}`", m.get_ref()),
+                Some(did_you_mean(m.get_ref(), &names)),
+            )
+        })?;
+    }
+    if let Some(v) = &raw.rtol {
+        let x = *v.get_ref();
+        if !(x.is_finite() && x > 0.0 && x < 1.0) {
+            return ctx.err(
+                v.span(),
+                format!("rtol must be between 0 and 1 (exclusive), got {x}"),
+                Some("typical values: 1e-3 (rough) to 1e-10 (tight)".into()),
+            );
+        }
+        s.rtol = x;
+    }
+    if let Some(v) = &raw.atol {
+        let x = *v.get_ref();
+        if !(x.is_finite() && x > 0.0) {
+            return ctx.err(
+                v.span(),
+                format!("atol must be a finite number > 0, got {x}"),
+                Some("e.g. 1e-9".into()),
+            );
+        }
+        s.atol = x;
+    }
+    if let Some(v) = &raw.max_steps {
+        let n = *v.get_ref();
+        s.max_steps = u32::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
+            ctx.loc.error(
+                Some(v.span()),
+                format!(
+                    "max_steps must be a whole number from 1 to {}, got {n}",
+                    u32::MAX
+                ),
+                None,
+            )
+        })?;
+    }
+    if let Some(v) = &raw.rk4_step {
+        s.rk4_step_days = ctx.positive_duration(v, "rk4_step")?;
+    }
+    Ok(s)
+}
+
+fn plot(ctx: &Ctx, raw: Option<&RawPlot>, duration_days: f64) -> R<PlotSettings> {
+    let mut charts: Vec<ChartKind> = ChartKind::ALL.to_vec();
+    let mut endpoints_days: Vec<f64> = [6.0, 12.0, 24.0, 36.0]
+        .iter()
+        .map(|m| m * units::DAYS_PER_MONTH)
+        .filter(|d| *d <= duration_days + 1e-9)
+        .collect();
+    if endpoints_days.is_empty() {
+        endpoints_days.push(duration_days);
+    }
+    let Some(raw) = raw else {
+        return Ok(PlotSettings {
+            charts,
+            endpoints_days,
+        });
+    };
+    if let Some(list) = &raw.charts {
+        charts.clear();
+        for c in list {
+            let k = ChartKind::from_name(c.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = ChartKind::ALL.iter().map(|k| k.name()).collect();
+                ctx.loc.error(
+                    Some(c.span()),
+                    format!("unknown chart `{}`", c.get_ref()),
+                    Some(did_you_mean(c.get_ref(), &names)),
+                )
+            })?;
+            if !charts.contains(&k) {
+                charts.push(k);
+            }
+        }
+    }
+    if let Some(list) = &raw.endpoints {
+        endpoints_days.clear();
+        for e in list {
+            let d = ctx.positive_duration(e, "endpoint")?;
+            if d > duration_days + 1e-9 {
+                return ctx.err(
+                    e.span(),
+                    format!(
+                        "endpoint {:?} is after the end of the scenario ({})",
+                        e.get_ref(),
+                        units::describe_days(duration_days)
+                    ),
+                    Some("use endpoints within the scenario duration".into()),
+                );
+            }
+            endpoints_days.push(d);
+        }
+        endpoints_days.sort_by(f64::total_cmp);
+        endpoints_days.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    }
+    Ok(PlotSettings {
+        charts,
+        endpoints_days,
+    })
+}
+
+fn arm(
+    ctx: &Ctx,
+    raw: &RawArm,
+    base: &Patient,
+    raw_patient: Option<&RawPatient>,
+    duration_days: f64,
+) -> R<Arm> {
+    let name = arm_name(ctx, &raw.name)?;
+    let patient = match &raw.profile {
+        Some(p) => build_patient(ctx, find_profile(ctx, p)?, raw_patient, false)?,
+        None => base.clone(),
+    };
+    let treatments = raw
+        .treatment
+        .iter()
+        .map(|t| treatment(ctx, t, duration_days))
+        .collect::<R<Vec<_>>>()?;
+    Ok(Arm {
+        name,
+        patient,
+        treatments,
+    })
+}
+
+fn kind(ctx: &Ctx, raw: &RawTreatment) -> R<TreatmentKind> {
+    let k = &raw.kind;
+    let custom_keys = [
+        ("target", raw.target.as_ref().map(|v| v.span())),
+        ("delivery", raw.delivery.as_ref().map(|v| v.span())),
+        ("effect", raw.effect.as_ref().map(|v| v.span())),
+    ];
+    if k.get_ref() != "custom" {
+        let kind = TreatmentKind::from_name(k.get_ref()).ok_or_else(|| {
+            ctx.loc.error(
+                Some(k.span()),
+                format!("unknown treatment kind `{}`", k.get_ref()),
+                Some(did_you_mean(k.get_ref(), &TreatmentKind::NAMES)),
+            )
+        })?;
+        if let Some((key, Some(span))) = custom_keys.iter().find(|(_, s)| s.is_some()) {
+            return ctx.err(
+                span.clone(),
+                format!(
+                    "`{key}` only applies to `custom` treatments, not `{}`",
+                    k.get_ref()
+                ),
+                Some(format!("remove `{key}`, or set kind = \"custom\"")),
+            );
+        }
+        return Ok(kind);
+    }
+    let missing = |key: &str, example: &str| {
+        ctx.loc.error(
+            Some(k.span()),
+            format!("a `custom` treatment needs `{key}`"),
+            Some(format!("add e.g. {key} = {example}")),
+        )
+    };
+    let target_v = raw
+        .target
+        .as_ref()
+        .ok_or_else(|| missing("target", "\"growth_factor\""))?;
+    let delivery_v = raw
+        .delivery
+        .as_ref()
+        .ok_or_else(|| missing("delivery", "\"sessions\""))?;
+    let effect_v = raw
+        .effect
+        .as_ref()
+        .ok_or_else(|| missing("effect", "0.5"))?;
+    let target = Target::ALL
+        .into_iter()
+        .find(|t| t.name() == target_v.get_ref())
+        .ok_or_else(|| {
+            let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+            ctx.loc.error(
+                Some(target_v.span()),
+                format!("unknown target `{}`", target_v.get_ref()),
+                Some(did_you_mean(target_v.get_ref(), &names)),
+            )
+        })?;
+    let delivery = match delivery_v.get_ref().as_str() {
+        "continuous" => Delivery::Continuous,
+        "sessions" => Delivery::Sessions,
+        other => {
+            return ctx.err(
+                delivery_v.span(),
+                format!("unknown delivery `{other}`"),
+                Some(did_you_mean(other, &["continuous", "sessions"])),
+            )
+        }
+    };
+    let effect = *effect_v.get_ref();
+    if !effect.is_finite()
+        || (target.is_multiplicative() && effect < -1.0)
+        || (!target.is_multiplicative() && effect < 0.0)
+    {
+        let valid = if target.is_multiplicative() {
+            "a finite number ≥ −1 (−0.3 lowers it by 30%)"
+        } else {
+            "a finite number ≥ 0 (the signal level, 1 ≈ one standard session)"
+        };
+        return ctx.err(
+            effect_v.span(),
+            format!(
+                "effect {effect} is not valid for target `{}`",
+                target.name()
+            ),
+            Some(format!("use {valid}")),
+        );
+    }
+    Ok(TreatmentKind::Custom {
+        target,
+        delivery,
+        effect,
+    })
+}
+
+fn dose(ctx: &Ctx, kind: &TreatmentKind, raw: Option<&Spanned<RawDose>>) -> R<f64> {
+    let Some(raw) = raw else {
+        return Ok(kind.default_dose());
+    };
+    let want = kind.dose_unit();
+    let example = match want {
+        DoseUnit::Mg => format!("dose = \"{} mg\"", kind.default_dose()),
+        DoseUnit::Percent => format!("dose = \"{}%\"", kind.default_dose()),
+        DoseUnit::Relative => "dose = 1.0 (relative to a standard session)".to_string(),
+    };
+    let parsed = match raw.get_ref() {
+        RawDose::Number(x) => units::Dose {
+            amount: *x,
+            unit: DoseUnit::Relative,
+        },
+        RawDose::Text(t) => units::parse_dose(t)
+            .or_else(|e| ctx.err(raw.span(), e.to_string(), Some(example.clone())))?,
+    };
+    if parsed.unit != want {
+        return ctx.err(
+            raw.span(),
+            format!(
+                "`{}` doses are in {want}, but this dose is in {}",
+                kind.name(),
+                parsed.unit
+            ),
+            Some(example),
+        );
+    }
+    if !(parsed.amount.is_finite() && parsed.amount > 0.0) || parsed.amount > 1000.0 {
+        return ctx.err(
+            raw.span(),
+            format!(
+                "dose must be greater than 0 and at most 1000, got {}",
+                parsed.amount
+            ),
+            Some(example),
+        );
+    }
+    Ok(parsed.amount)
+}
+
+fn treatment(ctx: &Ctx, raw: &Spanned<RawTreatment>, duration_days: f64) -> R<Treatment> {
+    let t = raw.get_ref();
+    let kind = kind(ctx, t)?;
+    let dose = dose(ctx, &kind, t.dose.as_ref())?;
+    let start_days = match &t.start {
+        Some(v) => {
+            let d = ctx.duration(v, "start")?;
+            if d >= duration_days {
+                return ctx.err(v.span(), format!("start {:?} is at or after the end of the scenario ({})", v.get_ref(), units::describe_days(duration_days)), Some("start treatments before the scenario ends, or lengthen [scenario] duration".into()));
+            }
+            d
+        }
+        None => 0.0,
+    };
+    let stop_days = match (&t.stop, &t.duration) {
+        (Some(a), Some(_)) => {
+            return ctx.err(a.span(), "give either `stop` or `duration`, not both", None)
+        }
+        (Some(v), None) => {
+            let d = ctx.duration(v, "stop")?;
+            if d <= start_days {
+                return ctx.err(
+                    v.span(),
+                    format!("stop {:?} is not after start", v.get_ref()),
+                    Some("stop must come after start; `duration` gives a length instead".into()),
+                );
+            }
+            Some(d)
+        }
+        (None, Some(v)) => Some(start_days + ctx.positive_duration(v, "duration")?),
+        (None, None) => None,
+    };
+    let delivery = kind.delivery();
+    let every_days = match &t.every {
+        Some(v) => ctx.positive_duration(v, "every")?,
+        None => 1.0,
+    };
+    let sessions = match (&t.sessions, delivery) {
+        (Some(v), Delivery::Continuous) => {
+            return ctx.err(
+                v.span(),
+                format!(
+                    "`sessions` does not apply to `{}`, which is taken continuously",
+                    kind.name()
+                ),
+                Some("use `stop` or `duration` to end it".into()),
+            );
+        }
+        (Some(v), Delivery::Sessions) => {
+            let n = *v.get_ref();
+            if !(1..=MAX_SESSIONS as i64).contains(&n) {
+                return ctx.err(
+                    v.span(),
+                    format!("sessions must be a whole number from 1 to {MAX_SESSIONS:.0}, got {n}"),
+                    None,
+                );
+            }
+            if stop_days.is_some() {
+                return ctx.err(
+                    v.span(),
+                    "give either `sessions` or `stop`/`duration`, not both",
+                    None,
+                );
+            }
+            Some(n as u32)
+        }
+        // A session treatment with no `every` is a single session.
+        (None, Delivery::Sessions) if t.every.is_none() => Some(1),
+        (None, _) => None,
+    };
+    if delivery == Delivery::Sessions {
+        let end = stop_days.unwrap_or(duration_days).min(duration_days);
+        let count = sessions.map_or((end - start_days) / every_days, f64::from);
+        if count > MAX_SESSIONS {
+            let span = t.every.as_ref().map_or(raw.span(), |v| v.span());
+            return ctx.err(span, format!("this schedule expands to about {count:.0} sessions, more than the limit of {MAX_SESSIONS:.0}"), Some("use a longer `every` or fewer `sessions`".into()));
+        }
+    }
+    let adherence = match &t.adherence {
+        Some(v) => {
+            let a = *v.get_ref();
+            if !(0.0..=1.0).contains(&a) {
+                return ctx.err(
+                    v.span(),
+                    format!("adherence must be between 0 and 1, got {a}"),
+                    Some("0.8 means 80% of doses or sessions are taken".into()),
+                );
+            }
+            a
+        }
+        None => 1.0,
+    };
+    Ok(Treatment {
+        kind,
+        dose,
+        schedule: Schedule {
+            start_days,
+            stop_days,
+            every_days,
+            sessions,
+            adherence,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "[scenario]\nname = \"t\"\nduration = \"1 year\"\n";
+
+    fn err(text: &str) -> ScenarioError {
+        match parse_and_validate("t.toml", text) {
+            Ok(_) => panic!("expected an error for:\n{text}"),
+            Err(e) => e,
+        }
+    }
+
+    fn with_arm(treatment: &str) -> String {
+        format!("{HEAD}[[arm]]\nname = \"a\"\n[[arm.treatment]]\n{treatment}\n")
+    }
+
+    #[test]
+    fn a_minimal_scenario_is_valid() {
+        let s = parse_and_validate("t.toml", &format!("{HEAD}[[arm]]\nname = \"untreated\"\n"))
+            .unwrap();
+        assert_eq!(s.arms.len(), 1);
+        assert!((s.duration_days - 365.25).abs() < 1e-9);
+        assert_eq!(s.patient.profile.name, "aga_moderate");
+    }
+
+    #[test]
+    fn empty_file() {
+        assert!(err("  \n").message.contains("empty"));
+    }
+
+    #[test]
+    fn unknown_key_names_line_column_and_suggestion() {
+        let e = err("[scenario]\nname = \"t\"\nduratoin = \"1 year\"\n");
+        assert_eq!((e.line, e.column), (3, 1));
+        assert!(e.help.unwrap().contains("did you mean `duration`"));
+    }
+
+    #[test]
+    fn wrong_type() {
+        let e = err(&with_arm("kind = \"prp\"\nsessions = \"three\""));
+        assert!(e.message.contains("invalid type"), "{}", e.message);
+        assert_eq!(e.line, 8);
+    }
+
+    #[test]
+    fn negative_duration() {
+        let e = err("[scenario]\nname = \"t\"\nduration = \"-3 days\"\n[[arm]]\nname = \"a\"\n");
+        assert!(e.message.contains("non-negative"), "{}", e.message);
+        assert_eq!((e.line, e.column), (3, 12));
+    }
+
+    #[test]
+    fn duration_without_unit() {
+        let e = err("[scenario]\nname = \"t\"\nduration = \"365\"\n[[arm]]\nname = \"a\"\n");
+        assert!(e.message.contains("write a number and a unit"));
+    }
+
+    #[test]
+    fn adherence_above_one() {
+        let e = err(&with_arm("kind = \"finasteride\"\nadherence = 1.2"));
+        assert!(e.message.contains("adherence must be between 0 and 1"));
+        assert_eq!(e.line, 8);
+    }
+
+    #[test]
+    fn dose_after_the_end() {
+        let e = err(&with_arm("kind = \"prp\"\nstart = \"2 years\""));
+        assert!(e.message.contains("after the end"), "{}", e.message);
+    }
+
+    #[test]
+    fn duplicate_arm_names() {
+        let e = err(&format!(
+            "{HEAD}[[arm]]\nname = \"a\"\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert!(e.message.contains("duplicate arm name"));
+        assert_eq!(e.line, 7);
+    }
+
+    #[test]
+    fn unknown_treatment_kind_suggests() {
+        let e = err(&with_arm("kind = \"finasterid\""));
+        assert!(e.message.contains("unknown treatment kind"));
+        assert!(e.help.unwrap().contains("did you mean `finasteride`"));
+    }
+
+    #[test]
+    fn dose_unit_must_match_kind() {
+        let e = err(&with_arm("kind = \"finasteride\"\ndose = \"5%\""));
+        assert!(e.message.contains("doses are in mg"), "{}", e.message);
+        let e = err(&with_arm("kind = \"finasteride\"\ndose = \"-1 mg\""));
+        assert!(e.message.contains("greater than 0"));
+    }
+
+    #[test]
+    fn stop_before_start() {
+        let e = err(&with_arm(
+            "kind = \"finasteride\"\nstart = \"100 days\"\nstop = \"50 days\"",
+        ));
+        assert!(e.message.contains("not after start"));
+    }
+
+    #[test]
+    fn sessions_for_a_continuous_drug() {
+        let e = err(&with_arm("kind = \"finasteride\"\nsessions = 3"));
+        assert!(e.message.contains("taken continuously"));
+    }
+
+    #[test]
+    fn custom_needs_its_keys_and_others_refuse_them() {
+        let e = err(&with_arm(
+            "kind = \"custom\"\ndelivery = \"sessions\"\neffect = 1.0",
+        ));
+        assert!(e.message.contains("needs `target`"));
+        let e = err(&with_arm("kind = \"prp\"\ntarget = \"dht\""));
+        assert!(e.message.contains("only applies to `custom`"));
+        let e = err(&with_arm(
+            "kind = \"custom\"\ntarget = \"dht\"\ndelivery = \"continuous\"\neffect = -2.0",
+        ));
+        assert!(e.message.contains("not valid for target"));
+    }
+
+    #[test]
+    fn unknown_parameter_override_suggests() {
+        let e = err(&format!("{HEAD}[patient]\nprofile = \"healthy\"\n[patient.parameters]\nanagen_dayz = 900.0\n[[arm]]\nname = \"a\"\n"));
+        assert!(e.message.contains("unknown parameter `anagen_dayz`"));
+        assert!(e.help.unwrap().contains("did you mean `anagen_days`"));
+    }
+
+    #[test]
+    fn out_of_range_parameter_override() {
+        let e = err(&format!(
+            "{HEAD}[patient]\n[patient.parameters]\nanagen_days = -5.0\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert!(e.message.contains("out of range"));
+    }
+
+    #[test]
+    fn unknown_profile_and_solver_suggest() {
+        let e = err(&format!(
+            "{HEAD}[patient]\nprofile = \"aga_moderat\"\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert!(e.help.unwrap().contains("did you mean `aga_moderate`"));
+        let e = err(&format!(
+            "{HEAD}[solver]\nmethod = \"dopri\"\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert!(e.help.unwrap().contains("did you mean `dopri5`"));
+    }
+
+    #[test]
+    fn bad_tolerances() {
+        for bad in ["rtol = 0.0", "rtol = 2.0", "atol = -1.0", "max_steps = 0"] {
+            let e = err(&format!("{HEAD}[solver]\n{bad}\n[[arm]]\nname = \"a\"\n"));
+            assert_eq!(e.line, 5, "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn scenario_name_must_be_a_safe_folder_name() {
+        for bad in ["../evil", "a/b", ".hidden", ""] {
+            let text = format!(
+                "[scenario]\nname = {bad:?}\nduration = \"1 year\"\n[[arm]]\nname = \"a\"\n"
+            );
+            assert!(
+                err(&text).message.contains("invalid scenario name"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_arm_may_use_its_own_profile_with_the_shared_overrides() {
+        let text = format!("{HEAD}[patient]\nprofile = \"aga_mild\"\n[patient.parameters]\nanagen_days = 1000.0\n[[arm]]\nname = \"a\"\nprofile = \"healthy\"\n[[arm]]\nname = \"b\"\n");
+        let s = parse_and_validate("t.toml", &text).unwrap();
+        assert_eq!(s.arms[0].patient.profile.name, "healthy");
+        assert_eq!(s.arms[0].patient.terminal_fraction_start, None);
+        assert!((s.arms[0].patient.params.anagen_days - 1000.0).abs() < 1e-12);
+        assert_eq!(s.arms[1].patient.profile.name, "aga_mild");
+    }
+
+    #[test]
+    fn no_arms() {
+        assert!(err(HEAD).message.contains("no arms"));
+    }
+
+    #[test]
+    fn endpoint_after_the_end() {
+        let e = err(&format!(
+            "{HEAD}[plot]\nendpoints = [\"2 years\"]\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert!(e.message.contains("after the end"));
+    }
+
+    #[test]
+    fn too_many_output_rows() {
+        let e = err("[scenario]\nname = \"t\"\nduration = \"200 years\"\noutput_interval = \"0.001 days\"\n[[arm]]\nname = \"a\"\n");
+        assert!(e.message.contains("more than the limit"));
+    }
+
+    #[test]
+    fn single_session_when_no_every() {
+        let s = parse_and_validate("t.toml", &with_arm("kind = \"prp\"\nstart = \"100 days\""))
+            .unwrap();
+        assert_eq!(s.arms[0].treatments[0].schedule.sessions, Some(1));
+    }
+}

@@ -1,0 +1,160 @@
+//! A simulated arm as a table: one row of observables per output time.
+//!
+//! The solver produces raw states; this module holds what people read (phase
+//! fractions, hair count, density, shedding, diameter, signals). Outputs (CSV,
+//! JSON, charts) consume only this type, never the raw state vector.
+
+/// Everything observable at one output time. Field names are the CSV columns.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Observables {
+    /// Fraction of follicles in anagen (growth), 0–1.
+    pub anagen: f64,
+    /// Fraction of follicles in catagen (regression), 0–1.
+    pub catagen: f64,
+    /// Fraction of follicles in telogen (rest, club hair still held), 0–1.
+    pub telogen: f64,
+    /// Fraction of follicles in kenogen (empty after shedding), 0–1.
+    pub kenogen: f64,
+    /// Visible non-vellus (terminal) hairs on the whole scalp.
+    pub hair_count: f64,
+    /// Terminal hairs per cm² of scalp.
+    pub hair_density_per_cm2: f64,
+    /// Hairs shed per day on the whole scalp (telogen → kenogen flux).
+    pub shedding_per_day: f64,
+    /// Mean shaft diameter of the hairs present, µm.
+    pub mean_diameter_um: f64,
+    /// Terminal : vellus ratio.
+    pub terminal_vellus_ratio: f64,
+    /// Scalp DHT relative to the untreated level (1 = untreated).
+    pub dht: f64,
+    /// Micro-inflammation index (dimensionless, 0 = none).
+    pub inflammation: f64,
+    /// Growth-factor signal (dimensionless; 1 ≈ one standard PRP session just given).
+    pub growth_factor: f64,
+    /// Stimulation / hypoxia signal (dimensionless; 1 ≈ one standard session just given).
+    pub stimulation: f64,
+}
+
+/// Column names, in CSV order, after `arm,time_days`.
+pub const COLUMNS: [&str; 13] = [
+    "anagen",
+    "catagen",
+    "telogen",
+    "kenogen",
+    "hair_count",
+    "hair_density_per_cm2",
+    "shedding_per_day",
+    "mean_diameter_um",
+    "terminal_vellus_ratio",
+    "dht",
+    "inflammation",
+    "growth_factor",
+    "stimulation",
+];
+
+impl Observables {
+    /// The values in the order of [`COLUMNS`].
+    pub fn values(&self) -> [f64; 13] {
+        [
+            self.anagen,
+            self.catagen,
+            self.telogen,
+            self.kenogen,
+            self.hair_count,
+            self.hair_density_per_cm2,
+            self.shedding_per_day,
+            self.mean_diameter_um,
+            self.terminal_vellus_ratio,
+            self.dht,
+            self.inflammation,
+            self.growth_factor,
+            self.stimulation,
+        ]
+    }
+}
+
+/// Output rows of one arm on the scenario's output grid.
+///
+/// Rows are strictly increasing in time, with no duplicate at segment joins. A row
+/// that falls exactly on a dose time shows the state *after* that dose
+/// (right-continuous), as documented in docs/SCENARIOS.md.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Trajectory {
+    /// Output times, days since the scenario start.
+    pub times_days: Vec<f64>,
+    /// One row of observables per output time.
+    pub rows: Vec<Observables>,
+}
+
+impl Trajectory {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// One observable as a series of (time_days, value).
+    pub fn series(&self, f: impl Fn(&Observables) -> f64) -> Vec<(f64, f64)> {
+        self.times_days
+            .iter()
+            .zip(&self.rows)
+            .map(|(t, r)| (*t, f(r)))
+            .collect()
+    }
+
+    /// Hair count in % of the arm's first row (100 = unchanged).
+    pub fn hair_count_percent_of_start(&self) -> Vec<(f64, f64)> {
+        let start = self.rows.first().map(|r| r.hair_count).unwrap_or(f64::NAN);
+        self.series(|r| 100.0 * r.hair_count / start)
+    }
+
+    /// Observables at `t_days`, linearly interpolated between output rows.
+    ///
+    /// Returns `None` outside the simulated span. Endpoints are normally placed on
+    /// the output grid, so no interpolation happens there in practice.
+    pub fn at(&self, t_days: f64) -> Option<Observables> {
+        let n = self.times_days.len();
+        if n == 0 || !t_days.is_finite() {
+            return None;
+        }
+        let first = self.times_days[0];
+        let last = self.times_days[n - 1];
+        let eps = 1e-9 * (1.0 + last.abs());
+        if t_days < first - eps || t_days > last + eps {
+            return None;
+        }
+        let i = self.times_days.partition_point(|&t| t < t_days - eps);
+        if i >= n {
+            return Some(self.rows[n - 1]);
+        }
+        if (self.times_days[i] - t_days).abs() <= eps || i == 0 {
+            return Some(self.rows[i]);
+        }
+        let (t0, t1) = (self.times_days[i - 1], self.times_days[i]);
+        let w = (t_days - t0) / (t1 - t0);
+        let (a, b) = (self.rows[i - 1].values(), self.rows[i].values());
+        let mut v = [0.0; 13];
+        for k in 0..13 {
+            v[k] = a[k] + w * (b[k] - a[k]);
+        }
+        Some(Observables {
+            anagen: v[0],
+            catagen: v[1],
+            telogen: v[2],
+            kenogen: v[3],
+            hair_count: v[4],
+            hair_density_per_cm2: v[5],
+            shedding_per_day: v[6],
+            mean_diameter_um: v[7],
+            terminal_vellus_ratio: v[8],
+            dht: v[9],
+            inflammation: v[10],
+            growth_factor: v[11],
+            stimulation: v[12],
+        })
+    }
+}

@@ -1,0 +1,295 @@
+//! Treatment kinds: what each one moves in the model, in which dose unit, and how
+//! strong the evidence is.
+//!
+//! Daily drugs are *continuous*: while taken they set an input (mg per day or a
+//! topical %) that an effect compartment follows. Procedures are *sessions*:
+//! each one is a dose event where the integrator stops and the state jumps.
+
+use crate::model::{ix, Inputs, State};
+use crate::params::Parameters;
+use crate::units::DoseUnit;
+use serde::Serialize;
+
+/// The model input a `custom` treatment moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// Scalp DHT: continuous multiplies its target by 1 + effect; a session multiplies the state.
+    Dht,
+    /// Inflammation: continuous multiplies its baseline by 1 + effect; a session multiplies the state.
+    Inflammation,
+    /// Growth factor: continuous holds it at `effect`; a session adds `effect`.
+    GrowthFactor,
+    /// Stimulation: continuous holds it at `effect`; a session adds `effect`.
+    Stimulation,
+}
+
+impl Target {
+    /// Every target, for error messages.
+    pub const ALL: [Target; 4] = [
+        Target::Dht,
+        Target::Inflammation,
+        Target::GrowthFactor,
+        Target::Stimulation,
+    ];
+
+    /// Name as written in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Dht => "dht",
+            Target::Inflammation => "inflammation",
+            Target::GrowthFactor => "growth_factor",
+            Target::Stimulation => "stimulation",
+        }
+    }
+
+    /// Whether `effect` is a multiplier step (must be ≥ −1) rather than a level.
+    pub fn is_multiplicative(self) -> bool {
+        matches!(self, Target::Dht | Target::Inflammation)
+    }
+}
+
+/// How a treatment is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Taken every day (or every few days) between start and stop; sets an input.
+    Continuous,
+    /// Discrete sessions; each is a breakpoint with a jump in the state.
+    Sessions,
+}
+
+/// A treatment kind.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum TreatmentKind {
+    /// 5α-reductase type II inhibitor, oral, mg.
+    Finasteride,
+    /// 5α-reductase type I+II inhibitor, oral, mg.
+    Dutasteride,
+    /// Topical minoxidil, concentration %.
+    MinoxidilTopical,
+    /// Oral minoxidil, mg.
+    MinoxidilOral,
+    /// Platelet-rich plasma injections.
+    Prp,
+    /// Exosome injections (speculative).
+    Exosome,
+    /// Microneedling sessions.
+    Microneedling,
+    /// Low-level laser sessions.
+    LowLevelLaser,
+    /// An educator-defined treatment that moves one input.
+    Custom {
+        /// Which input it moves.
+        target: Target,
+        /// Continuous or sessions.
+        delivery: Delivery,
+        /// How much (see [`Target`]).
+        effect: f64,
+    },
+}
+
+/// One row of the mechanism table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Mechanism {
+    /// Kind name.
+    pub kind: &'static str,
+    /// Inputs it moves, in words.
+    pub moves: &'static str,
+    /// Evidence behind the mechanism and its size.
+    pub evidence: &'static str,
+}
+
+/// The mechanism table shown by `sim model` and docs/MODEL.md.
+pub const MECHANISMS: &[Mechanism] = &[
+    Mechanism { kind: "finasteride", moves: "5α-reductase inhibition → scalp DHT down (Emax on mg/day; effect half-life 1.5 d)", evidence: "strong, human: Drake 1999 (scalp DHT −64% at 1 mg), Kaufman 1998 (hair count)" },
+    Mechanism { kind: "dutasteride", moves: "5α-reductase inhibition → DHT down (Emax on mg/day; effect half-life 35 d, slow offset)", evidence: "strong, human: Clark 2004 (serum DHT −95% at 0.5 mg)" },
+    Mechanism { kind: "minoxidil_topical", moves: "anagen entry (telogen and kenogen shortened → early shedding), anagen prolonged, slow restoration (Emax on %)", evidence: "medium: Olsen 2002 (effect size, human); mechanism Messenger & Rundegren 2004 (animal/cell)" },
+    Mechanism { kind: "minoxidil_oral", moves: "as topical, dose converted to topical-equivalent % (5 mg ≈ 5%)", evidence: "high for equivalence: Penha 2024; mechanism as topical" },
+    Mechanism { kind: "prp", moves: "growth-factor bolus per session + inflammation lowered (M2 shift)", evidence: "low-medium: Kieling 2024 meta-analysis, very heterogeneous; M2 shift is a hypothesis" },
+    Mechanism { kind: "exosome", moves: "growth-factor bolus + larger inflammation drop", evidence: "speculative: only small uncontrolled human studies; no pooled effect size" },
+    Mechanism { kind: "microneedling", moves: "stimulation (hypoxia / HIF-1α) pulse + small growth-factor release per session", evidence: "low: mechanistic hypothesis, cell and animal work" },
+    Mechanism { kind: "low_level_laser", moves: "stimulation pulse per session", evidence: "medium for effect size: Jimenez 2014; mechanism hypothesis" },
+    Mechanism { kind: "custom", moves: "one chosen input (dht, inflammation, growth_factor, stimulation) by a chosen effect", evidence: "whatever the educator assumes: label it" },
+];
+
+impl TreatmentKind {
+    /// Names of the non-custom kinds, for "did you mean" and docs.
+    pub const NAMES: [&'static str; 9] = [
+        "finasteride",
+        "dutasteride",
+        "minoxidil_topical",
+        "minoxidil_oral",
+        "prp",
+        "exosome",
+        "microneedling",
+        "low_level_laser",
+        "custom",
+    ];
+
+    /// Parse a non-custom kind name (`custom` needs its extra keys; see scenario validation).
+    pub fn from_name(name: &str) -> Option<TreatmentKind> {
+        Some(match name {
+            "finasteride" => TreatmentKind::Finasteride,
+            "dutasteride" => TreatmentKind::Dutasteride,
+            "minoxidil_topical" => TreatmentKind::MinoxidilTopical,
+            "minoxidil_oral" => TreatmentKind::MinoxidilOral,
+            "prp" => TreatmentKind::Prp,
+            "exosome" => TreatmentKind::Exosome,
+            "microneedling" => TreatmentKind::Microneedling,
+            "low_level_laser" => TreatmentKind::LowLevelLaser,
+            _ => return None,
+        })
+    }
+
+    /// Name as written in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TreatmentKind::Finasteride => "finasteride",
+            TreatmentKind::Dutasteride => "dutasteride",
+            TreatmentKind::MinoxidilTopical => "minoxidil_topical",
+            TreatmentKind::MinoxidilOral => "minoxidil_oral",
+            TreatmentKind::Prp => "prp",
+            TreatmentKind::Exosome => "exosome",
+            TreatmentKind::Microneedling => "microneedling",
+            TreatmentKind::LowLevelLaser => "low_level_laser",
+            TreatmentKind::Custom { .. } => "custom",
+        }
+    }
+
+    /// Continuous or sessions.
+    pub fn delivery(&self) -> Delivery {
+        match self {
+            TreatmentKind::Finasteride
+            | TreatmentKind::Dutasteride
+            | TreatmentKind::MinoxidilTopical
+            | TreatmentKind::MinoxidilOral => Delivery::Continuous,
+            TreatmentKind::Prp
+            | TreatmentKind::Exosome
+            | TreatmentKind::Microneedling
+            | TreatmentKind::LowLevelLaser => Delivery::Sessions,
+            TreatmentKind::Custom { delivery, .. } => *delivery,
+        }
+    }
+
+    /// The unit its dose must be written in.
+    pub fn dose_unit(&self) -> DoseUnit {
+        match self {
+            TreatmentKind::Finasteride
+            | TreatmentKind::Dutasteride
+            | TreatmentKind::MinoxidilOral => DoseUnit::Mg,
+            TreatmentKind::MinoxidilTopical => DoseUnit::Percent,
+            _ => DoseUnit::Relative,
+        }
+    }
+
+    /// The dose used when a scenario gives none: the usual clinical dose.
+    pub fn default_dose(&self) -> f64 {
+        match self {
+            TreatmentKind::Finasteride => 1.0,
+            TreatmentKind::Dutasteride => 0.5,
+            TreatmentKind::MinoxidilTopical => 5.0,
+            TreatmentKind::MinoxidilOral => 5.0,
+            _ => 1.0,
+        }
+    }
+
+    /// Add this treatment's contribution to the inputs while it is taken, at
+    /// `dose_per_day` (dose × adherence ÷ interval in days).
+    pub fn add_continuous(&self, params: &Parameters, dose_per_day: f64, inputs: &mut Inputs) {
+        match *self {
+            TreatmentKind::Finasteride => inputs.finasteride_mg_per_day += dose_per_day,
+            TreatmentKind::Dutasteride => inputs.dutasteride_mg_per_day += dose_per_day,
+            TreatmentKind::MinoxidilTopical => inputs.minoxidil_percent += dose_per_day,
+            TreatmentKind::MinoxidilOral => {
+                inputs.minoxidil_percent += dose_per_day * params.minoxidil_oral_percent_per_mg
+            }
+            TreatmentKind::Custom { target, effect, .. } => {
+                let e = effect * dose_per_day;
+                match target {
+                    Target::Dht => inputs.dht_multiplier *= (1.0 + e).max(0.0),
+                    Target::Inflammation => inputs.inflammation_multiplier *= (1.0 + e).max(0.0),
+                    Target::GrowthFactor => inputs.growth_factor_hold += e,
+                    Target::Stimulation => inputs.stimulation_hold += e,
+                }
+            }
+            // Session kinds contribute nothing between sessions.
+            _ => {}
+        }
+    }
+
+    /// Apply one session of strength `dose` (1 = standard session) to the state.
+    pub fn apply_session(&self, params: &Parameters, dose: f64, y: &mut State) {
+        let p = params;
+        let lower_inflammation = |y: &mut State, drop: f64| {
+            y[ix::INFLAMMATION] *= (1.0 - drop * dose).max(0.0);
+        };
+        match *self {
+            TreatmentKind::Prp => {
+                y[ix::GROWTH_FACTOR] += p.prp_growth_factor_per_session * dose;
+                lower_inflammation(y, p.prp_inflammation_drop);
+            }
+            TreatmentKind::Exosome => {
+                y[ix::GROWTH_FACTOR] += p.exosome_growth_factor_per_session * dose;
+                lower_inflammation(y, p.exosome_inflammation_drop);
+            }
+            TreatmentKind::Microneedling => {
+                y[ix::STIMULATION] += p.microneedling_stimulation_per_session * dose;
+                y[ix::GROWTH_FACTOR] += p.microneedling_growth_factor_per_session * dose;
+            }
+            TreatmentKind::LowLevelLaser => {
+                y[ix::STIMULATION] += p.laser_stimulation_per_session * dose;
+            }
+            TreatmentKind::Custom { target, effect, .. } => {
+                let e = effect * dose;
+                match target {
+                    Target::Dht => y[ix::DHT] *= (1.0 + e).max(0.0),
+                    Target::Inflammation => y[ix::INFLAMMATION] *= (1.0 + e).max(0.0),
+                    Target::GrowthFactor => y[ix::GROWTH_FACTOR] += e,
+                    Target::Stimulation => y[ix::STIMULATION] += e,
+                }
+            }
+            // Continuous kinds have no sessions.
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_every_kind_has_a_mechanism() {
+        for name in TreatmentKind::NAMES {
+            if name != "custom" {
+                assert_eq!(TreatmentKind::from_name(name).unwrap().name(), name);
+            }
+            assert!(MECHANISMS.iter().any(|m| m.kind == name), "{name}");
+        }
+        assert!(TreatmentKind::from_name("minoxidil").is_none());
+    }
+
+    #[test]
+    fn sessions_move_only_their_inputs() {
+        let p = Parameters::default();
+        let mut y = State::zeros();
+        y[ix::INFLAMMATION] = 0.5;
+        TreatmentKind::Prp.apply_session(&p, 1.0, &mut y);
+        assert!((y[ix::GROWTH_FACTOR] - 1.0).abs() < 1e-12);
+        assert!((y[ix::INFLAMMATION] - 0.5 * 0.85).abs() < 1e-12);
+        assert!(y[ix::STIMULATION].abs() < 1e-12);
+        let before = y;
+        TreatmentKind::Finasteride.apply_session(&p, 1.0, &mut y);
+        assert_eq!(before, y);
+    }
+
+    #[test]
+    fn oral_minoxidil_maps_to_topical_equivalent() {
+        let p = Parameters::default();
+        let mut a = Inputs::default();
+        TreatmentKind::MinoxidilOral.add_continuous(&p, 5.0, &mut a);
+        assert!((a.minoxidil_percent - 5.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,179 @@
+//! Quantities with units as people write them in scenario files: durations
+//! ("3 years", "28 days", "daily") and doses ("1 mg", "5%", "1.0").
+//!
+//! Months and years are calendar averages so that "12 months" and "1 year" are
+//! the same span: a year is 365.25 days and a month is 365.25 / 12 days.
+
+use std::fmt;
+
+/// Days in a year (Julian year, so leap days average out).
+pub const DAYS_PER_YEAR: f64 = 365.25;
+/// Days in an average month.
+pub const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
+
+/// Why a quantity could not be read. The message says what would be valid.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UnitError {
+    /// No number, or no unit, or an unknown unit.
+    #[error("cannot read {text:?} as a duration: write a number and a unit, e.g. \"90 days\", \"6 weeks\", \"12 months\", \"3 years\" (or \"daily\", \"weekly\", \"monthly\")")]
+    Duration {
+        /// The text as written.
+        text: String,
+    },
+    /// A dose string that is not "<number> mg", "<number>%" or a plain number.
+    #[error("cannot read {text:?} as a dose: write e.g. \"1 mg\", \"5%\" or a relative strength such as 1.0")]
+    Dose {
+        /// The text as written.
+        text: String,
+    },
+}
+
+/// Parse a duration into days. Accepts `<number> <unit>` with units day(s), d,
+/// week(s), w, month(s), mo, year(s), y, and the words `daily`, `weekly`,
+/// `monthly`, `yearly`.
+pub fn parse_duration_days(text: &str) -> Result<f64, UnitError> {
+    let err = || UnitError::Duration {
+        text: text.to_string(),
+    };
+    let t = text.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "daily" => return Ok(1.0),
+        "weekly" => return Ok(7.0),
+        "monthly" => return Ok(DAYS_PER_MONTH),
+        "yearly" | "annually" => return Ok(DAYS_PER_YEAR),
+        _ => {}
+    }
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(err)?;
+    let (num, unit) = t.split_at(split);
+    let value: f64 = num.trim().parse().map_err(|_| err())?;
+    let per = match unit.trim() {
+        "d" | "day" | "days" => 1.0,
+        "w" | "wk" | "week" | "weeks" => 7.0,
+        "mo" | "month" | "months" => DAYS_PER_MONTH,
+        "y" | "yr" | "year" | "years" => DAYS_PER_YEAR,
+        _ => return Err(err()),
+    };
+    Ok(value * per)
+}
+
+/// The unit a dose was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoseUnit {
+    /// Milligrams per administration (oral drugs).
+    Mg,
+    /// Percent concentration (topical solutions).
+    Percent,
+    /// A dimensionless strength relative to the standard session (1 = standard).
+    Relative,
+}
+
+impl fmt::Display for DoseUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DoseUnit::Mg => "mg",
+            DoseUnit::Percent => "%",
+            DoseUnit::Relative => "× standard session",
+        })
+    }
+}
+
+/// A dose amount with its unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dose {
+    /// The number as written.
+    pub amount: f64,
+    /// Its unit.
+    pub unit: DoseUnit,
+}
+
+/// Parse "1 mg", "0.2mg", "5%", "5 %", or a bare number (relative strength).
+pub fn parse_dose(text: &str) -> Result<Dose, UnitError> {
+    let err = || UnitError::Dose {
+        text: text.to_string(),
+    };
+    let t = text.trim().to_ascii_lowercase();
+    let (num, unit) = if let Some(n) = t.strip_suffix("mg") {
+        (n, DoseUnit::Mg)
+    } else if let Some(n) = t.strip_suffix('%') {
+        (n, DoseUnit::Percent)
+    } else if let Some(n) = t.strip_suffix('x').or_else(|| t.strip_suffix('×')) {
+        (n, DoseUnit::Relative)
+    } else {
+        (t.as_str(), DoseUnit::Relative)
+    };
+    let amount: f64 = num.trim().parse().map_err(|_| err())?;
+    Ok(Dose { amount, unit })
+}
+
+/// A readable span: "12 months", "3 years", "28 days", for labels.
+pub fn describe_days(days: f64) -> String {
+    let years = days / DAYS_PER_YEAR;
+    let months = days / DAYS_PER_MONTH;
+    let near = |x: f64| (x - x.round()).abs() < 1e-6;
+    if days >= DAYS_PER_YEAR && near(years) {
+        let y = years.round();
+        format!("{y} year{}", if y == 1.0 { "" } else { "s" })
+    } else if days >= DAYS_PER_MONTH && near(months) {
+        let m = months.round();
+        format!("{m} month{}", if m == 1.0 { "" } else { "s" })
+    } else if days >= 7.0 && near(days / 7.0) {
+        let w = (days / 7.0).round();
+        format!("{w} week{}", if w == 1.0 { "" } else { "s" })
+    } else {
+        let d = (days * 100.0).round() / 100.0;
+        format!("{d} day{}", if d == 1.0 { "" } else { "s" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn durations_in_every_unit() {
+        assert!(close(parse_duration_days("28 days").unwrap(), 28.0));
+        assert!(close(parse_duration_days("6 weeks").unwrap(), 42.0));
+        assert!(close(parse_duration_days("12 months").unwrap(), 365.25));
+        assert!(close(parse_duration_days("1 year").unwrap(), 365.25));
+        assert!(close(parse_duration_days("3years").unwrap(), 3.0 * 365.25));
+        assert!(close(parse_duration_days(" Daily ").unwrap(), 1.0));
+        assert!(close(parse_duration_days("weekly").unwrap(), 7.0));
+        assert!(close(parse_duration_days("0.5 d").unwrap(), 0.5));
+    }
+
+    #[test]
+    fn durations_without_unit_or_number_are_errors() {
+        for bad in ["28", "days", "", "3 fortnights", "x days", "1e days"] {
+            assert!(parse_duration_days(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn doses() {
+        assert_eq!(
+            parse_dose("1 mg").unwrap(),
+            Dose {
+                amount: 1.0,
+                unit: DoseUnit::Mg
+            }
+        );
+        assert_eq!(parse_dose("0.2mg").unwrap().amount, 0.2);
+        assert_eq!(parse_dose("5%").unwrap().unit, DoseUnit::Percent);
+        assert_eq!(parse_dose("1.5").unwrap().unit, DoseUnit::Relative);
+        assert_eq!(parse_dose("2x").unwrap().amount, 2.0);
+        assert!(parse_dose("one mg").is_err());
+    }
+
+    #[test]
+    fn described_spans_read_naturally() {
+        assert_eq!(describe_days(365.25), "1 year");
+        assert_eq!(describe_days(3.0 * 365.25), "3 years");
+        assert_eq!(describe_days(6.0 * DAYS_PER_MONTH), "6 months");
+        assert_eq!(describe_days(28.0), "4 weeks");
+        assert_eq!(describe_days(10.0), "10 days");
+    }
+}

@@ -1,0 +1,196 @@
+//! Calibration targets from shared/REFERENCE.md, each checked on a shipped
+//! scenario (see docs/CALIBRATION.md for the table of targets and values).
+
+mod common;
+use common::{arm, simulate};
+use hairsim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
+
+fn count_at(r: &hairsim::simulation::SimulationResult, name: &str, t: f64) -> f64 {
+    arm(r, name)
+        .trajectory
+        .at(t)
+        .expect("time inside the run")
+        .hair_count
+}
+
+#[test]
+fn healthy_steady_state_is_in_the_published_ranges_and_flat() {
+    let r = simulate("baseline");
+    let h = &arm(&r, "healthy").trajectory;
+    for row in &h.rows {
+        assert!((0.85..=0.93).contains(&row.anagen), "anagen {}", row.anagen);
+        assert!(
+            (0.01..=0.03).contains(&row.catagen),
+            "catagen {}",
+            row.catagen
+        );
+        let rest = row.telogen + row.kenogen;
+        assert!((0.06..=0.15).contains(&rest), "telogen+kenogen {rest}");
+        // 50–100 hairs a day per 100,000 follicles.
+        assert!(
+            (50.0..=100.0).contains(&row.shedding_per_day),
+            "shedding {}",
+            row.shedding_per_day
+        );
+    }
+    let first = h.rows[0].hair_count;
+    let drift = h
+        .rows
+        .iter()
+        .map(|r| (r.hair_count / first - 1.0).abs())
+        .fold(0.0, f64::max);
+    assert!(drift < 1e-6, "healthy arm drifts by {drift}");
+    // Barman 1965: mean 223 terminal hairs/cm² (175–300).
+    assert!((200.0..=245.0).contains(&h.rows[0].hair_density_per_cm2));
+    // Terminal:vellus ≈ 7:1 or more when healthy (Whiting 1993).
+    assert!(h.rows[0].terminal_vellus_ratio >= 6.5);
+}
+
+#[test]
+fn untreated_aga_declines_year_on_year() {
+    let r = simulate("baseline");
+    for name in ["AGA mild", "untreated", "AGA severe"] {
+        let counts: Vec<f64> = (0..=5)
+            .map(|y| count_at(&r, name, y as f64 * DAYS_PER_YEAR))
+            .collect();
+        for w in counts.windows(2) {
+            assert!(w[1] < w[0], "{name}: {counts:?}");
+        }
+    }
+    // Kaufman 1998 placebo: about −21 of 876 hairs (−2.4%) at 1 year.
+    let u = count_at(&r, "untreated", DAYS_PER_YEAR) / count_at(&r, "untreated", 0.0) - 1.0;
+    assert!((-0.04..=-0.01).contains(&u), "untreated 1-year change {u}");
+    // Severity orders the decline.
+    let change = |n| count_at(&r, n, 5.0 * DAYS_PER_YEAR) / count_at(&r, n, 0.0);
+    assert!(change("AGA mild") > change("untreated") && change("untreated") > change("AGA severe"));
+}
+
+#[test]
+fn finasteride_1mg_gains_10_to_15_percent_over_untreated_at_12_months() {
+    let r = simulate("finasteride");
+    let t = 12.0 * DAYS_PER_MONTH;
+    let vs = count_at(&r, "finasteride 1 mg", t) / count_at(&r, "untreated", t) - 1.0;
+    assert!(
+        (0.10..=0.15).contains(&vs),
+        "finasteride vs untreated at 12 months: {vs}"
+    );
+    // 0.2 mg is already near maximal on DHT (Drake 1999) but a little weaker.
+    let low = count_at(&r, "finasteride 0.2 mg", t) / count_at(&r, "untreated", t) - 1.0;
+    assert!(low > 0.5 * vs && low < vs, "0.2 mg {low} vs 1 mg {vs}");
+}
+
+#[test]
+fn finasteride_suppresses_scalp_dht_like_drake_1999() {
+    let r = simulate("finasteride");
+    let six_weeks = 42.0;
+    let d1 = arm(&r, "finasteride 1 mg")
+        .trajectory
+        .at(six_weeks)
+        .unwrap()
+        .dht;
+    assert!(
+        (0.30..=0.42).contains(&d1),
+        "scalp DHT at 6 weeks on 1 mg: {d1}"
+    );
+    let d02 = arm(&r, "finasteride 0.2 mg")
+        .trajectory
+        .at(six_weeks)
+        .unwrap()
+        .dht;
+    assert!(d02 < 0.55, "0.2 mg near maximal: {d02}");
+    let dut = arm(&r, "dutasteride 0.5 mg")
+        .trajectory
+        .at(180.0)
+        .unwrap()
+        .dht;
+    assert!(
+        dut < 0.1 && dut < d1,
+        "dutasteride suppresses DHT more deeply: {dut}"
+    );
+}
+
+#[test]
+fn dht_returns_within_two_weeks_of_stopping_finasteride_but_over_months_for_dutasteride() {
+    let r = simulate("stop_treatment");
+    let stop = 12.0 * DAYS_PER_MONTH;
+    let fin = &arm(&r, "finasteride, stopped at 12 months").trajectory;
+    assert!(
+        fin.at(stop + 14.0).unwrap().dht > 0.9,
+        "finasteride DHT 2 weeks after stopping"
+    );
+    let dut = &arm(&r, "dutasteride, stopped at 12 months").trajectory;
+    assert!(
+        dut.at(stop + 30.0).unwrap().dht < 0.5,
+        "dutasteride still suppressing after a month"
+    );
+    assert!(
+        dut.at(stop + 270.0).unwrap().dht > 0.8,
+        "dutasteride mostly recovered after 9 months"
+    );
+}
+
+#[test]
+fn minoxidil_5_beats_2_beats_untreated_at_48_weeks_with_early_shedding() {
+    let r = simulate("minoxidil");
+    let t = 48.0 * 7.0;
+    let (m5, m2, u) = (
+        count_at(&r, "minoxidil 5%", t),
+        count_at(&r, "minoxidil 2%", t),
+        count_at(&r, "untreated", t),
+    );
+    assert!(m5 > m2 && m2 > u, "5% {m5}, 2% {m2}, untreated {u}");
+    // Early synchronized shedding: more than 20% above the untreated rate in the first weeks.
+    let shed = |name: &str, t: f64| arm(&r, name).trajectory.at(t).unwrap().shedding_per_day;
+    let peak = (1..=42)
+        .map(|d| shed("minoxidil 5%", d as f64))
+        .fold(0.0, f64::max);
+    assert!(peak > 1.2 * shed("untreated", 14.0), "peak shedding {peak}");
+    // Oral 5 mg is not superior to topical 5% (Penha 2024): within 1%.
+    let oral = count_at(&r, "oral minoxidil 5 mg", t);
+    assert!((oral / m5 - 1.0).abs() < 0.01);
+}
+
+#[test]
+fn minoxidil_gain_fades_after_stopping() {
+    let r = simulate("stop_treatment");
+    let m = &arm(&r, "minoxidil 5%, stopped at 12 months").trajectory;
+    let at_stop = m.at(12.0 * DAYS_PER_MONTH).unwrap().hair_count;
+    let later = m.at(24.0 * DAYS_PER_MONTH).unwrap().hair_count;
+    let untreated = arm(&r, "untreated")
+        .trajectory
+        .at(24.0 * DAYS_PER_MONTH)
+        .unwrap()
+        .hair_count;
+    assert!(later < at_stop);
+    assert!(
+        (later / untreated - 1.0).abs() < 0.03,
+        "back near untreated a year after stopping"
+    );
+}
+
+#[test]
+fn sessions_help_modestly_and_combination_beats_every_monotherapy_in_it() {
+    let prp = simulate("prp");
+    let t = 6.0 * DAYS_PER_MONTH;
+    for name in [
+        "PRP x3 + maintenance",
+        "exosomes x3 (speculative)",
+        "low-level laser 3x/week",
+    ] {
+        let vs = count_at(&prp, name, t) / count_at(&prp, "untreated", t) - 1.0;
+        assert!((0.02..=0.20).contains(&vs), "{name}: {vs}");
+    }
+    let combo = simulate("combo");
+    for t in combo.endpoint_times_days.clone() {
+        let c = |n| count_at(&combo, n, t);
+        let best_mono = c("finasteride").max(c("minoxidil")).max(c("PRP"));
+        assert!(
+            c("finasteride + minoxidil") >= best_mono * (1.0 - 1e-9),
+            "t = {t}"
+        );
+        assert!(
+            c("fin + minox + PRP + microneedling") >= c("finasteride + minoxidil") * (1.0 - 1e-9),
+            "t = {t}"
+        );
+    }
+}

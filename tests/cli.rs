@@ -1,0 +1,243 @@
+//! End-to-end: the real `sim` binary on every shipped scenario, the label in
+//! every output, byte-identical reruns, and exit codes.
+
+mod common;
+use common::{files_in, shipped_scenarios, sim};
+use predicates::prelude::*;
+use std::fs;
+
+const LABEL: &str = "Illustrative model — not clinical guidance";
+const CHARTS: [&str; 6] = [
+    "hair_count",
+    "phases",
+    "shedding",
+    "signals",
+    "endpoints",
+    "summary",
+];
+
+#[test]
+fn every_shipped_scenario_runs_and_labels_every_file() {
+    let scenarios = shipped_scenarios();
+    assert!(scenarios.len() >= 6, "ship at least six scenarios");
+    for path in scenarios {
+        let out = tempfile::tempdir().unwrap();
+        sim()
+            .arg("run")
+            .arg(&path)
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("NOT CLINICAL GUIDANCE"));
+        let files = files_in(out.path());
+        let names: Vec<String> = files
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        for c in CHARTS {
+            assert!(
+                names.contains(&format!("{c}.svg")) && names.contains(&format!("{c}.png")),
+                "{}: {c} missing in {names:?}",
+                path.display()
+            );
+        }
+        for f in &files {
+            let bytes = fs::read(f).unwrap();
+            let name = f.file_name().unwrap().to_string_lossy();
+            match f.extension().and_then(|e| e.to_str()) {
+                Some("csv") => {
+                    let text = String::from_utf8(bytes).unwrap();
+                    assert!(text.starts_with(&format!("# {LABEL}")), "{name}");
+                    let header = text.lines().nth(1).unwrap();
+                    assert!(header.starts_with("arm,time_days,anagen,catagen,telogen,kenogen,hair_count,hair_density_per_cm2,shedding_per_day,mean_diameter_um,terminal_vellus_ratio,dht,inflammation,growth_factor,stimulation"));
+                }
+                Some("json") => {
+                    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                    assert!(v["disclaimer"].as_str().unwrap().starts_with(LABEL));
+                    assert!(
+                        v["solver"]["per_arm"][0]["rhs_evaluations"]
+                            .as_u64()
+                            .unwrap()
+                            > 0
+                    );
+                    assert!(v["arms"][0]["endpoints"][0]["hair_count"]
+                        .as_f64()
+                        .is_some());
+                }
+                Some("svg") => assert!(String::from_utf8(bytes).unwrap().contains(LABEL), "{name}"),
+                Some("png") => {
+                    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}");
+                    assert!(
+                        bytes.windows(LABEL.len()).any(|w| w == LABEL.as_bytes()),
+                        "{name} carries the label in its metadata"
+                    );
+                }
+                _ => panic!("unexpected output file {name}"),
+            }
+        }
+        // Nothing half-written is left behind.
+        assert!(!names.iter().any(|n| n.contains(".tmp")), "{names:?}");
+    }
+}
+
+#[test]
+fn same_inputs_give_byte_identical_files() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for d in [&a, &b] {
+        sim()
+            .args(["run", "scenarios/prp.toml", "--out"])
+            .arg(d.path())
+            .assert()
+            .success();
+    }
+    let (fa, fb) = (files_in(a.path()), files_in(b.path()));
+    assert_eq!(fa.len(), fb.len());
+    for (x, y) in fa.iter().zip(&fb) {
+        assert_eq!(
+            fs::read(x).unwrap(),
+            fs::read(y).unwrap(),
+            "{}",
+            x.display()
+        );
+    }
+}
+
+#[test]
+fn format_and_solver_flags_choose_outputs_and_method() {
+    let out = tempfile::tempdir().unwrap();
+    sim()
+        .args([
+            "run",
+            "scenarios/finasteride.toml",
+            "--format",
+            "csv,json",
+            "--solver",
+            "dop853",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let names: Vec<_> = files_in(out.path())
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["summary.json", "timeseries.csv"]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(v["solver"]["method"], "dop853");
+}
+
+#[test]
+fn several_scenarios_go_to_one_folder_each() {
+    let out = tempfile::tempdir().unwrap();
+    sim()
+        .args([
+            "run",
+            "scenarios/prp.toml",
+            "scenarios/finasteride.toml",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert!(out.path().join("prp/summary.json").exists());
+    assert!(out.path().join("finasteride/summary.json").exists());
+}
+
+#[test]
+fn check_list_model_and_completions() {
+    sim()
+        .args(["check", "scenarios/combo.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok:"));
+    let list = sim().arg("list").assert().success();
+    let text = String::from_utf8(list.get_output().stdout.clone()).unwrap();
+    for s in [
+        "baseline",
+        "combo",
+        "finasteride",
+        "minoxidil",
+        "prp",
+        "stop_treatment",
+    ] {
+        assert!(text.contains(&format!("{s}.toml")), "{s} listed");
+    }
+    sim()
+        .arg("model")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("anagen_days").and(predicate::str::contains("Wolfram 2003")),
+        )
+        .stderr(predicate::str::contains("NOT CLINICAL GUIDANCE"));
+    sim()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sim"));
+}
+
+#[test]
+fn bad_input_exits_2_with_a_located_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    fs::write(&bad, "[scenario]\nname = \"x\"\nduratoin = \"1 year\"\n").unwrap();
+    sim().arg("check").arg(&bad).assert().code(2).stderr(
+        predicate::str::contains("bad.toml:3:1")
+            .and(predicate::str::contains("did you mean `duration`")),
+    );
+    sim()
+        .args(["run", "does/not/exist.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exist.toml"));
+    sim()
+        .args(["run", "scenarios/combo.toml", "--format", "pdf"])
+        .assert()
+        .code(2);
+    sim()
+        .args(["run", "scenarios/combo.toml", "--solver", "euler"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rk4"));
+    sim().arg("frobnicate").assert().code(2);
+    sim()
+        .args(["check", "scenarios"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("directory"));
+}
+
+#[test]
+fn a_failing_run_leaves_earlier_outputs_untouched_and_exits_1() {
+    let out = tempfile::tempdir().unwrap();
+    sim()
+        .args(["run", "scenarios/prp.toml", "--format", "json", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let before = fs::read(out.path().join("summary.json")).unwrap();
+    // Same scenario name, but a step budget far too small: the solver fails.
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(common::scenario("prp"))
+        .unwrap()
+        .replace("[scenario]", "[solver]\nmax_steps = 5\n\n[scenario]");
+    let file = dir.path().join("prp.toml");
+    fs::write(&file, text).unwrap();
+    sim()
+        .arg("run")
+        .arg(&file)
+        .args(["--format", "json", "--out"])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("arm `untreated`").and(predicate::str::contains("max_steps")),
+        );
+    assert_eq!(fs::read(out.path().join("summary.json")).unwrap(), before);
+}

@@ -1,0 +1,220 @@
+//! The solve pipeline against known answers: a closed-form linear chain, dose
+//! breakpoints that tolerances cannot move, compact vs explicit schedules, and
+//! agreement between methods.
+
+mod common;
+use hairsim::model::{ix, HairModel, State};
+use hairsim::params::Parameters;
+use hairsim::scenario;
+use hairsim::simulation::{simulate, SimulationResult};
+use hairsim::solve::{advance, Method, SolveStats, SolverSettings};
+use nalgebra::{Matrix4, Vector4};
+
+fn run_text(text: &str) -> SimulationResult {
+    let sc = scenario::parse("test.toml", text).expect("valid scenario");
+    simulate(&sc).expect("simulates")
+}
+
+fn settings(method: Method, rtol: f64) -> SolverSettings {
+    SolverSettings {
+        method,
+        rtol,
+        atol: rtol * 1e-3,
+        rk4_step_days: 0.25,
+        ..SolverSettings::default()
+    }
+}
+
+/// With the signals fixed (no treatment, DHT and inflammation at baseline), the
+/// phases are a linear chain dy/dt = Q y with the closed form y(t) = exp(Q t) y0,
+/// and the long-run fractions are mean duration over cycle length.
+#[test]
+fn every_method_matches_the_closed_form_linear_chain() {
+    let p = Parameters {
+        dht_sensitivity: 1.0,
+        inflammation_baseline: 0.7,
+        ..Parameters::default()
+    };
+    let model = HairModel::untreated(p);
+    let mut y0 = State::zeros();
+    y0[ix::ANAGEN] = 0.5;
+    y0[ix::KENOGEN] = 0.5;
+    y0[ix::TERMINAL] = 0.8;
+    y0[ix::DHT] = 1.0;
+    y0[ix::INFLAMMATION] = 0.7;
+    let r = model.rates(&y0);
+    let (a, c, t, k) = (
+        1.0 / r.anagen_days,
+        1.0 / r.catagen_days,
+        1.0 / r.telogen_days,
+        1.0 / r.kenogen_days,
+    );
+    #[rustfmt::skip]
+    let q = Matrix4::new(
+        -a, 0.0, 0.0,  k,
+         a,  -c, 0.0, 0.0,
+        0.0,  c,  -t, 0.0,
+        0.0, 0.0,  t,  -k,
+    );
+    let v0 = Vector4::new(0.5, 0.0, 0.0, 0.5);
+    for (method, rtol, tol) in [
+        (Method::Dopri5, 1e-10, 1e-8),
+        (Method::Dop853, 1e-12, 1e-9),
+        (Method::Rk4, 1e-12_f64, 1e-8),
+    ] {
+        let s = settings(method, rtol);
+        let mut stats = SolveStats::default();
+        let mut y = y0;
+        let mut t0 = 0.0;
+        for t1 in [30.0, 200.0, 1000.0, 3000.0] {
+            y = advance(&model, t0, t1, y, &s, &mut stats).unwrap();
+            t0 = t1;
+            let exact = (q * t1).exp() * v0;
+            for i in 0..4 {
+                assert!(
+                    (y[i] - exact[i]).abs() < tol,
+                    "{method} phase {i} at {t1}: {} vs {}",
+                    y[i],
+                    exact[i]
+                );
+            }
+        }
+        assert!(stats.rhs_evaluations > 0);
+    }
+    // Long run: fractions equal mean duration over cycle length.
+    let mut y = y0;
+    let mut stats = SolveStats::default();
+    y = advance(
+        &model,
+        0.0,
+        60_000.0,
+        y,
+        &settings(Method::Dopri5, 1e-10),
+        &mut stats,
+    )
+    .unwrap();
+    let cycle = r.anagen_days + r.catagen_days + r.telogen_days + r.kenogen_days;
+    for (i, d) in [
+        r.anagen_days,
+        r.catagen_days,
+        r.telogen_days,
+        r.kenogen_days,
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!((y[i] - d / cycle).abs() < 1e-8, "phase {i}");
+    }
+}
+
+const ONE_SESSION: &str = r#"
+[scenario]
+name = "one_session"
+duration = "300 days"
+output_interval = "5 days"
+[solver]
+rtol = RTOL
+atol = 1e-12
+[[arm]]
+name = "untreated"
+[[arm]]
+name = "session"
+[[arm.treatment]]
+kind = "microneedling"
+start = "100 days"
+"#;
+
+/// A single short session at day 100 is a breakpoint: a loose tolerance cannot
+/// step over it, so its effect is the same at rtol 1e-3 and 1e-9.
+#[test]
+fn a_single_session_moves_the_curve_equally_at_loose_and_tight_tolerance() {
+    let effect = |rtol: &str| {
+        let r = run_text(&ONE_SESSION.replace("RTOL", rtol));
+        let (u, s) = (&r.arms[0].trajectory, &r.arms[1].trajectory);
+        // The stimulation jump is visible at the dose row (post-dose) …
+        let at = s.at(100.0).unwrap();
+        assert!(
+            at.stimulation > 0.99,
+            "post-dose row at the session shows the jump"
+        );
+        assert!(s.at(95.0).unwrap().stimulation.abs() < 1e-12);
+        // … and the hair-count gain at the end.
+        s.rows.last().unwrap().hair_count - u.rows.last().unwrap().hair_count
+    };
+    let (loose, tight) = (effect("1e-3"), effect("1e-9"));
+    assert!(tight > 1.0, "the session has an effect: {tight}");
+    assert!(
+        (loose - tight).abs() <= 1e-3 * tight.abs(),
+        "loose {loose} vs tight {tight}"
+    );
+}
+
+/// "Every 28 days, 3 sessions" simulates exactly like the three sessions written out.
+#[test]
+fn compact_schedule_equals_the_doses_written_out() {
+    let head = "[scenario]\nname = \"s\"\nduration = \"1 year\"\noutput_interval = \"3 days\"\n[[arm]]\nname = \"a\"\n";
+    let compact = run_text(&format!(
+        "{head}[[arm.treatment]]\nkind = \"prp\"\nstart = \"10 days\"\nevery = \"28 days\"\nsessions = 3\n\
+         [[arm.treatment]]\nkind = \"finasteride\"\nstart = \"5 days\"\nstop = \"200 days\"\n"
+    ));
+    let explicit = run_text(&format!(
+        "{head}[[arm.treatment]]\nkind = \"prp\"\nstart = \"10 days\"\n\
+         [[arm.treatment]]\nkind = \"prp\"\nstart = \"38 days\"\n\
+         [[arm.treatment]]\nkind = \"prp\"\nstart = \"66 days\"\n\
+         [[arm.treatment]]\nkind = \"finasteride\"\nstart = \"5 days\"\nstop = \"100 days\"\n\
+         [[arm.treatment]]\nkind = \"finasteride\"\nstart = \"100 days\"\nstop = \"200 days\"\n"
+    ));
+    let (a, b) = (&compact.arms[0].trajectory, &explicit.arms[0].trajectory);
+    assert_eq!(a.times_days, b.times_days);
+    for (x, y) in a.rows.iter().zip(&b.rows) {
+        for (u, v) in x.values().iter().zip(y.values()) {
+            assert!((u - v).abs() <= 1e-9 * (1.0 + v.abs()), "{u} vs {v}");
+        }
+    }
+}
+
+/// rk4, dopri5 and dop853 agree on the richest arm of the combo scenario.
+#[test]
+fn methods_agree_on_the_combo_scenario() {
+    let sc = scenario::load(&common::scenario("combo")).unwrap();
+    let arm = sc.arms.last().unwrap().clone();
+    let grid = hairsim::simulation::output_grid(sc.duration_days, sc.output_interval_days);
+    let run = |s: SolverSettings| {
+        hairsim::simulation::simulate_arm(&arm, sc.duration_days, &grid, &s).unwrap()
+    };
+    let reference = run(settings(Method::Dop853, 1e-12));
+    let rk4 = SolverSettings {
+        rk4_step_days: 0.1,
+        ..settings(Method::Rk4, 1e-8)
+    };
+    for s in [settings(Method::Dopri5, 1e-8), rk4] {
+        let other = run(s);
+        for (x, y) in other.trajectory.rows.iter().zip(&reference.trajectory.rows) {
+            let rel = (x.hair_count / y.hair_count - 1.0).abs();
+            assert!(rel < 1e-6, "{:?}: {rel:e}", s.method);
+        }
+    }
+}
+
+/// Output rows sit exactly on the grid, strictly increasing, ending at the horizon.
+#[test]
+fn output_grid_has_no_duplicates_and_ends_at_the_horizon() {
+    let r = run_text("[scenario]\nname = \"g\"\nduration = \"100 days\"\noutput_interval = \"7 days\"\n[[arm]]\nname = \"a\"\n[[arm.treatment]]\nkind = \"prp\"\nstart = \"7 days\"\nevery = \"7 days\"\n");
+    let t = &r.arms[0].trajectory.times_days;
+    assert_eq!(t.len(), 16); // 0, 7, …, 98, and 100
+    assert!(t.windows(2).all(|w| w[1] > w[0]));
+    assert!((t[t.len() - 1] - 100.0).abs() < 1e-12);
+    assert!((t[1] - 7.0).abs() < 1e-12);
+}
+
+#[test]
+fn an_untreated_arm_of_every_profile_starts_at_its_steady_state() {
+    for profile in ["healthy", "aga_mild", "aga_moderate", "aga_severe"] {
+        let r = run_text(&format!("[scenario]\nname = \"p\"\nduration = \"30 days\"\n[patient]\nprofile = \"{profile}\"\n[[arm]]\nname = \"u\"\n"));
+        let rows = &r.arms[0].trajectory.rows;
+        let (a, b) = (rows[0], rows[rows.len() - 1]);
+        // The fast states do not move; only slow miniaturization may.
+        assert!((a.anagen - b.anagen).abs() < 1e-9, "{profile}");
+        assert!((a.dht - b.dht).abs() < 1e-12 && (a.inflammation - b.inflammation).abs() < 1e-12);
+    }
+}
