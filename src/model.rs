@@ -172,6 +172,10 @@ impl HairModel {
             + p.minoxidil_anagen_prolongation * minox
             + p.growth_factor_anagen_prolongation * gf
             + p.stimulation_anagen_prolongation * stim;
+        let telogen_shortening = 1.0
+            + p.minoxidil_telogen_shortening * minox
+            + p.growth_factor_telogen_shortening * gf
+            + p.stimulation_telogen_shortening * stim;
         let entry = 1.0
             + p.minoxidil_anagen_entry * minox
             + p.growth_factor_anagen_entry * gf
@@ -185,7 +189,7 @@ impl HairModel {
         Rates {
             anagen_days: p.anagen_days * prolongation / shortening,
             catagen_days: p.catagen_days,
-            telogen_days: p.telogen_days / entry,
+            telogen_days: p.telogen_days / telogen_shortening,
             kenogen_days: p.kenogen_days * (1.0 + p.dht_kenogen_lengthening * dht) / entry,
             miniaturization_per_cycle: 1.0 - (-mini_hazard).exp(),
             restoration_per_cycle: 1.0 - (-rest_hazard).exp(),

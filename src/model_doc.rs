@@ -20,9 +20,10 @@ Signals enter through bounded, monotone factors:
 Effective phase durations (days):
   anagen  = anagen_days · (1 + p_M e_M + p_G g + p_S s) / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
   catagen = catagen_days
-  telogen = telogen_days / (1 + q_M e_M + q_G g + q_S s)
+  telogen = telogen_days / (1 + r_M e_M + r_G g + r_S s)
   kenogen = kenogen_days · (1 + dht_kenogen_lengthening δ) / (1 + q_M e_M + q_G g + q_S s)
-  (p_X = X_anagen_prolongation, q_X = X_anagen_entry for X = minoxidil, growth_factor, stimulation)
+  (p_X = X_anagen_prolongation, r_X = X_telogen_shortening, q_X = X_anagen_entry
+   for X = minoxidil, growth_factor, stimulation)
 
 Phase cycle (fractions of follicles; they sum to 1 because the fluxes cancel):
   dA/dt = K/kenogen − A/anagen

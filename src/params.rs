@@ -196,9 +196,12 @@ parameters! {
     /// Anagen prolongation at full minoxidil effect: anagen is multiplied by 1 + this.
     minoxidil_anagen_prolongation: 0.8, "dimensionless", NonNegative,
         "illustrative assumption; mechanism: Messenger & Rundegren 2004 (animal and cell work)";
-    /// Anagen entry at full minoxidil effect: telogen and kenogen are divided by 1 + this.
+    /// Anagen entry of empty follicles at full minoxidil effect: kenogen is divided by 1 + this.
     minoxidil_anagen_entry: 1.2, "dimensionless", NonNegative,
-        "illustrative assumption; mechanism: Messenger & Rundegren 2004; early shedding: clinical reports (low confidence)";
+        "illustrative assumption; mechanism: Messenger & Rundegren 2004 (animal and cell work)";
+    /// Telogen shortening at full minoxidil effect: telogen is divided by 1 + this (club hairs shed early).
+    minoxidil_telogen_shortening: 1.2, "dimensionless", NonNegative,
+        "illustrative assumption; mechanism: Messenger & Rundegren 2004 (animal work); early shedding: clinical reports (low confidence)";
     /// Restoration hazard added at full minoxidil effect.
     minoxidil_restoration_per_cycle: 0.02, "per cycle", NonNegative,
         "illustrative assumption";
@@ -211,9 +214,12 @@ parameters! {
     /// Anagen prolongation at full growth-factor effect.
     growth_factor_anagen_prolongation: 1.0, "dimensionless", NonNegative,
         "illustrative assumption (VEGF and other factors; cell and animal work)";
-    /// Anagen entry at full growth-factor effect.
+    /// Anagen entry of empty follicles at full growth-factor effect: kenogen is divided by 1 + this.
     growth_factor_anagen_entry: 2.0, "dimensionless", NonNegative,
         "illustrative assumption";
+    /// Telogen shortening at full growth-factor effect.
+    growth_factor_telogen_shortening: 0.3, "dimensionless", NonNegative,
+        "illustrative assumption (kept small: heavy shedding after PRP is not a typical report)";
     /// Restoration hazard added at full growth-factor effect.
     growth_factor_restoration_per_cycle: 0.03, "per cycle", NonNegative,
         "illustrative assumption";
@@ -226,9 +232,12 @@ parameters! {
     /// Anagen prolongation at full stimulation effect.
     stimulation_anagen_prolongation: 0.6, "dimensionless", NonNegative,
         "illustrative assumption";
-    /// Anagen entry at full stimulation effect.
+    /// Anagen entry of empty follicles at full stimulation effect: kenogen is divided by 1 + this.
     stimulation_anagen_entry: 1.5, "dimensionless", NonNegative,
         "illustrative assumption (hypoxia / HIF-1α hypothesis; cell and animal work)";
+    /// Telogen shortening at full stimulation effect.
+    stimulation_telogen_shortening: 0.3, "dimensionless", NonNegative,
+        "illustrative assumption";
     /// Restoration hazard added at full stimulation effect.
     stimulation_restoration_per_cycle: 0.02, "per cycle", NonNegative,
         "illustrative assumption";

@@ -183,6 +183,33 @@ pub fn advance(
         }
         IntegrationError::StiffnessDetected { x } => SolveError::Stiff { method, t_days: x },
     };
+    // Both adaptive methods share one constructor shape; only the step-size
+    // controller constants differ. Sparse output: every accepted step, the last
+    // being exactly t1.
+    macro_rules! adaptive {
+        ($solver:ident, $beta:expr, $fac_min:expr, $fac_max:expr) => {{
+            let mut solver = $solver::from_param(
+                rhs,
+                t0,
+                t1,
+                len,
+                y0,
+                settings.rtol,
+                settings.atol,
+                0.9,
+                $beta,
+                $fac_min,
+                $fac_max,
+                len,
+                0.0,
+                n_max,
+                1000,
+                OutputType::Sparse,
+            );
+            let s = solver.integrate().map_err(map_err)?;
+            (s, solver.y_out().last().copied())
+        }};
+    }
     let (s, y) = match method {
         Method::Rk4 => {
             let n = (len / settings.rk4_step_days).ceil().max(1.0);
@@ -200,50 +227,10 @@ pub fn advance(
             let s = solver.integrate().map_err(map_err)?;
             (s, solver.y_out().last().copied())
         }
-        Method::Dopri5 => {
-            let mut solver = Dopri5::from_param(
-                rhs,
-                t0,
-                t1,
-                len,
-                y0,
-                settings.rtol,
-                settings.atol,
-                0.9,
-                0.04,
-                0.2,
-                10.0,
-                len,
-                0.0,
-                n_max,
-                1000,
-                OutputType::Sparse,
-            );
-            let s = solver.integrate().map_err(map_err)?;
-            (s, solver.y_out().last().copied())
-        }
-        Method::Dop853 => {
-            let mut solver = Dop853::from_param(
-                rhs,
-                t0,
-                t1,
-                len,
-                y0,
-                settings.rtol,
-                settings.atol,
-                0.9,
-                0.0,
-                0.333,
-                6.0,
-                len,
-                0.0,
-                n_max,
-                1000,
-                OutputType::Sparse,
-            );
-            let s = solver.integrate().map_err(map_err)?;
-            (s, solver.y_out().last().copied())
-        }
+        // Controller constants are each method's published defaults (Hairer's
+        // DOPRI5 / DOP853 codes): safety 0.9, then beta, fac_min, fac_max.
+        Method::Dopri5 => adaptive!(Dopri5, 0.04, 0.2, 10.0),
+        Method::Dop853 => adaptive!(Dop853, 0.0, 0.333, 6.0),
     };
     stats.add(s);
     let y = y.unwrap_or(y0);

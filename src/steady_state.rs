@@ -52,26 +52,4 @@ mod tests {
             assert!((phases - 1.0).abs() < 1e-12);
         }
     }
-
-    #[test]
-    fn healthy_calibration_targets() {
-        let p = Parameters::default();
-        let y = steady_state(&p, None);
-        let o = HairModel::untreated(p).observe(&y);
-        assert!((0.85..=0.93).contains(&o.anagen), "anagen {}", o.anagen);
-        assert!((0.01..=0.03).contains(&o.catagen), "catagen {}", o.catagen);
-        let rest = o.telogen + o.kenogen;
-        assert!((0.06..=0.15).contains(&rest), "telogen+kenogen {rest}");
-        assert!(
-            (50.0..=100.0).contains(&o.shedding_per_day),
-            "shedding {}",
-            o.shedding_per_day
-        );
-        assert!((175.0..=300.0).contains(&o.hair_density_per_cm2));
-        assert!(
-            o.terminal_vellus_ratio >= 7.0 - 0.5,
-            "T:V {}",
-            o.terminal_vellus_ratio
-        );
-    }
 }

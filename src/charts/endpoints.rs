@@ -4,9 +4,11 @@
 //! The numbers come from [`crate::endpoints::compute`], the same as `summary.json`.
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 
-use super::frame::{self, Area, Axis, Backend, Drawn, PlotSpec, DAYS_PER_MONTH};
+use super::axis::{self, Axis, DAYS_PER_MONTH};
+use super::frame::{self, Area, Backend, Drawn};
+use super::plot::{self, PlotSpec};
 use super::style::{self, Dash};
 use crate::endpoints::{self, Endpoint};
 use crate::simulation::SimulationResult;
@@ -70,11 +72,11 @@ pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult) -> 
     }
     let x = Axis::categories(times.iter().map(|&t| time_label(t)).collect());
     let values = all.iter().flatten().map(|e| e.hair_count_change_pct);
-    let (lo, hi) = frame::extent(values, &[0.0]);
+    let (lo, hi) = axis::extent(values, &[0.0]);
     // Room for the value labels above and below the bars.
     let pad = 0.14 * (hi - lo).max(1.0);
     let lo = if lo < 0.0 { lo - pad } else { lo };
-    let y = frame::value_axis(lo, hi + pad, 6.0);
+    let y = axis::value_axis(lo, hi + pad, 8.0);
     let mut spec = PlotSpec::new(
         &x,
         &y,
@@ -82,17 +84,12 @@ pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult) -> 
         "Hair count change from start (%)",
     );
     spec.x_grid = false;
-    let mut chart = frame::plot(area, &spec)?;
+    let mut chart = plot::plot(area, &spec)?;
 
     let n_arms = all.len().max(1) as f64;
     let group_w = 0.8;
     let bar_w = group_w / n_arms;
-    let px_per_unit = {
-        let (xr, _) = chart.plotting_area().get_pixel_range();
-        f64::from(xr.end - xr.start) / (x.hi - x.lo)
-    };
-    let bar_px = bar_w * px_per_unit;
-
+    let mut bars: Vec<(f64, f64)> = Vec::new();
     for (g, &t) in times.iter().enumerate() {
         let left = g as f64 + 0.5 - group_w / 2.0;
         for (i, arm) in all.iter().enumerate() {
@@ -118,52 +115,54 @@ pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult) -> 
                     st.colour.stroke_width(2),
                 )))?;
             }
-            value_label(&mut chart, area, (x0 + x1) / 2.0, v, bar_px)?;
+            bars.push(((x0 + x1) / 2.0, v));
         }
     }
     // Zero line on top of the bars.
-    frame::line(
+    plot::line(
         &chart,
         &[(x.lo, 0.0), (x.hi, 0.0)],
         style::INK,
         Dash::Solid,
         2,
-    )
+    )?;
+    value_labels(&chart, &bars, bar_w)
 }
 
-/// Writes `v` above a rising bar or below a falling one, as large as the bar allows.
-fn value_label<DB: Backend>(
-    chart: &mut frame::Chart<DB>,
-    area: &Area<DB>,
-    x: f64,
-    v: f64,
-    bar_px: f64,
-) -> Drawn {
-    let candidates = [
-        (format!("{v:+.1} %"), style::NOTE_PX),
-        (format!("{v:+.1}"), style::NOTE_PX),
-        (format!("{v:+.1}"), 11.0),
-        (format!("{v:+.0}"), 11.0),
+/// How a bar value is written, and at which text size.
+type LabelFormat = (fn(f64) -> String, f64);
+
+/// Writes each bar's value above a rising bar or below a falling one, in the
+/// largest format that fits the narrowest bar, the same for every bar.
+fn value_labels<DB: Backend>(chart: &plot::Chart<DB>, bars: &[(f64, f64)], bar_w: f64) -> Drawn {
+    let (plot, to_px) = plot::pixel_map(chart);
+    let bar_px = to_px.at((bar_w, 0.0)).0 - to_px.at((0.0, 0.0)).0;
+    let formats: [LabelFormat; 4] = [
+        (|v| format!("{v:+.1} %"), style::NOTE_PX),
+        (|v| format!("{v:+.1}"), style::NOTE_PX),
+        (|v| format!("{v:+.1}"), 11.0),
+        (|v| format!("{v:+.0}"), 11.0),
     ];
-    let mut chosen = None;
-    for (text, px) in &candidates {
-        let st = style::text(*px, style::INK);
-        if f64::from(frame::text_width(area, text, &st)?) <= bar_px + 10.0 {
-            chosen = Some((text.clone(), *px));
-            break;
+    for (fmt, px) in formats {
+        let st = style::text(px, style::INK);
+        let mut widest = 0;
+        for &(_, v) in bars {
+            widest = widest.max(frame::text_width(&plot, &fmt(v), &st)?);
         }
+        if f64::from(widest) > bar_px + 8.0 {
+            continue;
+        }
+        for &(x, v) in bars {
+            let (px_x, px_y) = to_px.at((x, v));
+            let (dy, v_pos) = if v >= 0.0 {
+                (-5, VPos::Bottom)
+            } else {
+                (6, VPos::Top)
+            };
+            let at = (px_x.round() as i32, px_y.round() as i32 + dy);
+            frame::put_text(&plot, &axis::minus(fmt(v)), at, &st, (HPos::Center, v_pos))?;
+        }
+        break;
     }
-    let Some((text, px)) = chosen else {
-        return Ok(());
-    };
-    let (dy, v_pos) = if v >= 0.0 {
-        (-5, VPos::Bottom)
-    } else {
-        (5, VPos::Top)
-    };
-    let st = style::text(px, style::INK).pos(Pos::new(HPos::Center, v_pos));
-    chart.draw_series(std::iter::once(
-        EmptyElement::at((x, v)) + Text::new(text, (0, dy), st),
-    ))?;
     Ok(())
 }

@@ -4,10 +4,11 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::axis::{self, Axis, DAYS_PER_MONTH};
 use super::frame::{
-    self, arm_legend, dims, end_labels, line, plot, put_text, reference_line, text_width, Area,
-    Axis, Backend, Drawn, LegendItem, PlotSpec, Swatch, DAYS_PER_MONTH,
+    self, arm_legend, dims, put_text, text_width, Area, Backend, Drawn, LegendItem, Swatch,
 };
+use super::plot::{end_labels, line, plot, reference_line, PlotSpec};
 use super::style::{self, ArmStyle, Dash};
 use crate::simulation::{SimulationResult, TreatmentMarks};
 
@@ -50,7 +51,10 @@ fn lane_rows(result: &SimulationResult) -> Vec<LaneRow<'_>> {
 }
 
 fn lane_height(rows: usize) -> i32 {
-    LANE_HEAD_PX + LANE_ROW_PX * i32::try_from(rows).unwrap_or(i32::MAX / 64) + LANE_AXIS_PX
+    let rows = i32::try_from(rows).unwrap_or(i32::MAX);
+    LANE_ROW_PX
+        .saturating_mul(rows)
+        .saturating_add(LANE_HEAD_PX + LANE_AXIS_PX)
 }
 
 /// Canvas size: the lane grows with the number of treatments.
@@ -113,8 +117,8 @@ pub(super) fn panel<DB: Backend>(
         })
         .collect();
     // At least 95–105 % so that tiny changes do not look dramatic.
-    let (lo, hi) = frame::extent(series.iter().flatten().map(|p| p.1), &[95.0, 105.0]);
-    let y = frame::value_axis(lo, hi, 6.0);
+    let (lo, hi) = axis::extent(series.iter().flatten().map(|p| p.1), &[95.0, 105.0]);
+    let y = axis::value_axis(lo, hi, 6.0);
     let mut spec = PlotSpec::new(x, &y, "Time (months)", "Hair count (% of start)");
     spec.x_labels = x_labels;
     spec.right_px = END_LABEL_PX;

@@ -1,10 +1,12 @@
 //! Charts: pure renderers from a [`SimulationResult`] to SVG text or PNG bytes.
 //!
 //! Files are written elsewhere (`output`); this module only draws. One file per
-//! chart (`hair_count.rs`, `phases.rs`, …); `frame.rs` holds the shared page,
-//! legend and axis code and `style.rs` the palette and fonts. Every chart carries
-//! the non-clinical footer from [`crate::label::footer`]. Output is deterministic:
-//! the same result gives byte-identical files.
+//! chart (`hair_count.rs`, `phases.rs`, `shedding.rs`, `signals.rs`,
+//! `endpoints.rs`, `summary.rs`); shared parts: `frame.rs` (page, footer, legend),
+//! `plot.rs` (axes and lines), `axis.rs` (ticks), `style.rs` (palette, fonts),
+//! and for PNG only `glyphs.rs` (text) and `smooth.rs` (anti-aliased lines).
+//! Every chart carries the non-clinical footer from [`crate::label::footer`].
+//! Output is deterministic: the same result gives byte-identical files.
 //!
 //! ```no_run
 //! # fn demo(result: &hairsim::simulation::SimulationResult) -> Result<(), hairsim::charts::ChartError> {
@@ -22,11 +24,13 @@ use serde::Serialize;
 
 use crate::simulation::SimulationResult;
 
+mod axis;
 mod endpoints;
 mod frame;
 mod glyphs;
 mod hair_count;
 mod phases;
+mod plot;
 mod shedding;
 mod signals;
 mod smooth;
@@ -142,7 +146,7 @@ pub enum ChartError {
         chart: &'static str,
         /// The encoder error.
         #[source]
-        source: image::ImageError,
+        source: png::EncodingError,
     },
 }
 
@@ -194,7 +198,8 @@ pub fn render(
                 draw(&root, result, kind).map_err(draw_error)?;
                 root.present().map_err(|e| draw_error(e.into()))?;
             }
-            encode_png(&rgb, w, h).map_err(|source| ChartError::Encode { chart, source })
+            encode_png(&rgb, w, h, &crate::label::footer(&result.scenario))
+                .map_err(|source| ChartError::Encode { chart, source })
         }
     }
 }
@@ -242,20 +247,35 @@ fn draw<DB: frame::Backend>(
 
 /// The shared time axis of a result: first to last output time over all arms,
 /// with at most `max_intervals` tick intervals.
-fn time_axis_of(result: &SimulationResult, max_intervals: usize) -> frame::Axis {
+fn time_axis_of(result: &SimulationResult, max_intervals: usize) -> axis::Axis {
     let times = result
         .arms
         .iter()
         .flat_map(|a| a.trajectory.times_days.iter().copied());
-    let (first, last) = frame::extent(times, &[]);
-    frame::time_axis(first, last, max_intervals)
+    let (first, last) = axis::extent(times, &[]);
+    axis::time_axis(first, last, max_intervals)
 }
 
-/// PNG bytes of an RGB8 buffer. The encoder writes no timestamp, so the bytes
-/// depend only on the pixels.
-fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, image::ImageError> {
-    use image::ImageEncoder;
+/// PNG bytes of an RGB8 buffer, carrying the non-clinical label as iTXt
+/// metadata (`Disclaimer`, UTF-8) so the file is labelled even apart from its
+/// pixels. The encoder writes no timestamp, so the bytes depend only on the
+/// pixels and the label.
+fn encode_png(rgb: &[u8], w: u32, h: u32, label: &str) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out).write_image(rgb, w, h, image::ColorType::Rgb8)?;
+    {
+        let mut encoder = png::Encoder::new(&mut out, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Default);
+        encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+        encoder.add_itxt_chunk("Disclaimer".to_string(), label.to_string())?;
+        encoder.add_text_chunk(
+            "Software".to_string(),
+            format!("hairsim {}", crate::label::VERSION),
+        )?;
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(rgb)?;
+        writer.finish()?;
+    }
     Ok(out)
 }

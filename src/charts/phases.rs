@@ -2,17 +2,18 @@
 //! stacked bands on the full 0–100 % scale, one small panel per arm.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
-use super::frame::{
-    self, Area, Axis, Backend, Drawn, LegendItem, PlotSpec, Swatch, DAYS_PER_MONTH,
-};
-use super::style;
+use super::axis::{self, Axis, DAYS_PER_MONTH};
+use super::frame::{self, Area, Backend, Drawn, LegendItem, Swatch};
+use super::plot::{self, PlotSpec};
+use super::{endpoints, style};
 use crate::simulation::{ArmResult, SimulationResult};
 use crate::trajectory::Observables;
 
 const WIDTH: u32 = 1200;
 const LEGEND_PX: i32 = 44;
-const MIN_PANEL_PX: i32 = 290;
+const MIN_PANEL_PX: i32 = 300;
 /// Height the panels share when there are few of them.
 const PANELS_PX: i32 = 560;
 
@@ -48,7 +49,9 @@ fn panel_height(rows: usize) -> i32 {
 pub(super) fn size(result: &SimulationResult) -> (u32, u32) {
     let (rows, _) = layout(result.arms.len());
     let rows_i = i32::try_from(rows).unwrap_or(1);
-    let h = frame::CHROME_PX + LEGEND_PX + rows_i.saturating_mul(panel_height(rows));
+    let h = rows_i
+        .saturating_mul(panel_height(rows))
+        .saturating_add(frame::CHROME_PX + LEGEND_PX);
     (WIDTH, u32::try_from(h).unwrap_or(2000).min(6000))
 }
 
@@ -70,8 +73,15 @@ pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, titl
         .collect();
     let body = frame::legend(&body, &items)?;
     let (rows, cols) = layout(result.arms.len());
-    let x = super::time_axis_of(result, if cols >= 3 { 4 } else { 12 / cols });
-    let y = frame::value_axis(0.0, 100.0, 5.0);
+    let x = super::time_axis_of(
+        result,
+        match cols {
+            1 => 12,
+            2 => 8,
+            _ => 4,
+        },
+    );
+    let y = axis::value_axis(0.0, 100.0, 5.0);
     let cells = frame::grid(&body, rows, cols);
     for (i, (arm, cell)) in result.arms.iter().zip(&cells).enumerate() {
         panel(cell, arm, i, &x, &y)?;
@@ -80,25 +90,9 @@ pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, titl
 }
 
 fn panel<DB: Backend>(area: &Area<DB>, arm: &ArmResult, index: usize, x: &Axis, y: &Axis) -> Drawn {
-    let note = arm
-        .trajectory
-        .rows
-        .iter()
-        .rev()
-        .find(|r| fractions(r).iter().all(|v| v.is_finite()))
-        .map(|r| {
-            format!(
-                "at end: A {:.0} % · C {:.1} % · T {:.1} % · K {:.1} %",
-                100.0 * r.anagen,
-                100.0 * r.catagen,
-                100.0 * r.telogen,
-                100.0 * r.kenogen
-            )
-        })
-        .unwrap_or_default();
     let colour = style::arm_style(index).colour;
-    let area = frame::panel_title(area, &arm.name, colour, &note)?;
-    let mut chart = frame::plot(
+    let area = frame::panel_title(area, &arm.name, colour, "")?;
+    let mut chart = plot::plot(
         &area,
         &PlotSpec::new(x, y, "Time (months)", "Follicles (%)"),
     )?;
@@ -112,9 +106,9 @@ fn panel<DB: Backend>(area: &Area<DB>, arm: &ArmResult, index: usize, x: &Axis, 
         .filter(|(t, r)| t.is_finite() && fractions(r).iter().all(|v| v.is_finite()))
         .map(|(t, r)| (t / DAYS_PER_MONTH, fractions(r)))
         .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
+    let Some(&(last_t, last)) = rows.last() else {
+        return frame::empty_note(&area, "no finite phase values");
+    };
     let mut lower = vec![0.0; rows.len()];
     for (p, (_, colour)) in PHASES.iter().enumerate() {
         let upper: Vec<f64> = rows
@@ -122,28 +116,84 @@ fn panel<DB: Backend>(area: &Area<DB>, arm: &ArmResult, index: usize, x: &Axis, 
             .zip(&lower)
             .map(|((_, f), lo)| (lo + 100.0 * f[p].max(0.0)).min(y.hi))
             .collect();
-        let mut outline: Vec<(f64, f64)> = rows
-            .iter()
-            .map(|(t, _)| *t)
-            .zip(upper.iter().copied())
-            .collect();
-        outline.extend(
-            rows.iter()
-                .map(|(t, _)| *t)
-                .zip(lower.iter().copied())
-                .rev(),
-        );
         if rows.len() == 1 {
-            // A single row: draw a thin column so it is still visible.
+            // A single row: a thin column, so it is still visible.
             let t = rows[0].0;
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(t, lower[0]), (t + 0.02 * (x.hi - x.lo), upper[0])],
                 colour.filled(),
             )))?;
         } else {
+            let times = rows.iter().map(|(t, _)| *t);
+            let mut outline: Vec<(f64, f64)> = times.clone().zip(upper.iter().copied()).collect();
+            outline.extend(times.zip(lower.iter().copied()).rev());
             chart.draw_series(std::iter::once(Polygon::new(outline, colour.filled())))?;
         }
         lower = upper;
+    }
+    let min_anagen = rows.iter().map(|(_, f)| f[0]).fold(f64::INFINITY, f64::min);
+    end_values(&chart, last_t * DAYS_PER_MONTH, &last, min_anagen)
+}
+
+/// A small box in the lower left of the plot with each phase's share at the last
+/// time, since the thin bands are hard to read off the axis.
+fn end_values<DB: Backend>(
+    chart: &plot::Chart<DB>,
+    t_days: f64,
+    last: &[f64; 4],
+    min_anagen: f64,
+) -> Drawn {
+    const LINE_PX: i32 = 16;
+    let (plot, to_px) = plot::pixel_map(chart);
+    let (left, bottom) = to_px.at((chart.x_range().start, chart.y_range().start));
+    let (left, bottom) = (left.round() as i32, bottom.round() as i32);
+    let head = format!("at {}", endpoints::time_label(t_days));
+    let lines: Vec<String> = PHASES
+        .iter()
+        .zip(last)
+        .map(|((label, _), f)| {
+            let name = label.split(' ').next().unwrap_or(label);
+            format!("{name} {:.1} %", 100.0 * f)
+        })
+        .collect();
+    let note = style::text(style::NOTE_PX - 1.5, style::INK);
+    let head_style = style::bold(style::NOTE_PX - 1.5, style::INK);
+    let mut width = frame::text_width(&plot, &head, &head_style)?;
+    for l in &lines {
+        width = width.max(18 + frame::text_width(&plot, l, &note)?);
+    }
+    let (w, h) = (width + 16, LINE_PX * 5 + 8);
+    let (x0, y1) = (left + 10, bottom - 10);
+    let y0 = y1 - h;
+    // The box must stay inside the anagen band, below its lowest top.
+    let lowest_anagen = chart.y_range().start.max(100.0 * min_anagen);
+    let band_top = to_px.at((chart.x_range().start, lowest_anagen)).1.round() as i32;
+    if y0 < band_top + 6 {
+        // Too small a panel for the box; the bands alone must do.
+        return Ok(());
+    }
+    plot.draw(&Rectangle::new(
+        [(x0, y0), (x0 + w, y1)],
+        style::WHITE.mix(0.92).filled(),
+    ))?;
+    plot.draw(&Rectangle::new(
+        [(x0, y0), (x0 + w, y1)],
+        style::AXIS.stroke_width(1),
+    ))?;
+    let mut y = y0 + 6;
+    frame::put_text(
+        &plot,
+        &head,
+        (x0 + 8, y),
+        &head_style,
+        (HPos::Left, VPos::Top),
+    )?;
+    for (l, (_, colour)) in lines.iter().zip(PHASES.iter()) {
+        y += LINE_PX;
+        let swatch = [(x0 + 8, y), (x0 + 18, y + 10)];
+        plot.draw(&Rectangle::new(swatch, colour.filled()))?;
+        plot.draw(&Rectangle::new(swatch, style::AXIS.stroke_width(1)))?;
+        frame::put_text(&plot, l, (x0 + 24, y + 1), &note, (HPos::Left, VPos::Top))?;
     }
     Ok(())
 }

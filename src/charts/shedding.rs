@@ -3,7 +3,11 @@
 //! The y axis starts at 0 and the lines are drawn unsmoothed, so a transient
 //! shedding spike (as after starting minoxidil) stands out at its true size.
 
-use super::frame::{self, line, Area, Axis, Backend, Drawn, PlotSpec, DAYS_PER_MONTH};
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axis::{self, Axis, DAYS_PER_MONTH};
+use super::frame::{self, Area, Backend, Drawn};
+use super::plot::{self, line, PlotSpec};
 use super::style;
 use crate::simulation::SimulationResult;
 
@@ -40,15 +44,74 @@ pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult, x: 
                 .collect()
         })
         .collect();
-    let (lo, hi) = frame::extent(series.iter().flatten().map(|p| p.1), &[0.0]);
-    let y = frame::value_axis(lo, hi * 1.04, 6.0);
-    let chart = frame::plot(
+    let (lo, hi) = axis::extent(series.iter().flatten().map(|p| p.1), &[0.0]);
+    let y = axis::value_axis(lo, hi * 1.04, 6.0);
+    let chart = plot::plot(
         area,
         &PlotSpec::new(x, &y, "Time (months)", "Hairs shed per day (whole scalp)"),
     )?;
     for (i, s) in series.iter().enumerate() {
         let st = style::arm_style(i);
         line(&chart, s, st.colour, st.dash, 2)?;
+    }
+    peak_labels(&chart, &series, &y)
+}
+
+/// "in week 3" for early times, "at 7.5 months" later.
+fn when(days: f64) -> String {
+    if days < 84.0 {
+        format!("in week {:.0}", (days / 7.0).floor() + 1.0)
+    } else {
+        format!("at {:.1} months", days / DAYS_PER_MONTH)
+    }
+}
+
+/// Labels each arm's shedding peak when it stands well above the arm's usual level.
+fn peak_labels<DB: Backend>(
+    chart: &plot::Chart<DB>,
+    series: &[Vec<(f64, f64)>],
+    y: &Axis,
+) -> Drawn {
+    let (plot, to_px) = plot::pixel_map(chart);
+    let mut peaks = Vec::new();
+    for (i, s) in series.iter().enumerate() {
+        let mut values: Vec<f64> = s.iter().map(|p| p.1).filter(|v| v.is_finite()).collect();
+        let Some(&(t, peak)) = s
+            .iter()
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            continue;
+        };
+        values.sort_by(f64::total_cmp);
+        let Some(&median) = values.get(values.len() / 2) else {
+            continue;
+        };
+        if peak > 1.25 * median && peak - median > 0.1 * (y.hi - y.lo) {
+            peaks.push((i, t, peak));
+        }
+    }
+    // With many arms, only the four highest peaks are labelled.
+    peaks.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    peaks.truncate(4);
+    let wanted: Vec<i32> = peaks
+        .iter()
+        .map(|&(_, t, v)| to_px.at((t, v)).1.round() as i32 - 8)
+        .collect();
+    let (plot_w, plot_h) = frame::dims(&plot);
+    let placed = frame::spread(&wanted, 18, 10, plot_h - 10);
+    for (&(i, t, v), y) in peaks.iter().zip(placed) {
+        let text = format!("peak {v:.0} per day {}", when(t * DAYS_PER_MONTH));
+        let st = style::bold(style::NOTE_PX, style::arm_style(i).colour);
+        // Right of the peak, or left of it near the right edge.
+        let x = to_px.at((t, v)).0.round() as i32;
+        let w = frame::text_width(&plot, &text, &st)?;
+        let (x, h) = if x + 10 + w <= plot_w {
+            (x + 10, HPos::Left)
+        } else {
+            (x - 10, HPos::Right)
+        };
+        frame::put_text(&plot, &text, (x, y), &st, (h, VPos::Center))?;
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! Signals chart: the model's four driving signals (DHT, micro-inflammation,
 //! growth factor, stimulation), one panel each, one line per arm.
 
-use super::frame::{self, line, Area, Axis, Backend, Drawn, PlotSpec, DAYS_PER_MONTH};
+use super::axis::{self, Axis, DAYS_PER_MONTH};
+use super::frame::{self, Area, Backend, Drawn};
+use super::plot::{self, line, PlotSpec};
 use super::style;
 use crate::simulation::SimulationResult;
 use crate::trajectory::Observables;
@@ -105,14 +107,14 @@ pub(super) fn panel<DB: Backend>(
         Signal::Dht => &[0.0, 1.0],
         _ => &[0.0],
     };
-    let (lo, hi) = frame::extent(series.iter().flatten().map(|p| p.1), always);
-    let y = frame::value_axis(lo, hi * 1.05, 5.0);
-    let chart = frame::plot(
+    let (lo, hi) = axis::extent(series.iter().flatten().map(|p| p.1), always);
+    let y = axis::value_axis(lo, hi * 1.05, 5.0);
+    let chart = plot::plot(
         area,
         &PlotSpec::new(x, &y, "Time (months)", signal.y_desc()),
     )?;
     if signal == Signal::Dht {
-        frame::reference_line(&chart, x, 1.0)?;
+        plot::reference_line(&chart, x, 1.0)?;
     }
     for (i, s) in series.iter().enumerate() {
         let st = style::arm_style(i);

@@ -8,9 +8,10 @@ use std::sync::OnceLock;
 
 use plotters::style::{register_font, FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
 
-/// Family name the bundled DejaVu Sans is registered under. SVG viewers that lack
-/// DejaVu fall back to their own sans-serif.
-pub(super) const FONT: &str = "sans-serif";
+/// Family name the bundled DejaVu Sans is registered under. It is written as is
+/// into SVG `font-family`, so viewers without DejaVu use Verdana (nearly the same
+/// widths) or their own sans-serif.
+pub(super) const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
 
 /// DejaVu Sans, bundled so that charts look the same on every machine.
 pub(super) static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");

@@ -298,6 +298,24 @@ fn many_arms_and_no_endpoints_draw() {
 }
 
 #[test]
+fn hundreds_of_arms_do_not_panic() {
+    let arms = (0..150)
+        .map(|i| {
+            let t = sessions("prp", "PRP", &[f64::from(i)]);
+            let mut a = arm(&format!("a{i}"), vec![t], 0.01, 0.0, 1.0);
+            a.trajectory.times_days.truncate(12);
+            a.trajectory.rows.truncate(12);
+            a
+        })
+        .collect();
+    let mut result = result_with(arms);
+    result.endpoint_times_days = vec![10.0, 20.0];
+    for kind in ChartKind::ALL {
+        render(&result, kind, ImageFormat::Png).expect("draws, however cramped");
+    }
+}
+
+#[test]
 fn arm_styles_repeat_colours_with_a_new_dash() {
     assert_eq!(style::arm_style(0).colour, style::arm_style(7).colour);
     assert_ne!(style::arm_style(0).dash, style::arm_style(7).dash);
@@ -318,7 +336,7 @@ fn endpoint_times_read_as_months_weeks_or_days() {
 
 #[test]
 fn time_axis_ends_on_a_round_month() {
-    let axis = frame::time_axis(0.0, 730.0, 12);
+    let axis = axis::time_axis(0.0, 730.0, 12);
     assert_eq!(axis.hi, 24.0);
     assert_eq!(axis.labels.first().map(String::as_str), Some("0"));
     assert_eq!(axis.labels.last().map(String::as_str), Some("24"));
@@ -326,10 +344,10 @@ fn time_axis_ends_on_a_round_month() {
 
 #[test]
 fn value_axis_covers_the_data_with_round_ticks() {
-    let axis = frame::value_axis(93.2, 112.7, 6.0);
+    let axis = axis::value_axis(93.2, 112.7, 6.0);
     assert!(axis.lo <= 93.2 && axis.hi >= 112.7);
     assert!(axis.ticks.len() >= 4 && axis.ticks.len() <= 12);
-    let degenerate = frame::value_axis(f64::NAN, f64::NAN, 6.0);
+    let degenerate = axis::value_axis(f64::NAN, f64::NAN, 6.0);
     assert!(degenerate.lo < degenerate.hi);
 }
 
@@ -351,66 +369,36 @@ fn write_previews() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("charts_preview"));
     std::fs::create_dir_all(&dir).expect("preview dir");
-    let result = fixture();
-    for kind in ChartKind::ALL {
-        for format in [ImageFormat::Svg, ImageFormat::Png] {
-            let bytes = render(&result, kind, format).expect("renders");
-            let path = dir.join(format!("{}.{}", kind.name(), format.extension()));
-            std::fs::write(path, bytes).expect("write preview");
+    let many = (0..11)
+        .map(|i| {
+            let gain = 0.01 * f64::from(i) - 0.03;
+            let t = continuous(
+                "finasteride",
+                "finasteride 1 mg daily",
+                30.0 * f64::from(i),
+                730.0,
+            );
+            arm(
+                &format!("arm number {i}"),
+                vec![t],
+                gain,
+                10.0 * f64::from(i),
+                0.5,
+            )
+        })
+        .collect();
+    let one = vec![arm("only arm", Vec::new(), 0.01, 0.0, 1.0)];
+    for (prefix, result) in [
+        ("", fixture()),
+        ("many_", result_with(many)),
+        ("one_", result_with(one)),
+    ] {
+        for kind in ChartKind::ALL {
+            for format in [ImageFormat::Svg, ImageFormat::Png] {
+                let bytes = render(&result, kind, format).expect("renders");
+                let path = dir.join(format!("{prefix}{}.{}", kind.name(), format.extension()));
+                std::fs::write(path, bytes).expect("write preview");
+            }
         }
-    }
-}
-
-#[test]
-#[ignore]
-fn zz_crop() {
-    let spec = std::env::var("CROP").unwrap();
-    let v: Vec<&str> = spec.split(',').collect();
-    let img = image::open(v[0]).unwrap().to_rgb8();
-    let (x, y, w, h): (u32, u32, u32, u32) = (
-        v[1].parse().unwrap(),
-        v[2].parse().unwrap(),
-        v[3].parse().unwrap(),
-        v[4].parse().unwrap(),
-    );
-    let sub = image::imageops::crop_imm(&img, x, y, w, h).to_image();
-    let big = image::imageops::resize(&sub, w * 2, h * 2, image::imageops::FilterType::Nearest);
-    big.save(v[5]).unwrap();
-}
-
-#[test]
-#[ignore]
-fn zz_glyph_debug() {
-    use plotters::style::text_anchor::{HPos, VPos};
-    assert!(style::fonts_ready());
-    let (w, h) = (120u32, 30u32);
-    let mut buf = vec![255u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut buf, (w, h))
-            .unwrap()
-            .into_drawing_area();
-        frame::put_text(
-            &root,
-            "untreated",
-            (2, 15),
-            &style::text(17.0, style::INK),
-            (HPos::Left, VPos::Center),
-        )
-        .unwrap();
-    }
-    for y in 0..h {
-        let row: String = (0..60)
-            .map(|x| {
-                let v = buf[((y * w + x) * 3) as usize];
-                if v > 230 {
-                    '.'
-                } else if v > 150 {
-                    '+'
-                } else {
-                    '#'
-                }
-            })
-            .collect();
-        println!("{y:2} {row}");
     }
 }
