@@ -58,8 +58,16 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Check { files } => {
             eprintln!("{}", label::banner());
+            let mut invalid = 0;
             for path in &files {
-                let s = scenario::load(path)?;
+                let s = match scenario::load(path) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        invalid += 1;
+                        continue;
+                    }
+                };
                 let sessions: usize = s.arms.iter().map(|a| a.treatments.len()).sum();
                 println!(
                     "ok: {} — scenario `{}`, {} arm(s), {} treatment(s), {}",
@@ -69,6 +77,13 @@ pub fn run(cli: Cli) -> Result<()> {
                     sessions,
                     units::describe_days(s.duration_days)
                 );
+            }
+            if invalid > 0 {
+                return Err(UsageError(format!(
+                    "{invalid} of {} scenario file(s) are invalid",
+                    files.len()
+                ))
+                .into());
             }
             Ok(())
         }

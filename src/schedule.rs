@@ -128,24 +128,37 @@ impl Treatment {
         self.dose * self.schedule.adherence / self.schedule.every_days
     }
 
-    /// A short human label, e.g. "finasteride 1 mg daily" or "prp ×3 every 4 weeks".
+    /// A short human label, e.g. "finasteride 1 mg daily" or "prp, 3 sessions every 4 weeks".
     pub fn label(&self) -> String {
+        let s = &self.schedule;
+        let what = match self.kind {
+            TreatmentKind::Custom { target, effect, .. } => {
+                format!("custom {} {effect:+}", target.name())
+            }
+            kind => kind.name().to_string(),
+        };
         let dose = match self.kind.dose_unit() {
             DoseUnit::Mg => format!(" {} mg", self.dose),
             DoseUnit::Percent => format!(" {}%", self.dose),
-            DoseUnit::Relative if (self.dose - 1.0).abs() > 1e-12 => format!(" ×{}", self.dose),
+            DoseUnit::Relative if (self.dose - 1.0).abs() > 1e-12 => {
+                format!(" at ×{} strength", self.dose)
+            }
             DoseUnit::Relative => String::new(),
         };
-        let s = &self.schedule;
-        let every = if (s.every_days - 1.0).abs() < 1e-12 {
-            "daily".to_string()
-        } else {
-            format!("every {}", describe_days(s.every_days))
+        let span = describe_days(s.every_days);
+        let every = match span.strip_prefix("1 ") {
+            _ if (s.every_days - 1.0).abs() < 1e-12 => "daily".to_string(),
+            Some(unit) => format!("every {unit}"),
+            None => format!("every {span}"),
         };
-        let mut label = match (self.kind.delivery(), s.sessions) {
-            (Delivery::Sessions, Some(1)) => format!("{}{dose} (1 session)", self.kind.name()),
-            (Delivery::Sessions, Some(n)) => format!("{}{dose} ×{n} {every}", self.kind.name()),
-            _ => format!("{}{dose} {every}", self.kind.name()),
+        let mut label = match (self.kind.delivery(), s.sessions, self.kind) {
+            (Delivery::Sessions, Some(1), _) => format!("{what}{dose}, 1 session"),
+            (Delivery::Sessions, Some(n), _) => format!("{what}{dose}, {n} sessions {every}"),
+            (Delivery::Sessions, None, _) => format!("{what}{dose}, sessions {every}"),
+            (Delivery::Continuous, _, TreatmentKind::Custom { .. }) => {
+                format!("{what}, continuous")
+            }
+            (Delivery::Continuous, _, _) => format!("{what}{dose} {every}"),
         };
         if s.adherence < 1.0 {
             label.push_str(&format!(", adherence {:.0}%", 100.0 * s.adherence));
@@ -253,6 +266,12 @@ mod tests {
             dose: 1.0,
             schedule: sched(0.0, None, 28.0, Some(3)),
         };
-        assert_eq!(prp.label(), "prp ×3 every 4 weeks");
+        assert_eq!(prp.label(), "prp, 3 sessions every 4 weeks");
+        let monthly = Treatment {
+            dose: 2.0,
+            schedule: sched(0.0, None, crate::units::DAYS_PER_MONTH, None),
+            ..prp
+        };
+        assert_eq!(monthly.label(), "prp at ×2 strength, sessions every month");
     }
 }

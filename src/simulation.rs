@@ -25,7 +25,7 @@ const PHASE_TOLERANCE: f64 = 1e-6;
 pub struct TreatmentMarks {
     /// Treatment kind as written in scenario files (`finasteride`, `prp`, …).
     pub kind: String,
-    /// Human label, e.g. "finasteride 1 mg daily" or "prp ×3 every 4 weeks".
+    /// Human label, e.g. "finasteride 1 mg daily" or "prp, 3 sessions every 4 weeks".
     pub label: String,
     /// Windows during which a continuous treatment is taken, (start, stop) in days.
     pub windows: Vec<(f64, f64)>,
@@ -67,7 +67,7 @@ pub struct SimulationResult {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimError {
     /// The solver failed.
-    #[error("arm `{arm}`: {source}")]
+    #[error("arm `{arm}`")]
     Solver {
         /// Arm name.
         arm: String,
@@ -101,9 +101,19 @@ pub fn output_grid(duration_days: f64, interval_days: f64) -> Vec<f64> {
     grid
 }
 
+/// The output times of a scenario: its regular grid plus every endpoint time, so
+/// endpoints are exact step ends rather than interpolated between rows.
+pub fn output_times(scenario: &Scenario) -> Vec<f64> {
+    let mut times = output_grid(scenario.duration_days, scenario.output_interval_days);
+    times.extend(scenario.plot.endpoints_days.iter().copied());
+    times.sort_by(f64::total_cmp);
+    times.dedup_by(|b, a| (*b - *a).abs() <= SAME_TIME_DAYS);
+    times
+}
+
 /// Simulate every arm of a scenario.
 pub fn simulate(scenario: &Scenario) -> Result<SimulationResult, SimError> {
-    let grid = output_grid(scenario.duration_days, scenario.output_interval_days);
+    let grid = output_times(scenario);
     let arms = scenario
         .arms
         .iter()

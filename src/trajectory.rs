@@ -114,8 +114,8 @@ impl Trajectory {
 
     /// Observables at `t_days`, linearly interpolated between output rows.
     ///
-    /// Returns `None` outside the simulated span. Endpoints are normally placed on
-    /// the output grid, so no interpolation happens there in practice.
+    /// Returns `None` outside the simulated span. A scenario's endpoint times are
+    /// added to its output times, so endpoints are read off exact rows.
     pub fn at(&self, t_days: f64) -> Option<Observables> {
         let n = self.times_days.len();
         if n == 0 || !t_days.is_finite() {

@@ -18,9 +18,14 @@ fn model_md_tables_match_sim_model() {
     let end = doc[start..].find(END).expect("generated section is closed") + start;
     let out = sim().args(["model", "--markdown"]).assert().success();
     let generated = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    if std::env::var_os("HAIRSIM_UPDATE_DOCS").is_some() {
+        let updated = format!("{}{generated}{}", &doc[..start], &doc[end..]);
+        fs::write(root().join("docs/MODEL.md"), updated).unwrap();
+        return;
+    }
     assert!(
         doc[start..end].trim() == generated.trim(),
-        "docs/MODEL.md is out of date: paste the output of `sim model --markdown` between the markers"
+        "docs/MODEL.md is out of date: run `HAIRSIM_UPDATE_DOCS=1 cargo test --release --test docs` and commit it"
     );
 }
 

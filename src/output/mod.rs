@@ -49,7 +49,7 @@ impl Format {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// A file or folder could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Io {
         /// The path.
         path: PathBuf,
@@ -60,7 +60,7 @@ pub enum OutputError {
     #[error(transparent)]
     Chart(#[from] charts::ChartError),
     /// JSON serialization failed.
-    #[error("cannot serialize summary.json: {0}")]
+    #[error("cannot serialize summary.json")]
     Json(#[from] serde_json::Error),
 }
 

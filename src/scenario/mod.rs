@@ -73,7 +73,7 @@ pub struct Scenario {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("{file}: cannot read the scenario file: {source}")]
+    #[error("{file}: cannot read the scenario file")]
     Io {
         /// The path as given.
         file: String,
@@ -89,7 +89,7 @@ pub enum LoadError {
         reason: String,
     },
     /// The file is a TOML scenario with a mistake in it.
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] ScenarioError),
 }
 

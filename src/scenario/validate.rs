@@ -576,6 +576,17 @@ fn treatment(ctx: &Ctx, raw: &Spanned<RawTreatment>, duration_days: f64) -> R<Tr
     };
     let delivery = kind.delivery();
     let every_days = match &t.every {
+        Some(v)
+            if matches!(
+                kind,
+                TreatmentKind::Custom {
+                    delivery: Delivery::Continuous,
+                    ..
+                }
+            ) =>
+        {
+            return ctx.err(v.span(), "`every` does not apply to a continuous `custom` treatment: it holds its effect from start to stop", Some("remove `every`, or set delivery = \"sessions\"".into()));
+        }
         Some(v) => ctx.positive_duration(v, "every")?,
         None => 1.0,
     };
@@ -768,6 +779,16 @@ mod tests {
             "kind = \"custom\"\ntarget = \"dht\"\ndelivery = \"continuous\"\neffect = -2.0",
         ));
         assert!(e.message.contains("not valid for target"));
+    }
+
+    #[test]
+    fn every_is_refused_for_continuous_custom() {
+        let e = err(&with_arm("kind = \"custom\"\ntarget = \"growth_factor\"\ndelivery = \"continuous\"\neffect = 0.5\nevery = \"weekly\""));
+        assert!(
+            e.message.contains("`every` does not apply"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
