@@ -868,6 +868,40 @@ mod tests {
         assert!(e.message.contains("more than the limit"));
     }
 
+    /// Every remaining rule, one case each: (scenario text, expected message part, line).
+    #[test]
+    fn each_remaining_rule_has_its_own_located_error() {
+        let arm = |t: &str| with_arm(t);
+        let cases: Vec<(String, &str, usize)> = vec![
+            (format!("{HEAD}[patient]\nterminal_fraction_start = 1.5\n[[arm]]\nname = \"a\"\n"), "terminal_fraction_start must be between 0 and 1", 5),
+            ("[scenario]\nname = \"t\"\nduration = \"10 days\"\noutput_interval = \"20 days\"\n[[arm]]\nname = \"a\"\n".to_string(), "output_interval is longer", 4),
+            ("[scenario]\nname = \"t\"\nduration = \"0 days\"\n[[arm]]\nname = \"a\"\n".to_string(), "longer than zero", 3),
+            ("[scenario]\nname = \"t\"\nduration = \"300 years\"\n[[arm]]\nname = \"a\"\n".to_string(), "limit of 200 years", 3),
+            (arm("kind = \"finasteride\"\nstop = \"100 days\"\nduration = \"50 days\""), "either `stop` or `duration`", 8),
+            (arm("kind = \"prp\"\nsessions = 3\nstop = \"100 days\""), "either `sessions` or `stop`", 8),
+            (arm("kind = \"prp\"\nsessions = 0"), "sessions must be a whole number", 8),
+            (arm("kind = \"laser\""), "unknown treatment kind", 7),
+            (arm("kind = \"low_level_laser\"\nevery = \"0.001 days\""), "more than the limit", 8),
+            (arm("kind = \"finasteride\"\ndose = \"5000 mg\""), "at most 1000", 8),
+            (arm("kind = \"prp\"\ndose = \"big\""), "cannot read \"big\" as a dose", 8),
+            (arm("kind = \"prp\"\nevery = \"0 days\""), "longer than zero", 8),
+            (arm("kind = \"prp\"\nstart = \"soon\""), "as a duration", 8),
+            (arm("kind = \"custom\"\ntarget = \"hair\"\ndelivery = \"sessions\"\neffect = 1.0"), "unknown target", 8),
+            (arm("kind = \"custom\"\ntarget = \"dht\"\ndelivery = \"sometimes\"\neffect = 1.0"), "unknown delivery", 9),
+            (arm("kind = \"custom\"\ntarget = \"stimulation\"\ndelivery = \"sessions\"\neffect = -1.0"), "not valid for target", 10),
+            (format!("{HEAD}[[arm]]\nname = \"  \"\n"), "invalid arm name", 5),
+            (format!("{HEAD}[plot]\ncharts = [\"hair_counts\"]\n[[arm]]\nname = \"a\"\n"), "unknown chart", 5),
+            (format!("{HEAD}[solver]\nrk4_step = \"-1 days\"\n[[arm]]\nname = \"a\"\n"), "non-negative", 5),
+            ("name = \"t\"\n".to_string(), "unknown field `name`", 1),
+            ("[scenario\nname = \"t\"\n".to_string(), "invalid table header", 1),
+        ];
+        for (text, part, line) in cases {
+            let e = err(&text);
+            assert!(e.to_string().contains(part), "expected {part:?} in:\n{e}\nfor:\n{text}");
+            assert_eq!(e.line, line, "line of {part:?}: {e}");
+        }
+    }
+
     #[test]
     fn single_session_when_no_every() {
         let s = parse_and_validate("t.toml", &with_arm("kind = \"prp\"\nstart = \"100 days\""))
