@@ -5,6 +5,7 @@ use crate::cli::{Cli, Command};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 use hairsim::output::{self, Format};
+use hairsim::population::{self, Population, PopulationSummary};
 use hairsim::scenario::{self, LoadError, ScenarioError};
 use hairsim::simulation::{simulate, SimError, SimulationResult};
 use hairsim::solve::Method;
@@ -136,9 +137,17 @@ fn run_one(
     if let Some(m) = method {
         sc.solver.method = m;
     }
-    let result = simulate(&sc)
+    let mut result = simulate(&sc)
         .map_err(|e: SimError| anyhow::Error::new(e))
         .with_context(|| format!("simulating {} (nothing was written)", path.display()))?;
+    if let Some(pop) = &sc.population {
+        result.population = Some(run_cohort(&sc, pop).with_context(|| {
+            format!(
+                "simulating the virtual cohort of {} (nothing was written)",
+                path.display()
+            )
+        })?);
+    }
     let dir: PathBuf = match out {
         Some(d) if several => d.join(&sc.name),
         Some(d) => d.to_path_buf(),
@@ -155,6 +164,25 @@ fn run_one(
     print_summary(&result);
     println!("wrote {} file(s) to {}", written.len(), dir.display());
     Ok(())
+}
+
+/// Run a cohort with a progress bar on stderr when it is a terminal.
+fn run_cohort(sc: &scenario::Scenario, pop: &Population) -> Result<PopulationSummary> {
+    use std::io::IsTerminal;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(u64::from(pop.size));
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "  virtual patients {bar:40} {pos}/{len} ({per_sec}, {eta} left)",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let summary = population::run(sc, pop, &|done| bar.set_position(done));
+    bar.finish_and_clear();
+    Ok(summary?)
 }
 
 /// A small table of endpoint changes for the terminal.
@@ -179,6 +207,22 @@ fn print_summary(result: &SimulationResult) {
             line.push_str(&format!("  {:>10.1}%", ep.hair_count_change_pct));
         }
         println!("{line}");
+    }
+    if let Some(pop) = &result.population {
+        println!(
+            "virtual cohort of {} patients (seed {}): responders = hair count {:+.0}% or more at {}",
+            pop.size,
+            pop.seed,
+            100.0 * pop.responder_threshold,
+            units::describe_days(pop.responder_time_days)
+        );
+        for arm in &pop.arms {
+            println!(
+                "  {:width$}  {:>5.1}% responders",
+                arm.name,
+                100.0 * arm.responder_rate
+            );
+        }
     }
 }
 

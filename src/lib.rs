@@ -12,6 +12,7 @@ pub mod model;
 pub mod model_doc;
 pub mod output;
 pub mod params;
+pub mod population;
 pub mod profile;
 pub mod scenario;
 pub mod schedule;

@@ -61,6 +61,8 @@ pub struct SimulationResult {
     pub solver: SolverSettings,
     /// Arms in scenario order.
     pub arms: Vec<ArmResult>,
+    /// Percentile bands and responder rates, when the scenario has a `[population]`.
+    pub population: Option<crate::population::PopulationSummary>,
 }
 
 /// Why a simulation failed. Names the arm and the simulated time.
@@ -101,11 +103,13 @@ pub fn output_grid(duration_days: f64, interval_days: f64) -> Vec<f64> {
     grid
 }
 
-/// The output times of a scenario: its regular grid plus every endpoint time, so
-/// endpoints are exact step ends rather than interpolated between rows.
+/// The output times of a scenario: its regular grid plus every endpoint time
+/// (and the cohort's responder time), so these are exact step ends rather than
+/// interpolated between rows.
 pub fn output_times(scenario: &Scenario) -> Vec<f64> {
     let mut times = output_grid(scenario.duration_days, scenario.output_interval_days);
     times.extend(scenario.plot.endpoints_days.iter().copied());
+    times.extend(scenario.population.as_ref().map(|p| p.responder_time_days));
     times.sort_by(f64::total_cmp);
     times.dedup_by(|b, a| (*b - *a).abs() <= SAME_TIME_DAYS);
     times
@@ -126,6 +130,7 @@ pub fn simulate(scenario: &Scenario) -> Result<SimulationResult, SimError> {
         endpoint_times_days: scenario.plot.endpoints_days.clone(),
         solver: scenario.solver,
         arms,
+        population: None,
     })
 }
 

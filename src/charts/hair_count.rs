@@ -5,6 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, Axis, DAYS_PER_MONTH};
+use super::bands::{self, Banded};
 use super::frame::{
     self, arm_legend, dims, put_text, text_width, Area, Backend, Drawn, LegendItem, Swatch,
 };
@@ -65,11 +66,16 @@ pub(super) fn size(result: &SimulationResult) -> (u32, u32) {
 
 /// The whole chart.
 pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+    let mut subtitle = "Hair count of each arm relative to its own start (100 % = no change). \
+         Treatment schedules are shown below the plot."
+        .to_string();
+    if let Some(pop) = &result.population {
+        subtitle = bands::caption("Hair count, % of each patient's own start", pop);
+    }
     let body = frame::page(
         root,
         title,
-        "Hair count of each arm relative to its own start (100 % = no change). \
-         Treatment schedules are shown below the plot.",
+        &subtitle,
         &crate::label::footer(&result.scenario),
     )?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
@@ -105,24 +111,38 @@ pub(super) fn panel<DB: Backend>(
     x: &Axis,
     x_labels: bool,
 ) -> Drawn {
-    let series: Vec<Vec<(f64, f64)>> = result
-        .arms
-        .iter()
-        .map(|a| {
-            a.trajectory
-                .hair_count_percent_of_start()
-                .into_iter()
-                .map(|(t, v)| (t / DAYS_PER_MONTH, v))
+    let series: Vec<Vec<(f64, f64)>> =
+        bands::medians(result, Banded::HairCountPct).unwrap_or_else(|| {
+            result
+                .arms
+                .iter()
+                .map(|a| {
+                    a.trajectory
+                        .hair_count_percent_of_start()
+                        .into_iter()
+                        .map(|(t, v)| (t / DAYS_PER_MONTH, v))
+                        .collect()
+                })
                 .collect()
-        })
+        });
+    let banded: Vec<f64> = result
+        .population
+        .iter()
+        .flat_map(|p| bands::all_values(p, Banded::HairCountPct))
         .collect();
     // At least 95–105 % so that tiny changes do not look dramatic.
-    let (lo, hi) = axis::extent(series.iter().flatten().map(|p| p.1), &[95.0, 105.0]);
+    let (lo, hi) = axis::extent(
+        series.iter().flatten().map(|p| p.1).chain(banded),
+        &[95.0, 105.0],
+    );
     let y = axis::value_axis(lo, hi, 6.0);
     let mut spec = PlotSpec::new(x, &y, "Time (months)", "Hair count (% of start)");
     spec.x_labels = x_labels;
     spec.right_px = END_LABEL_PX;
     let chart = plot(area, &spec)?;
+    if let Some(pop) = &result.population {
+        bands::draw(&chart, pop, Banded::HairCountPct)?;
+    }
     reference_line(&chart, x, 100.0)?;
     for (i, s) in series.iter().enumerate() {
         let st = style::arm_style(i);

@@ -25,12 +25,14 @@ use serde::Serialize;
 use crate::simulation::SimulationResult;
 
 mod axis;
+mod bands;
 mod endpoints;
 mod frame;
 mod glyphs;
 mod hair_count;
 mod phases;
 mod plot;
+mod responders;
 mod shedding;
 mod signals;
 mod smooth;
@@ -55,18 +57,27 @@ pub enum ChartKind {
     Endpoints,
     /// The main panels combined in one figure.
     Summary,
+    /// Responder rate per arm (scenarios with a `[population]` only).
+    Responders,
 }
 
 impl ChartKind {
     /// Every chart, in the order they are drawn.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::HairCount,
         ChartKind::Phases,
         ChartKind::Shedding,
         ChartKind::Signals,
         ChartKind::Endpoints,
         ChartKind::Summary,
+        ChartKind::Responders,
     ];
+
+    /// Whether this chart has something to show for `result` (the responder
+    /// chart needs a cohort).
+    pub fn applies_to(self, result: &SimulationResult) -> bool {
+        self != ChartKind::Responders || result.population.is_some()
+    }
 
     /// Name as written in scenario files and used as the file stem.
     pub fn name(self) -> &'static str {
@@ -77,6 +88,7 @@ impl ChartKind {
             ChartKind::Signals => "signals",
             ChartKind::Endpoints => "endpoints",
             ChartKind::Summary => "summary",
+            ChartKind::Responders => "responders",
         }
     }
 
@@ -214,6 +226,7 @@ pub fn title(result: &SimulationResult, kind: ChartKind) -> String {
         ChartKind::Signals => format!("Model signals — {name}"),
         ChartKind::Endpoints => format!("Hair count change at endpoints — {name}"),
         ChartKind::Summary => format!("{name} — summary"),
+        ChartKind::Responders => format!("Responders — {name}"),
     }
 }
 
@@ -226,6 +239,7 @@ fn size(result: &SimulationResult, kind: ChartKind) -> (u32, u32) {
         ChartKind::Signals => signals::size(result),
         ChartKind::Endpoints => endpoints::size(result),
         ChartKind::Summary => summary::size(result),
+        ChartKind::Responders => responders::size(result),
     }
 }
 
@@ -242,6 +256,7 @@ fn draw<DB: frame::Backend>(
         ChartKind::Signals => signals::draw(root, result, &title),
         ChartKind::Endpoints => endpoints::draw(root, result, &title),
         ChartKind::Summary => summary::draw(root, result, &title),
+        ChartKind::Responders => responders::draw(root, result, &title),
     }
 }
 

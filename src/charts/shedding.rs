@@ -6,6 +6,7 @@
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, Axis, DAYS_PER_MONTH};
+use super::bands::{self, Banded};
 use super::frame::{self, Area, Backend, Drawn};
 use super::plot::{self, line, PlotSpec};
 use super::style;
@@ -18,11 +19,17 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 
 /// The whole chart.
 pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+    let mut subtitle =
+        "Hairs shed per day on the whole scalp. In the model, a short rise after a treatment \
+         starts means resting hairs are released as follicles restart growth."
+            .to_string();
+    if let Some(pop) = &result.population {
+        subtitle = bands::caption("Hairs shed per day, whole scalp", pop);
+    }
     let body = frame::page(
         root,
         title,
-        "Hairs shed per day on the whole scalp. In the model, a short rise after a treatment \
-         starts means resting hairs are released as follicles restart growth.",
+        &subtitle,
         &crate::label::footer(&result.scenario),
     )?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
@@ -33,23 +40,34 @@ pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, titl
 
 /// The shedding lines on `area`.
 pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult, x: &Axis) -> Drawn {
-    let series: Vec<Vec<(f64, f64)>> = result
-        .arms
-        .iter()
-        .map(|a| {
-            a.trajectory
-                .series(|r| r.shedding_per_day)
-                .into_iter()
-                .map(|(t, v)| (t / DAYS_PER_MONTH, v))
+    let series: Vec<Vec<(f64, f64)>> =
+        bands::medians(result, Banded::Shedding).unwrap_or_else(|| {
+            result
+                .arms
+                .iter()
+                .map(|a| {
+                    a.trajectory
+                        .series(|r| r.shedding_per_day)
+                        .into_iter()
+                        .map(|(t, v)| (t / DAYS_PER_MONTH, v))
+                        .collect()
+                })
                 .collect()
-        })
+        });
+    let banded: Vec<f64> = result
+        .population
+        .iter()
+        .flat_map(|p| bands::all_values(p, Banded::Shedding))
         .collect();
-    let (lo, hi) = axis::extent(series.iter().flatten().map(|p| p.1), &[0.0]);
+    let (lo, hi) = axis::extent(series.iter().flatten().map(|p| p.1).chain(banded), &[0.0]);
     let y = axis::value_axis(lo, hi * 1.04, 6.0);
     let chart = plot::plot(
         area,
         &PlotSpec::new(x, &y, "Time (months)", "Hairs shed per day (whole scalp)"),
     )?;
+    if let Some(pop) = &result.population {
+        bands::draw(&chart, pop, Banded::Shedding)?;
+    }
     for (i, s) in series.iter().enumerate() {
         let st = style::arm_style(i);
         line(&chart, s, st.colour, st.dash, 2)?;

@@ -83,6 +83,7 @@ fn result_with(arms: Vec<ArmResult>) -> SimulationResult {
         endpoint_times_days: vec![182.625, 365.25, 730.0],
         solver: SolverSettings::default(),
         arms,
+        population: None,
     }
 }
 

@@ -67,6 +67,36 @@ pub fn timeseries(result: &SimulationResult) -> String {
     out
 }
 
+/// `population.csv`: per arm and output time, the cohort percentiles of hair
+/// count (% of each patient's start) and shedding; `None` without a cohort.
+pub fn population(result: &SimulationResult) -> Option<String> {
+    let pop = result.population.as_ref()?;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}", label::footer(&result.scenario));
+    let _ = writeln!(out, "# {} virtual patients, seed {}", pop.size, pop.seed);
+    out.push_str("arm,time_days");
+    for series in ["hair_count_pct", "shedding_per_day"] {
+        for q in pop.quantiles {
+            let _ = write!(out, ",{series}_p{}", (q * 100.0).round());
+        }
+    }
+    out.push('\n');
+    for arm in &pop.arms {
+        let name = field(&arm.name);
+        for (i, t) in arm.times_days.iter().enumerate() {
+            out.push_str(&name);
+            out.push(',');
+            out.push_str(&fmt_sig(*t, 12));
+            for v in arm.hair_count_pct[i].iter().chain(&arm.shedding_per_day[i]) {
+                out.push(',');
+                out.push_str(&fmt_sig(*v, 10));
+            }
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

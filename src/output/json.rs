@@ -16,6 +16,67 @@ struct Summary<'a> {
     duration_days: f64,
     solver: SolverSummary<'a>,
     arms: Vec<ArmSummary<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    population: Option<PopulationJson<'a>>,
+}
+
+/// The cohort part of summary.json: responder rates and, at each endpoint, the
+/// percentiles of the hair-count change across patients (bands are in
+/// population.csv).
+#[derive(Serialize)]
+struct PopulationJson<'a> {
+    size: u32,
+    seed: u64,
+    quantiles: [f64; 5],
+    responder_threshold: f64,
+    responder_time_days: f64,
+    arms: Vec<PopulationArm<'a>>,
+}
+
+#[derive(Serialize)]
+struct PopulationArm<'a> {
+    name: &'a str,
+    responders: u32,
+    responder_rate: f64,
+    endpoints: Vec<PopulationEndpoint>,
+}
+
+#[derive(Serialize)]
+struct PopulationEndpoint {
+    time_days: f64,
+    hair_count_change_pct: [f64; 5],
+}
+
+fn population_json<'a>(result: &'a SimulationResult) -> Option<PopulationJson<'a>> {
+    let pop = result.population.as_ref()?;
+    let arms = pop
+        .arms
+        .iter()
+        .map(|a| PopulationArm {
+            name: &a.name,
+            responders: a.responders,
+            responder_rate: a.responder_rate,
+            endpoints: result
+                .endpoint_times_days
+                .iter()
+                .filter_map(|&t| {
+                    let i = a.times_days.iter().position(|x| (x - t).abs() < 1e-6)?;
+                    Some(PopulationEndpoint {
+                        time_days: t,
+                        hair_count_change_pct: a.hair_count_pct[i].map(|q| q - 100.0),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    Some(PopulationJson {
+        size: pop.size,
+        seed: pop.seed,
+        quantiles: pop.quantiles,
+        responder_threshold: pop.responder_threshold,
+        responder_time_days: pop.responder_time_days,
+        arms,
+    })
 }
 
 #[derive(Serialize)]
@@ -71,6 +132,7 @@ pub fn summary(result: &SimulationResult) -> Result<String, serde_json::Error> {
                 endpoints,
             })
             .collect(),
+        population: population_json(result),
     };
     let mut s = serde_json::to_string_pretty(&summary)?;
     s.push('\n');

@@ -78,6 +78,9 @@ pub fn write_all(
             dir.join("timeseries.csv"),
             csv::timeseries(result).into_bytes(),
         ));
+        if let Some(text) = csv::population(result) {
+            files.push((dir.join("population.csv"), text.into_bytes()));
+        }
     }
     if formats.contains(&Format::Json) {
         files.push((
@@ -85,7 +88,7 @@ pub fn write_all(
             json::summary(result)?.into_bytes(),
         ));
     }
-    for &kind in charts {
+    for &kind in charts.iter().filter(|k| k.applies_to(result)) {
         for (fmt, image, ext) in [
             (Format::Svg, ImageFormat::Svg, "svg"),
             (Format::Png, ImageFormat::Png, "png"),

@@ -67,6 +67,8 @@ pub struct Scenario {
     pub solver: SolverSettings,
     /// Plot settings.
     pub plot: PlotSettings,
+    /// Virtual cohort, when the scenario has a `[population]` section.
+    pub population: Option<crate::population::Population>,
 }
 
 /// Why a scenario could not be loaded.

@@ -19,9 +19,44 @@ pub struct RawFile {
     pub solver: Option<RawSolver>,
     /// `[plot]`
     pub plot: Option<RawPlot>,
+    /// `[population]`
+    pub population: Option<Spanned<RawPopulation>>,
     /// `[[arm]]`
     #[serde(default)]
     pub arm: Vec<Spanned<RawArm>>,
+}
+
+/// `[population]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    /// Number of virtual patients.
+    pub size: Spanned<i64>,
+    /// Seed of the patients' random streams. Default 1.
+    pub seed: Option<Spanned<i64>>,
+    /// Hair-count change that counts as a response, as a fraction (0.10 = +10%).
+    pub responder_threshold: Option<Spanned<f64>>,
+    /// When response is judged, e.g. "12 months".
+    pub responder_time: Option<Spanned<String>>,
+    /// `[[population.vary]]`
+    #[serde(default)]
+    pub vary: Vec<Spanned<RawVary>>,
+}
+
+/// `[[population.vary]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVary {
+    /// A parameter name or `terminal_fraction_start`.
+    pub parameter: Spanned<String>,
+    /// `lognormal`, `normal` or `uniform`.
+    pub distribution: Spanned<String>,
+    /// Coefficient of variation (lognormal, normal).
+    pub cv: Option<Spanned<f64>>,
+    /// Lower bound (uniform).
+    pub min: Option<Spanned<f64>>,
+    /// Upper bound (uniform).
+    pub max: Option<Spanned<f64>>,
 }
 
 /// `[scenario]`

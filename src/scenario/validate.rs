@@ -5,10 +5,13 @@
 //! function with its own test.
 
 use super::error::{did_you_mean, Locator, ScenarioError};
-use super::raw::{RawArm, RawDose, RawFile, RawPatient, RawPlot, RawSolver, RawTreatment};
+use super::raw::{
+    RawArm, RawDose, RawFile, RawPatient, RawPlot, RawPopulation, RawSolver, RawTreatment,
+};
 use super::{Arm, Patient, PlotSettings, Scenario};
 use crate::charts::ChartKind;
 use crate::params::{self, PARAMETERS};
+use crate::population::{self, Distribution, Population, Variation};
 use crate::profile::{self, PROFILES};
 use crate::schedule::{Schedule, Treatment};
 use crate::solve::{Method, SolverSettings};
@@ -121,6 +124,10 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
     let patient = patient(ctx, raw.patient.as_ref())?;
     let solver = solver(ctx, raw.solver.as_ref())?;
     let plot = plot(ctx, raw.plot.as_ref(), duration_days)?;
+    let population = match &raw.population {
+        Some(p) => Some(population(ctx, p, duration_days, output_interval_days)?),
+        None => None,
+    };
     if raw.arm.is_empty() {
         return Err(ctx.loc.error(
             Some(raw.scenario.span()),
@@ -157,6 +164,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         arms,
         solver,
         plot,
+        population,
     })
 }
 
@@ -379,6 +387,186 @@ fn plot(ctx: &Ctx, raw: Option<&RawPlot>, duration_days: f64) -> R<PlotSettings>
     Ok(PlotSettings {
         charts,
         endpoints_days,
+    })
+}
+
+/// Most output times per arm in a cohort: each keeps 10 streaming estimators.
+pub const MAX_POPULATION_ROWS: f64 = 20_000.0;
+/// Most virtual patients.
+pub const MAX_POPULATION: i64 = 1_000_000;
+
+fn population(
+    ctx: &Ctx,
+    raw: &Spanned<RawPopulation>,
+    duration_days: f64,
+    interval_days: f64,
+) -> R<Population> {
+    let p = raw.get_ref();
+    let size = *p.size.get_ref();
+    if !(1..=MAX_POPULATION).contains(&size) {
+        return ctx.err(
+            p.size.span(),
+            format!("population size must be from 1 to {MAX_POPULATION}, got {size}"),
+            Some("e.g. size = 1000".into()),
+        );
+    }
+    if duration_days / interval_days > MAX_POPULATION_ROWS {
+        return ctx.err(raw.span(), format!("a cohort keeps percentile estimators at every output time; {:.0} output times is more than the limit of {MAX_POPULATION_ROWS:.0}", duration_days / interval_days), Some("use a longer [scenario] output_interval for cohorts, e.g. \"7 days\"".into()));
+    }
+    let seed = match &p.seed {
+        Some(s) => u64::try_from(*s.get_ref()).or_else(|_| {
+            ctx.err(
+                s.span(),
+                format!("seed must be a whole number ≥ 0, got {}", s.get_ref()),
+                None,
+            )
+        })?,
+        None => 1,
+    };
+    let responder_threshold = match &p.responder_threshold {
+        Some(v) => {
+            let x = *v.get_ref();
+            if !(x.is_finite() && x > -1.0 && x <= 10.0) {
+                return ctx.err(
+                    v.span(),
+                    format!(
+                        "responder_threshold must be a fraction above −1 and at most 10, got {x}"
+                    ),
+                    Some("0.10 means at least +10% hair count".into()),
+                );
+            }
+            x
+        }
+        None => 0.10,
+    };
+    let responder_time_days = match &p.responder_time {
+        Some(v) => {
+            let d = ctx.positive_duration(v, "responder_time")?;
+            if d > duration_days + 1e-9 {
+                return ctx.err(
+                    v.span(),
+                    format!(
+                        "responder_time {:?} is after the end of the scenario ({})",
+                        v.get_ref(),
+                        units::describe_days(duration_days)
+                    ),
+                    None,
+                );
+            }
+            d
+        }
+        None => (12.0 * units::DAYS_PER_MONTH).min(duration_days),
+    };
+    let mut vary: Vec<Variation> = Vec::new();
+    for v in &p.vary {
+        let v = v.get_ref();
+        let name = v.parameter.get_ref();
+        let varied = population::varied(name).ok_or_else(|| {
+            let mut names: Vec<&str> = PARAMETERS.iter().map(|p| p.name).collect();
+            names.push("terminal_fraction_start");
+            let help = match error_closest(name, &names) {
+                Some(c) => format!("did you mean `{c}`? `sim model` lists every parameter"),
+                None => {
+                    "`sim model` lists every parameter; `terminal_fraction_start` varies severity"
+                        .to_string()
+                }
+            };
+            ctx.loc.error(
+                Some(v.parameter.span()),
+                format!("unknown parameter `{name}`"),
+                Some(help),
+            )
+        })?;
+        if vary.iter().any(|w| w.varied.name() == varied.name()) {
+            return ctx.err(
+                v.parameter.span(),
+                format!("`{name}` is varied twice"),
+                Some("give each parameter one distribution".into()),
+            );
+        }
+        let need = |key: &str, val: Option<&Spanned<f64>>| -> R<(f64, std::ops::Range<usize>)> {
+            let val = val.ok_or_else(|| {
+                ctx.loc.error(
+                    Some(v.distribution.span()),
+                    format!("distribution `{}` needs `{key}`", v.distribution.get_ref()),
+                    None,
+                )
+            })?;
+            if !val.get_ref().is_finite() {
+                return ctx.err(val.span(), format!("`{key}` must be a finite number"), None);
+            }
+            Ok((*val.get_ref(), val.span()))
+        };
+        let refuse = |key: &str, val: Option<&Spanned<f64>>| -> R<()> {
+            match val {
+                Some(x) => ctx.err(
+                    x.span(),
+                    format!(
+                        "`{key}` does not apply to distribution `{}`",
+                        v.distribution.get_ref()
+                    ),
+                    None,
+                ),
+                None => Ok(()),
+            }
+        };
+        let distribution = match v.distribution.get_ref().as_str() {
+            d @ ("lognormal" | "normal") => {
+                refuse("min", v.min.as_ref())?;
+                refuse("max", v.max.as_ref())?;
+                let (cv, span) = need("cv", v.cv.as_ref())?;
+                if !(0.0..=5.0).contains(&cv) {
+                    return ctx.err(
+                        span,
+                        format!("cv must be from 0 to 5, got {cv}"),
+                        Some("0.3 means a 30% coefficient of variation".into()),
+                    );
+                }
+                if d == "lognormal" {
+                    Distribution::LogNormal { cv }
+                } else {
+                    Distribution::Normal { cv }
+                }
+            }
+            "uniform" => {
+                refuse("cv", v.cv.as_ref())?;
+                let (min, min_span) = need("min", v.min.as_ref())?;
+                let (max, max_span) = need("max", v.max.as_ref())?;
+                if !varied.allows(min) {
+                    return ctx.err(
+                        min_span,
+                        format!("min {min} is not a valid value of `{name}`"),
+                        None,
+                    );
+                }
+                if !varied.allows(max) || max < min {
+                    return ctx.err(
+                        max_span,
+                        format!("max {max} must be a valid value of `{name}` and at least min"),
+                        None,
+                    );
+                }
+                Distribution::Uniform { min, max }
+            }
+            other => {
+                return ctx.err(
+                    v.distribution.span(),
+                    format!("unknown distribution `{other}`"),
+                    Some(did_you_mean(other, &["lognormal", "normal", "uniform"])),
+                )
+            }
+        };
+        vary.push(Variation {
+            varied,
+            distribution,
+        });
+    }
+    Ok(Population {
+        size: size as u32,
+        seed,
+        responder_threshold,
+        responder_time_days,
+        vary,
     })
 }
 
@@ -897,7 +1085,10 @@ mod tests {
         ];
         for (text, part, line) in cases {
             let e = err(&text);
-            assert!(e.to_string().contains(part), "expected {part:?} in:\n{e}\nfor:\n{text}");
+            assert!(
+                e.to_string().contains(part),
+                "expected {part:?} in:\n{e}\nfor:\n{text}"
+            );
             assert_eq!(e.line, line, "line of {part:?}: {e}");
         }
     }
