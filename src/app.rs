@@ -4,12 +4,14 @@
 use crate::cli::{Cli, Command};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
+use hairsim::charts::{self, ImageFormat};
 use hairsim::output::{self, Format};
 use hairsim::population::{self, Population, PopulationSummary};
 use hairsim::scenario::{self, LoadError, ScenarioError};
+use hairsim::sensitivity::{self, MorrisOptions};
 use hairsim::simulation::{simulate, SimError, SimulationResult};
 use hairsim::solve::Method;
-use hairsim::{endpoints, label, model_doc, units};
+use hairsim::{endpoints, label, model_doc, scan, units};
 use std::path::{Path, PathBuf};
 
 /// A mistake on the command line (exit code 2).
@@ -89,6 +91,119 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::List { dir } => list(&dir),
+        Command::Sensitivity {
+            scenario,
+            arm,
+            endpoint,
+            trajectories,
+            seed,
+            out,
+        } => {
+            eprintln!("{}", label::banner());
+            let sc = scenario::load(&scenario)?;
+            let t = endpoint_days(&endpoint, &sc)?;
+            let index = match &arm {
+                Some(name) => sc
+                    .arms
+                    .iter()
+                    .position(|a| &a.name == name)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = sc.arms.iter().map(|a| a.name.as_str()).collect();
+                        UsageError(format!(
+                            "no arm `{name}` in {}; arms: {}",
+                            scenario.display(),
+                            names.join(", ")
+                        ))
+                    })?,
+                None => sc.arms.len().saturating_sub(1),
+            };
+            if !(2..=10_000).contains(&trajectories) {
+                return Err(UsageError("--trajectories must be from 2 to 10000".into()).into());
+            }
+            let opts = MorrisOptions {
+                trajectories,
+                seed,
+                ..MorrisOptions::default()
+            };
+            let result = sensitivity::analyse(&sc, index, t, &opts)
+                .with_context(|| format!("sensitivity analysis of {}", scenario.display()))?;
+            let dir = out.unwrap_or_else(|| Path::new("plots").join(&sc.name).join("sensitivity"));
+            let mut files = vec![(
+                dir.join("sensitivity.csv"),
+                output::csv::sensitivity(&result).into_bytes(),
+            )];
+            for (fmt, ext) in [(ImageFormat::Svg, "svg"), (ImageFormat::Png, "png")] {
+                files.push((
+                    dir.join(format!("sensitivity.{ext}")),
+                    charts::sensitivity::render(&result, fmt)?,
+                ));
+            }
+            let written = output::write_files(&dir, files)?;
+            println!(
+                "arm `{}`: parameters that move hair count at {} the most",
+                result.arm,
+                units::describe_days(t)
+            );
+            println!(
+                "  {:42} {:>10} {:>12} {:>10}",
+                "parameter", "local S", "Morris μ* %", "σ %"
+            );
+            for p in result.parameters.iter().take(10) {
+                println!(
+                    "  {:42} {:>10.4} {:>12.3} {:>10.3}",
+                    p.name, p.local, p.mu_star_pct, p.sigma_pct
+                );
+            }
+            println!("wrote {} file(s) to {}", written.len(), dir.display());
+            Ok(())
+        }
+        Command::Scan {
+            scenario,
+            param,
+            range,
+            steps,
+            endpoint,
+            out,
+        } => {
+            eprintln!("{}", label::banner());
+            let sc = scenario::load(&scenario)?;
+            let t = endpoint_days(&endpoint, &sc)?;
+            let varied = population::varied(&param).ok_or_else(|| {
+                let names: Vec<&str> = hairsim::params::PARAMETERS.iter().map(|p| p.name).collect();
+                UsageError(format!(
+                    "unknown --param `{param}`; {}",
+                    scenario::error::did_you_mean(&param, &names)
+                ))
+            })?;
+            let (lo, hi) = range
+                .split_once("..")
+                .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
+                .filter(|(a, b)| a < b && varied.allows(*a) && varied.allows(*b))
+                .ok_or_else(|| UsageError(format!("--range must be LO..HI with LO < HI, both valid values of `{param}` (got `{range}`)")))?;
+            if !(2..=1000).contains(&steps) {
+                return Err(UsageError("--steps must be from 2 to 1000".into()).into());
+            }
+            let result = scan::scan(&sc, varied, &scan::values(lo, hi, steps), t)
+                .with_context(|| format!("scanning `{param}` in {}", scenario.display()))?;
+            let dir = out.unwrap_or_else(|| {
+                Path::new("plots")
+                    .join(&sc.name)
+                    .join(format!("scan_{}", result.parameter))
+            });
+            let mut files = vec![(
+                dir.join("scan.csv"),
+                output::csv::scan(&result).into_bytes(),
+            )];
+            for (fmt, ext) in [(ImageFormat::Svg, "svg"), (ImageFormat::Png, "png")] {
+                files.push((
+                    dir.join(format!("scan.{ext}")),
+                    charts::scan::render(&result, fmt)?,
+                ));
+            }
+            let written = output::write_files(&dir, files)?;
+            println!("wrote {} file(s) to {}", written.len(), dir.display());
+            Ok(())
+        }
         Command::Model { markdown } => {
             eprintln!("{}", label::banner());
             print!(
@@ -106,6 +221,19 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// An endpoint time from the command line, within the scenario.
+fn endpoint_days(text: &str, sc: &scenario::Scenario) -> Result<f64> {
+    let t = units::parse_duration_days(text).map_err(|e| UsageError(format!("--endpoint: {e}")))?;
+    if !(t > 0.0 && t <= sc.duration_days + 1e-9) {
+        return Err(UsageError(format!(
+            "--endpoint {text:?} must lie within the scenario ({})",
+            units::describe_days(sc.duration_days)
+        ))
+        .into());
+    }
+    Ok(t)
 }
 
 fn parse_formats(list: &[String]) -> Result<Vec<Format>> {

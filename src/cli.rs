@@ -35,6 +35,47 @@ pub enum Command {
         #[arg(long)]
         solver: Option<String>,
     },
+    /// Which parameter matters most: local normalized sensitivities and Morris
+    /// screening of one arm's hair count at an endpoint (tornado chart + CSV).
+    Sensitivity {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Arm to analyse. Default: the last arm.
+        #[arg(long)]
+        arm: Option<String>,
+        /// Endpoint time, e.g. "12months", "48 weeks".
+        #[arg(long, default_value = "12 months")]
+        endpoint: String,
+        /// Morris trajectories (each costs one run per parameter + 1).
+        #[arg(long, default_value_t = 20)]
+        trajectories: u32,
+        /// Seed of the Morris trajectories.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder. Default: plots/<scenario name>/sensitivity/.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Scan one parameter over a range and chart every arm's endpoint against it.
+    Scan {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Parameter to scan (`sim model` lists them), or `terminal_fraction_start`.
+        #[arg(long)]
+        param: String,
+        /// Range LO..HI, e.g. 0.5..1.5.
+        #[arg(long)]
+        range: String,
+        /// Number of values, ends included.
+        #[arg(long, default_value_t = 21)]
+        steps: u32,
+        /// Endpoint time, e.g. "12months".
+        #[arg(long, default_value = "12 months")]
+        endpoint: String,
+        /// Output folder. Default: plots/<scenario name>/scan_<param>/.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Validate scenario files without simulating.
     Check {
         /// Scenario files (TOML).

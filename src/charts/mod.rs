@@ -33,6 +33,8 @@ mod hair_count;
 mod phases;
 mod plot;
 mod responders;
+pub mod scan;
+pub mod sensitivity;
 mod shedding;
 mod signals;
 mod smooth;
@@ -181,10 +183,40 @@ pub fn render(
             arm: arm.name.clone(),
         });
     }
+    let figure = ResultFigure { result, kind };
+    let label = crate::label::footer(&result.scenario);
+    render_figure(&figure, chart, size(result, kind), format, &label)
+}
+
+/// A figure that can draw itself on any plotters backend.
+trait Figure {
+    /// Draw the whole figure on `root`.
+    fn draw<DB: frame::Backend>(&self, root: &frame::Area<DB>) -> frame::Drawn;
+}
+
+/// One chart of a simulation result.
+struct ResultFigure<'r> {
+    result: &'r SimulationResult,
+    kind: ChartKind,
+}
+
+impl Figure for ResultFigure<'_> {
+    fn draw<DB: frame::Backend>(&self, root: &frame::Area<DB>) -> frame::Drawn {
+        draw(root, self.result, self.kind)
+    }
+}
+
+/// Render any figure as SVG or PNG bytes; `label` goes into the PNG metadata.
+fn render_figure(
+    figure: &impl Figure,
+    chart: &'static str,
+    (w, h): (u32, u32),
+    format: ImageFormat,
+    label: &str,
+) -> Result<Vec<u8>, ChartError> {
     if !style::fonts_ready() {
         return Err(ChartError::Font { chart });
     }
-    let (w, h) = size(result, kind);
     let draw_error = |source| ChartError::Draw {
         chart,
         format: format.extension(),
@@ -195,7 +227,7 @@ pub fn render(
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-                draw(&root, result, kind).map_err(draw_error)?;
+                figure.draw(&root).map_err(draw_error)?;
                 root.present().map_err(|e| draw_error(e.into()))?;
             }
             Ok(svg.into_bytes())
@@ -207,11 +239,10 @@ pub fn render(
                 let backend = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut rgb, (w, h))
                     .map_err(|e| draw_error(e.into()))?;
                 let root = backend.into_drawing_area();
-                draw(&root, result, kind).map_err(draw_error)?;
+                figure.draw(&root).map_err(draw_error)?;
                 root.present().map_err(|e| draw_error(e.into()))?;
             }
-            encode_png(&rgb, w, h, &crate::label::footer(&result.scenario))
-                .map_err(|source| ChartError::Encode { chart, source })
+            encode_png(&rgb, w, h, label).map_err(|source| ChartError::Encode { chart, source })
         }
     }
 }

@@ -155,7 +155,7 @@ fn svg_text(result: &SimulationResult, kind: ChartKind) -> String {
 #[test]
 fn every_svg_has_title_footer_and_arm_names() {
     let result = fixture();
-    for kind in ChartKind::ALL {
+    for kind in ChartKind::ALL.into_iter().filter(|k| k.applies_to(&result)) {
         let svg = svg_text(&result, kind);
         assert!(svg.starts_with("<svg"), "{kind:?}");
         assert!(
@@ -290,7 +290,7 @@ fn many_arms_and_no_endpoints_draw() {
         .collect();
     let mut result = result_with(arms);
     result.endpoint_times_days.clear();
-    for kind in ChartKind::ALL {
+    for kind in ChartKind::ALL.into_iter().filter(|k| k.applies_to(&result)) {
         let svg = svg_text(&result, kind);
         assert!(svg.contains("arm 10"), "{kind:?}");
     }
@@ -401,5 +401,63 @@ fn write_previews() {
                 std::fs::write(path, bytes).expect("write preview");
             }
         }
+    }
+}
+
+/// With a cohort, the banded charts and the responder chart draw every arm.
+#[test]
+fn cohort_bands_and_responders_render() {
+    let mut result = fixture();
+    let arms = result
+        .arms
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let pct = a.trajectory.hair_count_percent_of_start();
+            crate::population::ArmPopulation {
+                name: a.name.clone(),
+                times_days: a.trajectory.times_days.clone(),
+                hair_count_pct: pct
+                    .iter()
+                    .map(|(_, v)| [v - 4.0, v - 1.0, *v, v + 1.0, v + 4.0])
+                    .collect(),
+                shedding_per_day: a
+                    .trajectory
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let v = r.shedding_per_day;
+                        [0.8 * v, 0.9 * v, v, 1.1 * v, 1.2 * v]
+                    })
+                    .collect(),
+                responders: 10 * i as u32,
+                responder_rate: 0.1 * i as f64,
+            }
+        })
+        .collect();
+    result.population = Some(crate::population::PopulationSummary {
+        size: 100,
+        seed: 1,
+        quantiles: crate::population::QUANTILES,
+        responder_threshold: 0.1,
+        responder_time_days: 365.25,
+        arms,
+    });
+    for kind in [
+        ChartKind::HairCount,
+        ChartKind::Shedding,
+        ChartKind::Responders,
+    ] {
+        assert!(kind.applies_to(&result));
+        let svg = svg_text(&result, kind);
+        assert!(
+            svg.contains("virtual patients"),
+            "{kind:?} names the cohort"
+        );
+        for arm in &result.arms {
+            assert!(svg.contains(&arm.name), "arm {} in {kind:?}", arm.name);
+        }
+        let png = render(&result, kind, ImageFormat::Png).unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
     }
 }

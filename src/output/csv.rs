@@ -97,6 +97,61 @@ pub fn population(result: &SimulationResult) -> Option<String> {
     Some(out)
 }
 
+/// `sensitivity.csv`: one row per parameter, sorted by |local| sensitivity.
+pub fn sensitivity(r: &crate::sensitivity::SensitivityResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}", label::footer(&r.scenario));
+    let _ = writeln!(
+        out,
+        "# arm {}; endpoint E = hair count at day {} / at start = {}; Morris: {} trajectories, {} levels, ±{}, seed {}",
+        field(&r.arm),
+        fmt_sig(r.endpoint_days, 10),
+        fmt_sig(r.endpoint_ratio, 10),
+        r.morris.trajectories,
+        r.morris.levels,
+        r.morris.spread,
+        r.morris.seed
+    );
+    out.push_str("parameter,unit,value,local_normalized,morris_mu_star_pct,morris_sigma_pct\n");
+    for p in &r.parameters {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            p.name,
+            field(p.unit),
+            fmt_sig(p.value, 10),
+            fmt_sig(p.local, 8),
+            fmt_sig(p.mu_star_pct, 8),
+            fmt_sig(p.sigma_pct, 8)
+        );
+    }
+    out
+}
+
+/// `scan.csv`: long format, one row per arm and scanned value.
+pub fn scan(r: &crate::scan::ScanResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}", label::footer(&r.scenario));
+    let _ = writeln!(
+        out,
+        "# endpoint: hair-count change from start at day {}",
+        fmt_sig(r.endpoint_days, 10)
+    );
+    let _ = writeln!(out, "arm,{},hair_count_change_pct", r.parameter);
+    for (arm, changes) in &r.arms {
+        for (v, c) in r.values.iter().zip(changes) {
+            let _ = writeln!(
+                out,
+                "{},{},{}",
+                field(arm),
+                fmt_sig(*v, 10),
+                fmt_sig(*c, 10)
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,15 @@ pub fn write_all(
             }
         }
     }
+    write_files(dir, files)
+}
+
+/// Create `dir` and write every (path, bytes) atomically, in order. Everything
+/// was rendered before the first write, so a failure while drawing writes nothing.
+pub fn write_files(
+    dir: &Path,
+    files: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<Vec<PathBuf>, OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
         path: dir.to_path_buf(),
         source,

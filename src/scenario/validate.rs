@@ -1094,6 +1094,33 @@ mod tests {
     }
 
     #[test]
+    fn population_rules() {
+        let pop = |body: &str| format!("{HEAD}[population]\n{body}\n[[arm]]\nname = \"a\"\n");
+        let cases: Vec<(String, &str)> = vec![
+            (pop("size = 0"), "population size must be from 1"),
+            (pop("size = 10\nseed = -1"), "seed must be a whole number"),
+            (pop("size = 10\nresponder_threshold = nan"), "responder_threshold must be"),
+            (pop("size = 10\nresponder_time = \"2 years\""), "after the end"),
+            (pop("size = 10\n[[population.vary]]\nparameter = \"anagen_dayz\"\ndistribution = \"normal\"\ncv = 0.1"), "unknown parameter `anagen_dayz`"),
+            (pop("size = 10\n[[population.vary]]\nparameter = \"anagen_days\"\ndistribution = \"gaussian\"\ncv = 0.1"), "unknown distribution"),
+            (pop("size = 10\n[[population.vary]]\nparameter = \"anagen_days\"\ndistribution = \"normal\""), "needs `cv`"),
+            (pop("size = 10\n[[population.vary]]\nparameter = \"anagen_days\"\ndistribution = \"normal\"\ncv = -0.1"), "cv must be from 0 to 5"),
+            (pop("size = 10\n[[population.vary]]\nparameter = \"anagen_days\"\ndistribution = \"uniform\"\nmin = 900.0\nmax = 800.0"), "at least min"),
+            (pop("size = 10\n[[population.vary]]\nparameter = \"anagen_days\"\ndistribution = \"uniform\"\nmin = 800.0\nmax = 900.0\ncv = 0.1"), "does not apply"),
+            (pop("size = 10\n[[population.vary]]\nparameter = \"anagen_days\"\ndistribution = \"normal\"\ncv = 0.1\n[[population.vary]]\nparameter = \"anagen_days\"\ndistribution = \"normal\"\ncv = 0.2"), "varied twice"),
+            ("[scenario]\nname = \"t\"\nduration = \"100 years\"\n[population]\nsize = 10\n[[arm]]\nname = \"a\"\n".to_string(), "more than the limit"),
+        ];
+        for (text, part) in cases {
+            let e = err(&text);
+            assert!(e.to_string().contains(part), "expected {part:?} in:\n{e}");
+        }
+        let ok = parse_and_validate("t.toml", &pop("size = 10\n[[population.vary]]\nparameter = \"terminal_fraction_start\"\ndistribution = \"uniform\"\nmin = 0.5\nmax = 0.8")).unwrap();
+        let p = ok.population.unwrap();
+        assert_eq!((p.size, p.seed), (10, 1));
+        assert!((p.responder_threshold - 0.10).abs() < 1e-12);
+    }
+
+    #[test]
     fn single_session_when_no_every() {
         let s = parse_and_validate("t.toml", &with_arm("kind = \"prp\"\nstart = \"100 days\""))
             .unwrap();

@@ -1,0 +1,34 @@
+//! Criterion benches of virtual cohorts on the shipped `scenarios/cohort.toml`:
+//! cost per patient count (should be linear) for the whole six-arm cohort.
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use hairsim::population;
+use hairsim::scenario::{self, Scenario};
+use std::path::Path;
+
+fn cohort() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cohort.toml");
+    match scenario::load(&path) {
+        Ok(s) => s,
+        Err(e) => panic!("benches need scenarios/cohort.toml: {e}"),
+    }
+}
+
+fn patients(c: &mut Criterion) {
+    let sc = cohort();
+    let mut group = c.benchmark_group("cohort_patients");
+    group.sample_size(10);
+    for n in [16u32, 64, 256] {
+        let Some(mut pop) = sc.population.clone() else {
+            panic!("cohort.toml has a [population]");
+        };
+        pop.size = n;
+        group.bench_with_input(BenchmarkId::from_parameter(n), &pop, |b, pop| {
+            b.iter(|| population::run(black_box(&sc), pop, &|_| {}))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, patients);
+criterion_main!(benches);
