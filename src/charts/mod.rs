@@ -24,7 +24,10 @@ use serde::Serialize;
 
 use crate::simulation::SimulationResult;
 
+pub use bench::{render_bench, BenchChart};
+
 mod axis;
+mod bench;
 mod endpoints;
 mod frame;
 mod glyphs;

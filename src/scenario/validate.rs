@@ -5,9 +5,12 @@
 //! function with its own test.
 
 use super::error::{did_you_mean, Locator, ScenarioError};
-use super::raw::{RawArm, RawDose, RawFile, RawPatient, RawPlot, RawSolver, RawTreatment};
+use super::raw::{
+    RawArm, RawDose, RawFile, RawModel, RawPatient, RawPlot, RawSolver, RawTreatment,
+};
 use super::{Arm, Patient, PlotSettings, Scenario};
 use crate::charts::ChartKind;
+use crate::model::Pk;
 use crate::params::{self, PARAMETERS};
 use crate::profile::{self, PROFILES};
 use crate::schedule::{Schedule, Treatment};
@@ -119,6 +122,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         None => 1.0_f64.min(duration_days),
     };
     let patient = patient(ctx, raw.patient.as_ref())?;
+    let pk = pk(ctx, raw.model.as_ref())?;
     let solver = solver(ctx, raw.solver.as_ref())?;
     let plot = plot(ctx, raw.plot.as_ref(), duration_days)?;
     if raw.arm.is_empty() {
@@ -137,6 +141,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
             &patient,
             raw.patient.as_ref().map(|p| p.get_ref()),
             duration_days,
+            pk,
         )?;
         if !seen.insert(arm.name.clone()) {
             let n = &a.get_ref().name;
@@ -270,6 +275,20 @@ fn error_closest<'c>(word: &str, names: &[&'c str]) -> Option<&'c str> {
     super::error::closest(word, names.iter().copied())
 }
 
+fn pk(ctx: &Ctx, raw: Option<&RawModel>) -> R<Pk> {
+    let Some(v) = raw.and_then(|m| m.pk.as_ref()) else {
+        return Ok(Pk::Effect);
+    };
+    Pk::from_name(v.get_ref()).ok_or_else(|| {
+        let names: Vec<&str> = Pk::ALL.iter().map(|p| p.name()).collect();
+        ctx.loc.error(
+            Some(v.span()),
+            format!("unknown pk model `{}`", v.get_ref()),
+            Some(did_you_mean(v.get_ref(), &names)),
+        )
+    })
+}
+
 fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
     let mut s = SolverSettings::default();
     let Some(raw) = raw else { return Ok(s) };
@@ -388,6 +407,7 @@ fn arm(
     base: &Patient,
     raw_patient: Option<&RawPatient>,
     duration_days: f64,
+    pk: Pk,
 ) -> R<Arm> {
     let name = arm_name(ctx, &raw.name)?;
     let patient = match &raw.profile {
@@ -403,6 +423,7 @@ fn arm(
         name,
         patient,
         treatments,
+        pk,
     })
 }
 
@@ -897,7 +918,10 @@ mod tests {
         ];
         for (text, part, line) in cases {
             let e = err(&text);
-            assert!(e.to_string().contains(part), "expected {part:?} in:\n{e}\nfor:\n{text}");
+            assert!(
+                e.to_string().contains(part),
+                "expected {part:?} in:\n{e}\nfor:\n{text}"
+            );
             assert_eq!(e.line, line, "line of {part:?}: {e}");
         }
     }
