@@ -4,9 +4,9 @@
 //! the number of arms. Numbers are recorded in BENCHMARKS.md.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use hairsim::model::HairModel;
+use hairsim::model::{HairModel, State};
 use hairsim::scenario::{self, Scenario};
-use hairsim::simulation::{output_grid, simulate, simulate_arm};
+use hairsim::simulation::{integrate_arm, output_grid, simulate, simulate_arm};
 use hairsim::solve::{Method, SolverSettings};
 use hairsim::steady_state::steady_state;
 use std::path::Path;
@@ -33,6 +33,26 @@ fn rhs(c: &mut Criterion) {
             black_box(&dy);
         })
     });
+    // The same, over the 549 states of a real trajectory (inputs vary as in a
+    // solve); divide the time by 549 for the cost of one evaluation.
+    let grid = output_grid(sc.duration_days, sc.output_interval_days);
+    let Some(arm) = sc.arms.iter().find(|a| a.name == "finasteride + minoxidil") else {
+        panic!("combo.toml has the arm `finasteride + minoxidil`");
+    };
+    let mut states: Vec<State> = Vec::new();
+    if let Err(e) = integrate_arm(arm, sc.duration_days, &grid, &sc.solver, |_, _, y| {
+        states.push(*y)
+    }) {
+        panic!("combo arm solves: {e}");
+    }
+    c.bench_function(&format!("rhs/{}_trajectory_states", states.len()), |b| {
+        b.iter(|| {
+            for y in &states {
+                model.derivatives(black_box(y), &mut dy);
+                black_box(&dy);
+            }
+        })
+    });
 }
 
 /// Every method on one arm of `stem` (the arm named `arm`).
@@ -52,6 +72,39 @@ fn methods_on(c: &mut Criterion, stem: &str, arm: &str, methods: &[Method]) {
         group.bench_function(method.name(), |b| {
             b.iter(|| simulate_arm(black_box(arm), sc.duration_days, &grid, &s))
         });
+    }
+    group.finish();
+}
+
+/// The solve alone on one arm of combo.toml: raw states kept on the output
+/// grid, no observables (what the overhead target in BENCHMARKS.md divides by
+/// RHS evaluations × the cost of one).
+fn solve_only(c: &mut Criterion) {
+    let sc = load("combo");
+    let grid = output_grid(sc.duration_days, sc.output_interval_days);
+    let mut group = c.benchmark_group("combo/solve_only");
+    for name in [
+        "finasteride + minoxidil",
+        "fin + minox + PRP + microneedling",
+    ] {
+        let Some(arm) = sc.arms.iter().find(|a| a.name == name) else {
+            panic!("combo.toml has an arm `{name}`");
+        };
+        for method in [Method::Dopri5, Method::Tsit45, Method::OdeSolversDopri5] {
+            let s = SolverSettings {
+                method,
+                ..sc.solver
+            };
+            let mut rows: Vec<State> = Vec::with_capacity(grid.len());
+            group.bench_function(format!("{}/{name}", method.name()), |b| {
+                b.iter(|| {
+                    rows.clear();
+                    integrate_arm(black_box(arm), sc.duration_days, &grid, &s, |_, _, y| {
+                        rows.push(*y)
+                    })
+                })
+            });
+        }
     }
     group.finish();
 }
@@ -101,5 +154,5 @@ fn arms(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, rhs, methods, whole, horizon, arms);
+criterion_group!(benches, rhs, solve_only, methods, whole, horizon, arms);
 criterion_main!(benches);

@@ -238,7 +238,7 @@ fn print_bench(report: &bench::BenchReport) {
         report.scenario, report.arms, report.reference.method, report.reference.disagreement
     );
     println!(
-        "  {:9} {:>7} {:>6} {:>10} {:>10} {:>11} {:>10} {:>9} {:>8} {:>6}",
+        "  {:18} {:>7} {:>6} {:>10} {:>10} {:>11} {:>10} {:>9} {:>8} {:>6}",
         "method",
         "rtol",
         "status",
@@ -254,7 +254,7 @@ fn print_bench(report: &bench::BenchReport) {
         let e = m.errors.as_ref();
         let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |x| format!("{x:.2e}"));
         println!(
-            "  {:9} {:>7.0e} {:>6} {:>10} {:>10} {:>11} {:>10} {:>9} {:>8} {:>6}",
+            "  {:18} {:>7.0e} {:>6} {:>10} {:>10} {:>11} {:>10} {:>9} {:>8} {:>6}",
             m.method.name(),
             m.rtol,
             m.status,

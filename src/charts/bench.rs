@@ -118,22 +118,21 @@ fn methods(report: &BenchReport) -> Vec<Method> {
     v
 }
 
-/// (x, y) in log10 of the successful runs of one method.
+/// (x, y) in log10 of the successful runs of one method, in tolerance order
+/// (as SciMLBenchmarks connects them), not sorted by x.
 fn points(
     report: &BenchReport,
     method: Method,
     f: impl Fn(&Measurement) -> Option<(f64, f64)>,
 ) -> Vec<(f64, f64)> {
-    let mut pts: Vec<(f64, f64)> = report
+    report
         .measurements
         .iter()
         .filter(|m| m.method == method && m.status == "ok")
         .filter_map(&f)
         .filter(|(x, y)| *x > 0.0 && *y > 0.0)
         .map(|(x, y)| (x.log10(), y.log10()))
-        .collect();
-    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    pts
+        .collect()
 }
 
 /// "failed: rk4 at 1e-3 (…); …" or a note that every run succeeded.

@@ -58,6 +58,22 @@ const FAC_MAX: f64 = 10.0;
 const NSTIFF: u64 = 1000;
 const STIFF_LIMIT: f64 = 3.25;
 
+/// `base + h · Σ cⱼ kⱼ` in one pass over the components, on the fixed-size
+/// arrays inside the vectors (nalgebra's operators would make a temporary
+/// vector per term, and its indexing checks bounds).
+macro_rules! stage {
+    ($base:expr, $h:expr; $($c:expr, $k:expr);+) => {{
+        let mut out = State::zeros();
+        {
+            let o = &mut out.data.0[0];
+            for i in 0..N_STATES {
+                o[i] = $base.data.0[0][i] + $h * ($($c * $k.data.0[0][i] +)+ 0.0);
+            }
+        }
+        out
+    }};
+}
+
 /// Integrate one segment from `t0` to `t1`, calling `emit` at each time of
 /// `outputs` (sorted, strictly inside the segment) with the dense-output
 /// state. `budget` (≥ 1) is the number of steps left for the arm.
@@ -149,18 +165,16 @@ fn step_loop(
         }
         steps += 1;
 
-        f(&(y + k1 * (h * A21)), &mut k2);
-        f(&(y + (k1 * A31 + k2 * A32) * h), &mut k3);
-        f(&(y + (k1 * A41 + k2 * A42 + k3 * A43) * h), &mut k4);
-        f(
-            &(y + (k1 * A51 + k2 * A52 + k3 * A53 + k4 * A54) * h),
-            &mut k5,
-        );
-        let y_stiff = y + (k1 * A61 + k2 * A62 + k3 * A63 + k4 * A64 + k5 * A65) * h;
+        f(&stage!(y, h; A21, k1), &mut k2);
+        f(&stage!(y, h; A31, k1; A32, k2), &mut k3);
+        f(&stage!(y, h; A41, k1; A42, k2; A43, k3), &mut k4);
+        f(&stage!(y, h; A51, k1; A52, k2; A53, k3; A54, k4), &mut k5);
+        let y_stiff = stage!(y, h; A61, k1; A62, k2; A63, k3; A64, k4; A65, k5);
         f(&y_stiff, &mut k6);
-        let y_new = y + (k1 * A71 + k3 * A73 + k4 * A74 + k5 * A75 + k6 * A76) * h;
+        let y_new = stage!(y, h; A71, k1; A73, k3; A74, k4; A75, k5; A76, k6);
         f(&y_new, &mut k7);
-        let err_vec = (k1 * E1 + k3 * E3 + k4 * E4 + k5 * E5 + k6 * E6 + k7 * E7) * h;
+        let zero = State::zeros();
+        let err_vec = stage!(zero, h; E1, k1; E3, k3; E4, k4; E5, k5; E6, k6; E7, k7);
 
         let mut err = 0.0;
         for i in 0..N_STATES {
@@ -204,7 +218,7 @@ fn step_loop(
                 let ydiff = y_new - y;
                 let bspl = k1 * h - ydiff;
                 let r3 = ydiff - k7 * h - bspl;
-                let r4 = (k1 * D1 + k3 * D3 + k4 * D4 + k5 * D5 + k6 * D6 + k7 * D7) * h;
+                let r4 = stage!(zero, h; D1, k1; D3, k3; D4, k4; D5, k5; D6, k6; D7, k7);
                 while let Some(&to) = outputs.get(next_out).filter(|&&to| to <= t_new) {
                     let theta = (to - t) / h;
                     let theta1 = 1.0 - theta;
