@@ -840,6 +840,31 @@ mod tests {
     }
 
     #[test]
+    fn unknown_pk_model_is_located_and_suggests() {
+        let e = err(&format!(
+            "{HEAD}[model]\npk = \"explict\"\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.help.unwrap().contains("did you mean `explicit`"));
+        let e = err(&format!(
+            "{HEAD}[model]\npkk = \"explicit\"\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert!(e.to_string().contains("unknown field `pkk`"), "{e}");
+    }
+
+    #[test]
+    fn explicit_pk_reaches_every_arm() {
+        let sc = parse_and_validate(
+            "t.toml",
+            &format!(
+                "{HEAD}[model]\npk = \"explicit\"\n[[arm]]\nname = \"a\"\n[[arm]]\nname = \"b\"\n"
+            ),
+        )
+        .unwrap();
+        assert!(sc.arms.iter().all(|a| a.pk == Pk::Explicit));
+    }
+
+    #[test]
     fn bad_tolerances() {
         for bad in ["rtol = 0.0", "rtol = 2.0", "atol = -1.0", "max_steps = 0"] {
             let e = err(&format!("{HEAD}[solver]\n{bad}\n[[arm]]\nname = \"a\"\n"));
