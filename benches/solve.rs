@@ -1,27 +1,30 @@
 //! Criterion benches on the same scenario files the tests use: one RHS
-//! evaluation, each method on the richest arm of combo.toml, and the whole
-//! combo scenario.
+//! evaluation, each method on one arm of combo.toml and of stiff_pk.toml, the
+//! whole combo scenario, and scaling with horizon (1, 3, 10, 30 years) and with
+//! the number of arms. Numbers are recorded in BENCHMARKS.md.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use hairsim::model::HairModel;
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use hairsim::model::{HairModel, State};
 use hairsim::scenario::{self, Scenario};
-use hairsim::simulation::{output_grid, simulate, simulate_arm};
+use hairsim::simulation::{integrate_arm, output_grid, simulate, simulate_arm};
 use hairsim::solve::{Method, SolverSettings};
 use hairsim::steady_state::steady_state;
 use std::path::Path;
 
-fn combo() -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/combo.toml");
+fn load(stem: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{stem}.toml"));
     match scenario::load(&path) {
         Ok(s) => s,
-        Err(e) => panic!("benches need scenarios/combo.toml: {e}"),
+        Err(e) => panic!("benches need scenarios/{stem}.toml: {e}"),
     }
 }
 
 fn rhs(c: &mut Criterion) {
-    let sc = combo();
+    let sc = load("combo");
     let p = sc.patient.params;
-    let model = HairModel::untreated(p);
+    let mut model = HairModel::untreated(p);
+    model.inputs.finasteride_mg_per_day = 1.0;
+    model.inputs.minoxidil_percent = 5.0;
     let y = steady_state(&p, sc.patient.terminal_fraction_start);
     let mut dy = y;
     c.bench_function("rhs/one_evaluation", |b| {
@@ -30,16 +33,40 @@ fn rhs(c: &mut Criterion) {
             black_box(&dy);
         })
     });
+    // The same, over the 549 states of a real trajectory (inputs vary as in a
+    // solve); divide the time by 549 for the cost of one evaluation.
+    let grid = output_grid(sc.duration_days, sc.output_interval_days);
+    let Some(arm) = sc.arms.iter().find(|a| a.name == "finasteride + minoxidil") else {
+        panic!("combo.toml has the arm `finasteride + minoxidil`");
+    };
+    let mut states: Vec<State> = Vec::new();
+    if let Err(e) = integrate_arm(arm, sc.duration_days, &grid, &sc.solver, |_, _, y| {
+        states.push(*y)
+    }) {
+        panic!("combo arm solves: {e}");
+    }
+    c.bench_function(&format!("rhs/{}_trajectory_states", states.len()), |b| {
+        b.iter(|| {
+            for y in &states {
+                model.derivatives(black_box(y), &mut dy);
+                black_box(&dy);
+            }
+        })
+    });
 }
 
-fn methods(c: &mut Criterion) {
-    let sc = combo();
-    let arm = &sc.arms[sc.arms.len() - 1];
+/// Every method on one arm of `stem` (the arm named `arm`).
+fn methods_on(c: &mut Criterion, stem: &str, arm: &str, methods: &[Method]) {
+    let sc = load(stem);
+    let Some(arm) = sc.arms.iter().find(|a| a.name == arm) else {
+        panic!("{stem}.toml has an arm `{arm}`");
+    };
     let grid = output_grid(sc.duration_days, sc.output_interval_days);
-    let mut group = c.benchmark_group("combo_richest_arm");
-    for method in Method::ALL {
+    let mut group = c.benchmark_group(format!("{stem}/one_arm"));
+    for &method in methods {
         let s = SolverSettings {
             method,
+            stiffness_detection: false,
             ..sc.solver
         };
         group.bench_function(method.name(), |b| {
@@ -49,10 +76,83 @@ fn methods(c: &mut Criterion) {
     group.finish();
 }
 
+/// The solve alone on one arm of combo.toml: raw states kept on the output
+/// grid, no observables (what the overhead target in BENCHMARKS.md divides by
+/// RHS evaluations × the cost of one).
+fn solve_only(c: &mut Criterion) {
+    let sc = load("combo");
+    let grid = output_grid(sc.duration_days, sc.output_interval_days);
+    let mut group = c.benchmark_group("combo/solve_only");
+    for name in [
+        "finasteride + minoxidil",
+        "fin + minox + PRP + microneedling",
+    ] {
+        let Some(arm) = sc.arms.iter().find(|a| a.name == name) else {
+            panic!("combo.toml has an arm `{name}`");
+        };
+        for method in [Method::Dopri5, Method::Tsit45, Method::OdeSolversDopri5] {
+            let s = SolverSettings {
+                method,
+                ..sc.solver
+            };
+            let mut rows: Vec<State> = Vec::with_capacity(grid.len());
+            group.bench_function(format!("{}/{name}", method.name()), |b| {
+                b.iter(|| {
+                    rows.clear();
+                    integrate_arm(black_box(arm), sc.duration_days, &grid, &s, |_, _, y| {
+                        rows.push(*y)
+                    })
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+fn methods(c: &mut Criterion) {
+    methods_on(c, "combo", "finasteride + minoxidil", &Method::ALL);
+    // rk4 and the ode_solvers methods restart at every 30-day row and are held
+    // to hour-long steps by stiffness; they are measured too, only slower.
+    methods_on(c, "stiff_pk", "finasteride", &Method::ALL);
+}
+
 fn whole(c: &mut Criterion) {
-    let sc = combo();
+    let sc = load("combo");
     c.bench_function("combo/all_arms", |b| b.iter(|| simulate(black_box(&sc))));
 }
 
-criterion_group!(benches, rhs, methods, whole);
+fn horizon(c: &mut Criterion) {
+    let sc = load("combo");
+    let arm = &sc.arms[sc.arms.len() - 1];
+    let mut group = c.benchmark_group("combo/horizon_years");
+    for years in [1.0, 3.0, 10.0, 30.0] {
+        let days = years * 365.25;
+        let grid = output_grid(days, sc.output_interval_days);
+        group.bench_with_input(BenchmarkId::from_parameter(years), &days, |b, &days| {
+            b.iter(|| simulate_arm(black_box(arm), days, &grid, &sc.solver))
+        });
+    }
+    group.finish();
+}
+
+fn arms(c: &mut Criterion) {
+    let base = load("combo");
+    let mut group = c.benchmark_group("combo/arms");
+    for n in [1, 2, 4, 8, 16] {
+        let mut sc = base.clone();
+        sc.arms = (0..n)
+            .map(|i| {
+                let mut a = base.arms[i % base.arms.len()].clone();
+                a.name = format!("{} #{i}", a.name);
+                a
+            })
+            .collect();
+        group.bench_with_input(BenchmarkId::from_parameter(n), &sc, |b, sc| {
+            b.iter(|| simulate(black_box(sc)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rhs, solve_only, methods, whole, horizon, arms);
 criterion_main!(benches);

@@ -4,7 +4,8 @@
 use crate::cli::{Cli, Command};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
-use hairsim::charts::{self, ImageFormat};
+use hairsim::bench::{self, BenchSpec};
+use hairsim::charts::{self, render_bench, BenchChart, ImageFormat};
 use hairsim::output::{self, Format};
 use hairsim::population::{self, Population, PopulationSummary};
 use hairsim::scenario::{self, LoadError, ScenarioError};
@@ -42,22 +43,42 @@ pub fn run(cli: Cli) -> Result<()> {
         } => {
             eprintln!("{}", label::banner());
             let formats = parse_formats(&format)?;
-            let method = solver
-                .map(|s| {
-                    Method::from_name(&s).ok_or_else(|| {
-                        let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
-                        UsageError(format!(
-                            "unknown --solver `{s}`; {}",
-                            scenario::error::did_you_mean(&s, &names)
-                        ))
-                    })
-                })
-                .transpose()?;
+            let method = solver.map(|s| parse_method(&s)).transpose()?;
             let several = scenarios.len() > 1;
             for path in &scenarios {
                 run_one(path, out.as_deref(), several, &formats, method)?;
             }
             Ok(())
+        }
+        Command::Bench {
+            scenario,
+            solvers,
+            tolerances,
+            runs,
+            max_steps,
+            out,
+            json,
+        } => {
+            eprintln!("{}", label::banner());
+            let mut spec = BenchSpec::new();
+            if !solvers.is_empty() {
+                spec.methods = solvers
+                    .iter()
+                    .map(|s| parse_method(s.trim()))
+                    .collect::<Result<_>>()?;
+            }
+            spec.tolerances = parse_tolerances(&tolerances)?;
+            if runs == 0 {
+                return Err(UsageError("--runs must be at least 1".into()).into());
+            }
+            spec.runs = runs;
+            if let Some(n) = max_steps {
+                if n == 0 {
+                    return Err(UsageError("--max-steps must be at least 1".into()).into());
+                }
+                spec.max_steps = n;
+            }
+            bench_one(&scenario, &spec, out.as_deref(), json)
         }
         Command::Check { files } => {
             eprintln!("{}", label::banner());
@@ -234,6 +255,152 @@ fn endpoint_days(text: &str, sc: &scenario::Scenario) -> Result<f64> {
         .into());
     }
     Ok(t)
+}
+
+fn parse_method(s: &str) -> Result<Method> {
+    Method::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
+        UsageError(format!(
+            "unknown solver `{s}`; {}",
+            scenario::error::did_you_mean(s, &names)
+        ))
+        .into()
+    })
+}
+
+/// `1e-3..1e-10` (decades, both ends) or a comma list `1e-4,1e-8`.
+fn parse_tolerances(text: &str) -> Result<Vec<f64>> {
+    let bad = |what: &str| {
+        UsageError(format!(
+            "--tolerances `{text}`: {what}; write a decade range like `1e-3..1e-10` or a list like `1e-4,1e-8`"
+        ))
+    };
+    let number = |s: &str| -> Result<f64> {
+        let x: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| bad(&format!("`{s}` is not a number")))?;
+        if x > 0.0 && x < 1.0 {
+            Ok(x)
+        } else {
+            Err(bad(&format!("{x} is not between 0 and 1")).into())
+        }
+    };
+    if let Some((a, b)) = text.split_once("..") {
+        return Ok(bench::decades(number(a)?, number(b)?));
+    }
+    text.split(',').map(number).collect()
+}
+
+/// Machine, versions and date for the bench footers.
+fn environment() -> bench::Environment {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let cpu = read("/proc/cpuinfo")
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|r| r.trim_start_matches([' ', '\t', ':']).trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    let memory = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|r| r.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0))
+        .unwrap_or_else(|| "unknown".into());
+    let os = format!(
+        "{} {}",
+        std::env::consts::OS,
+        read("/proc/sys/kernel/osrelease").trim()
+    );
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    bench::Environment {
+        cpu,
+        cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory,
+        os: os.trim().to_string(),
+        rustc: env!("HAIRSIM_RUSTC_VERSION").to_string(),
+        crates: env!("HAIRSIM_SOLVER_CRATES").to_string(),
+        date: bench::utc_date(secs),
+    }
+}
+
+fn bench_one(path: &Path, spec: &BenchSpec, out: Option<&Path>, json: bool) -> Result<()> {
+    let sc = scenario::load(path)?;
+    let report = bench::run(&sc, spec, environment())
+        .with_context(|| format!("benchmarking {} (nothing was written)", path.display()))?;
+    let dir = out.map_or_else(|| Path::new("bench").join(&sc.name), Path::to_path_buf);
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        (dir.join("bench.csv"), bench::csv(&report).into_bytes()),
+        (dir.join("bench.json"), bench::json(&report)?.into_bytes()),
+    ];
+    for kind in BenchChart::ALL {
+        for format in [ImageFormat::Svg, ImageFormat::Png] {
+            let bytes = render_bench(&report, kind, format)?;
+            files.push((
+                dir.join(format!("{}.{}", kind.name(), format.extension())),
+                bytes,
+            ));
+        }
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (p, bytes) in &files {
+        output::atomic::write(p, bytes).with_context(|| format!("writing {}", p.display()))?;
+    }
+    if json {
+        print!("{}", bench::json(&report)?);
+    } else {
+        print_bench(&report);
+        println!("wrote {} file(s) to {}", files.len(), dir.display());
+    }
+    Ok(())
+}
+
+/// The study as a terminal table.
+fn print_bench(report: &bench::BenchReport) {
+    println!(
+        "scenario `{}`: {} arm(s); reference {} (disagreement {:.1e})",
+        report.scenario, report.arms, report.reference.method, report.reference.disagreement
+    );
+    println!(
+        "  {:18} {:>7} {:>6} {:>10} {:>10} {:>11} {:>10} {:>9} {:>8} {:>6}",
+        "method",
+        "rtol",
+        "status",
+        "grid L2",
+        "final L2",
+        "median",
+        "RHS evals",
+        "accepted",
+        "rejected",
+        "jacs"
+    );
+    for m in &report.measurements {
+        let e = m.errors.as_ref();
+        let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |x| format!("{x:.2e}"));
+        println!(
+            "  {:18} {:>7.0e} {:>6} {:>10} {:>10} {:>11} {:>10} {:>9} {:>8} {:>6}",
+            m.method.name(),
+            m.rtol,
+            m.status,
+            fmt(e.map(|e| e.grid_l2)),
+            fmt(e.map(|e| e.final_l2)),
+            m.timing.as_ref().map_or_else(
+                || "—".to_string(),
+                |t| format!("{:.3} ms", t.median_s * 1e3)
+            ),
+            m.work.rhs_evaluations,
+            m.work.accepted_steps,
+            m.work.rejected_steps,
+            m.work.jacobian_evaluations
+        );
+        if let Some(f) = &m.failure {
+            println!("      failed: {f}");
+        }
+    }
 }
 
 fn parse_formats(list: &[String]) -> Result<Vec<Format>> {

@@ -31,7 +31,8 @@ pub enum Command {
         /// Comma-separated outputs to write: svg, png, csv, json.
         #[arg(long, value_delimiter = ',', default_value = "svg,png,csv,json")]
         format: Vec<String>,
-        /// Override the scenario's solver method: rk4, dopri5, dop853.
+        /// Override the scenario's solver method: rk4, dopri5, dop853 (ode_solvers);
+        /// bdf, tr_bdf2, esdirk34, tsit45 (diffsol).
         #[arg(long)]
         solver: Option<String>,
     },
@@ -75,6 +76,30 @@ pub enum Command {
         /// Output folder. Default: plots/<scenario name>/scan_<param>/.
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+    /// Measure the solvers on a scenario: error against a tight reference, wall
+    /// time, work. Writes bench.csv, bench.json and work-precision charts.
+    Bench {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Comma-separated methods. Default: every method.
+        #[arg(long, value_delimiter = ',')]
+        solvers: Vec<String>,
+        /// Relative tolerances: a decade range `1e-3..1e-10` or a list `1e-4,1e-8`.
+        #[arg(long, default_value = "1e-3..1e-10")]
+        tolerances: String,
+        /// Timed runs per method and tolerance (after one warm-up); the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Step budget per arm for the measured runs.
+        #[arg(long)]
+        max_steps: Option<u32>,
+        /// Output folder. Default: bench/<scenario name>/.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Print bench.json to stdout (for scripts) instead of the table.
+        #[arg(long)]
+        json: bool,
     },
     /// Validate scenario files without simulating.
     Check {

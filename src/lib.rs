@@ -5,6 +5,7 @@
 //! (integration between stops) → [`simulation`] / [`trajectory`] (results) →
 //! [`output`] (CSV, JSON, files) and [`charts`] (SVG, PNG).
 
+pub mod bench;
 pub mod charts;
 pub mod endpoints;
 pub mod label;

@@ -10,10 +10,10 @@
 
 use crate::params::Parameters;
 use crate::trajectory::Observables;
-use ode_solvers::{SVector, System};
+use ode_solvers::SVector;
 
 /// Number of state variables.
-pub const N_STATES: usize = 12;
+pub const N_STATES: usize = 16;
 
 /// The state vector (stack allocated).
 pub type State = SVector<f64, N_STATES>;
@@ -44,6 +44,14 @@ pub mod ix {
     pub const DUTASTERIDE: usize = 10;
     /// Minoxidil effect-compartment exposure, topical-% equivalent.
     pub const MINOXIDIL: usize = 11;
+    /// Explicit PK only: finasteride in the gut, mg.
+    pub const FINASTERIDE_GUT: usize = 12;
+    /// Explicit PK only: finasteride in plasma, mg.
+    pub const FINASTERIDE_PLASMA: usize = 13;
+    /// Explicit PK only: dutasteride in the gut, mg.
+    pub const DUTASTERIDE_GUT: usize = 14;
+    /// Explicit PK only: dutasteride in plasma, mg.
+    pub const DUTASTERIDE_PLASMA: usize = 15;
 }
 
 /// Names of the states, by index, for docs and diagnostics.
@@ -60,7 +68,44 @@ pub const STATE_NAMES: [(&str, &str); N_STATES] = [
     ("finasteride_exposure", "mg/day equivalent"),
     ("dutasteride_exposure", "mg/day equivalent"),
     ("minoxidil_exposure", "topical % equivalent"),
+    ("finasteride_gut", "mg (explicit PK only)"),
+    ("finasteride_plasma", "mg (explicit PK only)"),
+    ("dutasteride_gut", "mg (explicit PK only)"),
+    ("dutasteride_plasma", "mg (explicit PK only)"),
 ];
+
+/// How the 5α-reductase inhibitors reach their effect compartments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pk {
+    /// The daily dose feeds the effect compartment directly (the default; the
+    /// four plasma/gut states stay at zero).
+    #[default]
+    Effect,
+    /// The daily dose enters the gut as a zero-order (daily-average) input, is
+    /// absorbed into plasma and eliminated with the drug's real half-life, and
+    /// plasma drives the effect compartment. Fast plasma kinetics (hours)
+    /// against a hair cycle of years make this variant stiff.
+    Explicit,
+}
+
+impl Pk {
+    /// Every variant.
+    pub const ALL: [Pk; 2] = [Pk::Effect, Pk::Explicit];
+
+    /// Name as written in scenario files (`[model] pk`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Pk::Effect => "effect",
+            Pk::Explicit => "explicit",
+        }
+    }
+
+    /// Parse a name.
+    pub fn from_name(s: &str) -> Option<Pk> {
+        Self::ALL.into_iter().find(|p| p.name() == s)
+    }
+}
 
 /// Treatment inputs that hold constant between two dose events.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,6 +175,8 @@ pub struct HairModel {
     pub params: Parameters,
     /// Treatment inputs, constant over the current segment.
     pub inputs: Inputs,
+    /// How finasteride and dutasteride reach their effect compartments.
+    pub pk: Pk,
 }
 
 impl HairModel {
@@ -138,6 +185,7 @@ impl HairModel {
         HairModel {
             params,
             inputs: Inputs::default(),
+            pk: Pk::Effect,
         }
     }
 
@@ -248,20 +296,70 @@ impl HairModel {
             * (u.growth_factor_hold - y[ix::GROWTH_FACTOR]);
         dy[ix::STIMULATION] = rate_for_half_life(p.stimulation_half_life_days)
             * (u.stimulation_hold - y[ix::STIMULATION]);
-        dy[ix::FINASTERIDE] = rate_for_half_life(p.finasteride_effect_half_life_days)
-            * (u.finasteride_mg_per_day - y[ix::FINASTERIDE]);
-        dy[ix::DUTASTERIDE] = rate_for_half_life(p.dutasteride_effect_half_life_days)
-            * (u.dutasteride_mg_per_day - y[ix::DUTASTERIDE]);
+        match self.pk {
+            Pk::Effect => {
+                dy[ix::FINASTERIDE] = rate_for_half_life(p.finasteride_effect_half_life_days)
+                    * (u.finasteride_mg_per_day - y[ix::FINASTERIDE]);
+                dy[ix::DUTASTERIDE] = rate_for_half_life(p.dutasteride_effect_half_life_days)
+                    * (u.dutasteride_mg_per_day - y[ix::DUTASTERIDE]);
+                for i in [
+                    ix::FINASTERIDE_GUT,
+                    ix::FINASTERIDE_PLASMA,
+                    ix::DUTASTERIDE_GUT,
+                    ix::DUTASTERIDE_PLASMA,
+                ] {
+                    dy[i] = 0.0;
+                }
+            }
+            Pk::Explicit => {
+                // Gut → plasma → elimination; plasma × elimination rate is the
+                // drug cleared per day, which equals the dose rate at steady
+                // state, so it drives the effect compartment in mg/day.
+                let k_effect = rate_for_half_life(p.pk_effect_half_life_days);
+                for (dose, gut, plasma, effect, ka, ke) in [
+                    (
+                        u.finasteride_mg_per_day,
+                        ix::FINASTERIDE_GUT,
+                        ix::FINASTERIDE_PLASMA,
+                        ix::FINASTERIDE,
+                        rate_for_half_life(p.finasteride_absorption_half_life_days),
+                        rate_for_half_life(p.finasteride_plasma_half_life_days),
+                    ),
+                    (
+                        u.dutasteride_mg_per_day,
+                        ix::DUTASTERIDE_GUT,
+                        ix::DUTASTERIDE_PLASMA,
+                        ix::DUTASTERIDE,
+                        rate_for_half_life(p.dutasteride_absorption_half_life_days),
+                        rate_for_half_life(p.dutasteride_plasma_half_life_days),
+                    ),
+                ] {
+                    dy[gut] = dose - ka * y[gut];
+                    dy[plasma] = ka * y[gut] - ke * y[plasma];
+                    dy[effect] = k_effect * (ke * y[plasma] - y[effect]);
+                }
+            }
+        }
         dy[ix::MINOXIDIL] = rate_for_half_life(p.minoxidil_effect_half_life_days)
             * (u.minoxidil_percent - y[ix::MINOXIDIL]);
     }
-}
 
-/// Adapter so `ode_solvers` can borrow the model without copying it per segment.
-pub struct Rhs<'a>(pub &'a HairModel);
-
-impl System<f64, State> for Rhs<'_> {
-    fn system(&self, _t: f64, y: &State, dy: &mut State) {
-        self.0.derivatives(y, dy);
+    /// The Jacobian of [`HairModel::derivatives`] times `v`, by a central
+    /// finite difference along `v` (two right-hand-side evaluations). The
+    /// implicit methods assemble their Jacobian from these products, so the
+    /// right-hand side stays the only place the equations are written.
+    pub fn jacobian_times(&self, y: &State, v: &State, jv: &mut State) {
+        let v_norm = v.amax();
+        if v_norm == 0.0 {
+            jv.fill(0.0);
+            return;
+        }
+        // Step near the cube root of machine epsilon, relative to the state's
+        // size: balances truncation (O(ε²)) against rounding (O(u/ε)).
+        let eps = f64::EPSILON.cbrt() * (1.0 + y.amax()) / v_norm;
+        let (mut plus, mut minus) = (State::zeros(), State::zeros());
+        self.derivatives(&(y + v * eps), &mut plus);
+        self.derivatives(&(y - v * eps), &mut minus);
+        *jv = (plus - minus) / (2.0 * eps);
     }
 }

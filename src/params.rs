@@ -178,6 +178,21 @@ parameters! {
     /// Half-life of dutasteride's effect after the last dose.
     dutasteride_effect_half_life_days: 35.0, "days", Positive,
         "label summaries: half-life about 5 weeks";
+    /// Explicit PK only: half-life of finasteride absorption from the gut.
+    finasteride_absorption_half_life_days: 0.02, "days", Positive,
+        "illustrative assumption (≈30 min, consistent with peak plasma levels 1–2 h after a tablet; label summaries, secondary)";
+    /// Explicit PK only: plasma elimination half-life of finasteride.
+    finasteride_plasma_half_life_days: 0.23, "days", Positive,
+        "label summaries (secondary): plasma half-life 5–6 h";
+    /// Explicit PK only: half-life of dutasteride absorption from the gut.
+    dutasteride_absorption_half_life_days: 0.04, "days", Positive,
+        "illustrative assumption (≈1 h, consistent with peak plasma levels 2–3 h after a capsule)";
+    /// Explicit PK only: plasma elimination half-life of dutasteride.
+    dutasteride_plasma_half_life_days: 35.0, "days", Positive,
+        "label summaries: half-life about 5 weeks";
+    /// Explicit PK only: half-life of the 5α-reductase effect compartment that follows plasma, both drugs.
+    pk_effect_half_life_days: 1.5, "days", Positive,
+        "illustrative assumption (enzyme turnover; equals finasteride_effect_half_life_days so the default and explicit finasteride curves agree)";
     /// Maximum fraction of DHT that dutasteride removes.
     dutasteride_max_inhibition: 0.98, "fraction", Fraction,
         "Clark et al. 2004, J Clin Endocrinol Metab: serum DHT −98% at 5 mg";

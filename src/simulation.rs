@@ -1,16 +1,17 @@
 //! Runs a validated scenario: every arm from its profile's steady state, through
 //! its dose events, to a trajectory. Pure: no files, no terminal.
 //!
-//! The integrator stops at every dose event and every output time (the union,
-//! sorted), so a step never crosses a dose and output rows are exact step ends,
-//! never interpolated. At a stop, the events there are applied in declaration
-//! order, then the output row (if any) is recorded: rows at dose times are
-//! post-dose.
+//! The integrator stops at every dose event (and the horizon), so a step never
+//! crosses a dose. Output rows between two stops are read off the method's
+//! dense output, accurate to the solver's tolerance (methods without one stop
+//! at each output time instead; see [`crate::solve`]). At a stop, the events
+//! there are applied in declaration order, then the output row (if any) is
+//! recorded: rows at dose times are post-dose.
 
 use crate::model::{ix, HairModel, Inputs, State};
 use crate::scenario::{Arm, Patient, Scenario};
 use crate::schedule::{expand, Action, Event};
-use crate::solve::{advance, SolveError, SolveStats, SolverSettings};
+use crate::solve::{advance_with_outputs, SolveError, SolveStats, SolverSettings};
 use crate::steady_state::steady_state;
 use crate::trajectory::Trajectory;
 
@@ -144,13 +145,36 @@ fn inputs_for(arm: &Arm, patient: &Patient, on: &[bool]) -> Inputs {
     inputs
 }
 
-/// Sorted, de-duplicated union of output times and event times.
-fn stop_points(grid: &[f64], events: &[Event]) -> Vec<f64> {
-    let mut stops: Vec<f64> = grid
-        .iter()
-        .copied()
-        .chain(events.iter().map(|e| e.time_days))
-        .collect();
+/// Where the integrator must stop: every time at which an event changes
+/// something (a session, or drugs switched on or off so that the inputs
+/// change), and the horizon (sorted, de-duplicated). A stop and a restart of
+/// the same dose at the same time change nothing, so a compact schedule and
+/// the same doses written out stop at the same times. Output times are not
+/// stops: the solver reports them from inside a segment (see
+/// [`crate::solve::advance_with_outputs`]).
+fn stop_points(arm: &Arm, duration_days: f64, events: &[Event]) -> Vec<f64> {
+    let mut stops = vec![0.0];
+    let mut on = vec![false; arm.treatments.len()];
+    let mut inputs = inputs_for(arm, &arm.patient, &on);
+    let mut i = 0;
+    while let Some(first) = events.get(i) {
+        let t = first.time_days;
+        let mut session = false;
+        while let Some(e) = events.get(i).filter(|e| e.time_days <= t + SAME_TIME_DAYS) {
+            match e.action {
+                Action::Start => on[e.treatment] = true,
+                Action::Stop => on[e.treatment] = false,
+                Action::Session => session = true,
+            }
+            i += 1;
+        }
+        let next = inputs_for(arm, &arm.patient, &on);
+        if session || next != inputs {
+            stops.push(t);
+        }
+        inputs = next;
+    }
+    stops.push(duration_days);
     stops.sort_by(f64::total_cmp);
     stops.dedup_by(|b, a| (*b - *a).abs() <= SAME_TIME_DAYS);
     stops
@@ -221,17 +245,43 @@ pub fn simulate_arm(
     grid: &[f64],
     settings: &SolverSettings,
 ) -> Result<ArmResult, SimError> {
-    let patient = &arm.patient;
-    let events = expand(&arm.treatments, duration_days);
-    let stops = stop_points(grid, &events);
-    let mut on = vec![false; arm.treatments.len()];
-    let mut model = HairModel::untreated(patient.params);
-    let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
-    let mut stats = SolveStats::default();
     let mut trajectory = Trajectory {
         times_days: Vec::with_capacity(grid.len()),
         rows: Vec::with_capacity(grid.len()),
     };
+    let stats = integrate_arm(arm, duration_days, grid, settings, |t, model, y| {
+        trajectory.times_days.push(t);
+        trajectory.rows.push(model.observe(y));
+    })?;
+    let events = expand(&arm.treatments, duration_days);
+    Ok(ArmResult {
+        name: arm.name.clone(),
+        treatments: marks(arm, &events, duration_days),
+        trajectory,
+        stats,
+    })
+}
+
+/// Integrate one arm through its events and hand every output row (time, the
+/// model with the inputs in force, post-dose state) to `row`. The solver work
+/// is returned. [`simulate_arm`] observes the rows; `bench` keeps raw states.
+pub fn integrate_arm(
+    arm: &Arm,
+    duration_days: f64,
+    grid: &[f64],
+    settings: &SolverSettings,
+    mut row: impl FnMut(f64, &HairModel, &State),
+) -> Result<SolveStats, SimError> {
+    let patient = &arm.patient;
+    let events = expand(&arm.treatments, duration_days);
+    let stops = stop_points(arm, duration_days, &events);
+    let mut on = vec![false; arm.treatments.len()];
+    let mut model = HairModel {
+        pk: arm.pk,
+        ..HairModel::untreated(patient.params)
+    };
+    let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
+    let mut stats = SolveStats::default();
     let (mut t, mut next_event, mut next_row) = (0.0, 0, 0);
     let solver_err = |source| SimError::Solver {
         arm: arm.name.clone(),
@@ -239,7 +289,33 @@ pub fn simulate_arm(
     };
 
     for &stop in &stops {
-        y = advance(&model, t, stop, y, settings, &mut stats).map_err(solver_err)?;
+        // Output rows strictly inside the segment come from the solver.
+        let first = next_row;
+        while grid
+            .get(next_row)
+            .is_some_and(|&g| g < stop - SAME_TIME_DAYS)
+        {
+            next_row += 1;
+        }
+        let inside = &grid[first..next_row];
+        let mut bad_row = Ok(());
+        y = advance_with_outputs(
+            &model,
+            t,
+            stop,
+            y,
+            settings,
+            &mut stats,
+            inside,
+            &mut |g, y| {
+                if bad_row.is_ok() {
+                    bad_row = check_state(&arm.name, g, y);
+                }
+                row(g, &model, y);
+            },
+        )
+        .map_err(solver_err)?;
+        bad_row?;
         t = stop;
         check_state(&arm.name, t, &y)?;
 
@@ -267,16 +343,10 @@ pub fn simulate_arm(
         }
         if let Some(&g) = grid.get(next_row) {
             if (g - t).abs() <= SAME_TIME_DAYS {
-                trajectory.times_days.push(g);
-                trajectory.rows.push(model.observe(&y));
+                row(g, &model, &y);
                 next_row += 1;
             }
         }
     }
-    Ok(ArmResult {
-        name: arm.name.clone(),
-        treatments: marks(arm, &events, duration_days),
-        trajectory,
-        stats,
-    })
+    Ok(stats)
 }

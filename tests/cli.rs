@@ -226,7 +226,7 @@ fn a_failing_run_leaves_earlier_outputs_untouched_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let text = fs::read_to_string(common::scenario("prp"))
         .unwrap()
-        .replace("[scenario]", "[solver]\nmax_steps = 5\n\n[scenario]");
+        .replace("[scenario]", "[solver]\nmax_steps = 1\n\n[scenario]");
     let file = dir.path().join("prp.toml");
     fs::write(&file, text).unwrap();
     sim()

@@ -218,3 +218,162 @@ fn an_untreated_arm_of_every_profile_starts_at_its_steady_state() {
         assert!((a.dht - b.dht).abs() < 1e-12 && (a.inflammation - b.inflammation).abs() < 1e-12);
     }
 }
+
+/// The fixed-signal linear chain of the closed-form test, as (model, y0, exact(t)).
+fn linear_chain() -> (HairModel, State, impl Fn(f64) -> Vector4<f64>) {
+    let p = Parameters {
+        dht_sensitivity: 1.0,
+        inflammation_baseline: 0.7,
+        ..Parameters::default()
+    };
+    let model = HairModel::untreated(p);
+    let mut y0 = State::zeros();
+    y0[ix::ANAGEN] = 0.5;
+    y0[ix::KENOGEN] = 0.5;
+    y0[ix::TERMINAL] = 0.8;
+    y0[ix::DHT] = 1.0;
+    y0[ix::INFLAMMATION] = 0.7;
+    let r = model.rates(&y0);
+    let (a, c, t, k) = (
+        1.0 / r.anagen_days,
+        1.0 / r.catagen_days,
+        1.0 / r.telogen_days,
+        1.0 / r.kenogen_days,
+    );
+    #[rustfmt::skip]
+    let q = Matrix4::new(
+        -a, 0.0, 0.0,  k,
+         a,  -c, 0.0, 0.0,
+        0.0,  c,  -t, 0.0,
+        0.0, 0.0,  t,  -k,
+    );
+    let v0 = Vector4::new(0.5, 0.0, 0.0, 0.5);
+    (model, y0, move |time: f64| (q * time).exp() * v0)
+}
+
+/// Largest phase error of `method` at `rtol` over the chain, with output rows
+/// read off dense output where the method has it.
+fn chain_error(method: Method, rtol: f64) -> (f64, SolveStats) {
+    let (model, y0, exact) = linear_chain();
+    let s = settings(method, rtol);
+    let mut stats = SolveStats::default();
+    let outputs = [30.0, 200.0, 1000.0];
+    let mut worst = 0.0_f64;
+    let mut check = |t: f64, y: &State| {
+        let e = exact(t);
+        for i in 0..4 {
+            worst = worst.max((y[i] - e[i]).abs());
+        }
+    };
+    let y = hairsim::solve::advance_with_outputs(
+        &model,
+        0.0,
+        3000.0,
+        y0,
+        &s,
+        &mut stats,
+        &outputs,
+        &mut |t, y| check(t, y),
+    )
+    .unwrap_or_else(|e| panic!("{method}: {e}"));
+    check(3000.0, &y);
+    (worst, stats)
+}
+
+/// Every method, including the diffsol ones, reaches its requested tolerance
+/// on the closed-form chain (global error within 100 × rtol; rk4 by its step).
+#[test]
+fn every_method_reaches_its_tolerance_on_the_closed_form_chain() {
+    for method in Method::ALL {
+        let rtol = 1e-8;
+        let (err, stats) = chain_error(method, rtol);
+        assert!(
+            err < 100.0 * rtol,
+            "{method}: error {err:e} at rtol {rtol:e} ({stats:?})"
+        );
+        assert!(stats.rhs_evaluations > 0 && stats.accepted_steps > 0);
+        if method.is_implicit() {
+            assert!(stats.jacobian_evaluations > 0, "{method} reports Jacobians");
+        } else {
+            assert_eq!(stats.jacobian_evaluations, 0, "{method}");
+        }
+    }
+}
+
+/// Work-precision sanity: for every adaptive method, the error falls as the
+/// tolerance tightens, and the work grows.
+#[test]
+fn error_falls_as_the_tolerance_tightens() {
+    for method in Method::ALL.into_iter().filter(|m| m.is_adaptive()) {
+        let runs: Vec<(f64, SolveStats)> = [1e-4, 1e-6, 1e-8]
+            .iter()
+            .map(|&rtol| chain_error(method, rtol))
+            .collect();
+        for w in runs.windows(2) {
+            assert!(
+                w[1].0 < w[0].0,
+                "{method}: error {:e} at the tighter tolerance vs {:e}",
+                w[1].0,
+                w[0].0
+            );
+            assert!(w[1].1.rhs_evaluations > w[0].1.rhs_evaluations, "{method}");
+        }
+    }
+}
+
+/// On the stiff variant, implicit methods take far fewer steps than explicit
+/// ones (step counts, never time).
+#[test]
+fn implicit_methods_take_far_fewer_steps_on_stiff_pk() {
+    let sc = scenario::load(&common::scenario("stiff_pk")).unwrap();
+    let arm = sc
+        .arms
+        .iter()
+        .find(|a| a.name == "finasteride")
+        .unwrap()
+        .clone();
+    let grid = hairsim::simulation::output_times(&sc);
+    let steps = |method| {
+        let s = SolverSettings {
+            stiffness_detection: false,
+            ..settings(method, 1e-6)
+        };
+        hairsim::simulation::simulate_arm(&arm, sc.duration_days, &grid, &s)
+            .unwrap_or_else(|e| panic!("{method}: {e}"))
+            .stats
+            .steps()
+    };
+    let explicit = [Method::Dopri5, Method::Tsit45].map(steps);
+    for method in [Method::Bdf, Method::TrBdf2, Method::Esdirk34] {
+        let n = steps(method);
+        for (e, m) in explicit.iter().zip(["dopri5", "tsit45"]) {
+            assert!(
+                10 * n < *e,
+                "{method} took {n} steps, {m} {e}: implicit should take far fewer"
+            );
+        }
+    }
+}
+
+/// The stiff variant keeps the default model's finasteride effect: at 1 mg
+/// daily, DHT falls to the same level within 1%.
+#[test]
+fn explicit_pk_matches_the_default_model_at_steady_dosing() {
+    let sc = scenario::load(&common::scenario("stiff_pk")).unwrap();
+    let mut default = sc.clone();
+    for arm in &mut default.arms {
+        arm.pk = hairsim::model::Pk::Effect;
+    }
+    let (a, b) = (simulate(&sc).unwrap(), simulate(&default).unwrap());
+    for name in ["finasteride", "dutasteride"] {
+        let pick = |r: &SimulationResult| {
+            let arm = r.arms.iter().find(|x| x.name == name).unwrap();
+            arm.trajectory.rows.last().unwrap().dht
+        };
+        let (explicit, effect) = (pick(&a), pick(&b));
+        assert!(
+            (explicit / effect - 1.0).abs() < 0.01,
+            "{name}: DHT {explicit} (explicit PK) vs {effect}"
+        );
+    }
+}

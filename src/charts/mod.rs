@@ -24,8 +24,11 @@ use serde::Serialize;
 
 use crate::simulation::SimulationResult;
 
+pub use bench::{render_bench, BenchChart};
+
 mod axis;
 mod bands;
+mod bench;
 mod endpoints;
 mod frame;
 mod glyphs;
@@ -312,7 +315,7 @@ fn encode_png(rgb: &[u8], w: u32, h: u32, label: &str) -> Result<Vec<u8>, png::E
         let mut encoder = png::Encoder::new(&mut out, w, h);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Default);
+        encoder.set_compression(png::Compression::Fast);
         encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         encoder.add_itxt_chunk("Disclaimer".to_string(), label.to_string())?;
         encoder.add_text_chunk(

@@ -6,6 +6,7 @@ pub mod raw;
 pub mod validate;
 
 use crate::charts::ChartKind;
+use crate::model::Pk;
 use crate::params::Parameters;
 use crate::profile::Profile;
 use crate::schedule::Treatment;
@@ -37,6 +38,8 @@ pub struct Arm {
     pub patient: Patient,
     /// Treatments in declaration order.
     pub treatments: Vec<Treatment>,
+    /// How finasteride and dutasteride reach their effect (`[model] pk`).
+    pub pk: Pk,
 }
 
 /// What to draw.

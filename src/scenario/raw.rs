@@ -15,6 +15,8 @@ pub struct RawFile {
     pub scenario: Spanned<RawScenario>,
     /// `[patient]`
     pub patient: Option<Spanned<RawPatient>>,
+    /// `[model]`
+    pub model: Option<RawModel>,
     /// `[solver]`
     pub solver: Option<RawSolver>,
     /// `[plot]`
@@ -85,6 +87,14 @@ pub struct RawPatient {
     /// Parameter overrides by name.
     #[serde(default)]
     pub parameters: BTreeMap<Spanned<String>, Spanned<f64>>,
+}
+
+/// `[model]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    /// `effect` (default) or `explicit`: how finasteride and dutasteride reach their effect.
+    pub pk: Option<Spanned<String>>,
 }
 
 /// `[solver]`

@@ -6,10 +6,11 @@
 
 use super::error::{did_you_mean, Locator, ScenarioError};
 use super::raw::{
-    RawArm, RawDose, RawFile, RawPatient, RawPlot, RawPopulation, RawSolver, RawTreatment,
+    RawArm, RawDose, RawFile, RawModel, RawPatient, RawPlot, RawPopulation, RawSolver, RawTreatment,
 };
 use super::{Arm, Patient, PlotSettings, Scenario};
 use crate::charts::ChartKind;
+use crate::model::Pk;
 use crate::params::{self, PARAMETERS};
 use crate::population::{self, Distribution, Population, Variation};
 use crate::profile::{self, PROFILES};
@@ -122,6 +123,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         None => 1.0_f64.min(duration_days),
     };
     let patient = patient(ctx, raw.patient.as_ref())?;
+    let pk = pk(ctx, raw.model.as_ref())?;
     let solver = solver(ctx, raw.solver.as_ref())?;
     let plot = plot(ctx, raw.plot.as_ref(), duration_days)?;
     let population = match &raw.population {
@@ -144,6 +146,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
             &patient,
             raw.patient.as_ref().map(|p| p.get_ref()),
             duration_days,
+            pk,
         )?;
         if !seen.insert(arm.name.clone()) {
             let n = &a.get_ref().name;
@@ -276,6 +279,20 @@ fn build_patient(
 
 fn error_closest<'c>(word: &str, names: &[&'c str]) -> Option<&'c str> {
     super::error::closest(word, names.iter().copied())
+}
+
+fn pk(ctx: &Ctx, raw: Option<&RawModel>) -> R<Pk> {
+    let Some(v) = raw.and_then(|m| m.pk.as_ref()) else {
+        return Ok(Pk::Effect);
+    };
+    Pk::from_name(v.get_ref()).ok_or_else(|| {
+        let names: Vec<&str> = Pk::ALL.iter().map(|p| p.name()).collect();
+        ctx.loc.error(
+            Some(v.span()),
+            format!("unknown pk model `{}`", v.get_ref()),
+            Some(did_you_mean(v.get_ref(), &names)),
+        )
+    })
 }
 
 fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
@@ -576,6 +593,7 @@ fn arm(
     base: &Patient,
     raw_patient: Option<&RawPatient>,
     duration_days: f64,
+    pk: Pk,
 ) -> R<Arm> {
     let name = arm_name(ctx, &raw.name)?;
     let patient = match &raw.profile {
@@ -591,6 +609,7 @@ fn arm(
         name,
         patient,
         treatments,
+        pk,
     })
 }
 
@@ -1004,6 +1023,31 @@ mod tests {
             "{HEAD}[solver]\nmethod = \"dopri\"\n[[arm]]\nname = \"a\"\n"
         ));
         assert!(e.help.unwrap().contains("did you mean `dopri5`"));
+    }
+
+    #[test]
+    fn unknown_pk_model_is_located_and_suggests() {
+        let e = err(&format!(
+            "{HEAD}[model]\npk = \"explict\"\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.help.unwrap().contains("did you mean `explicit`"));
+        let e = err(&format!(
+            "{HEAD}[model]\npkk = \"explicit\"\n[[arm]]\nname = \"a\"\n"
+        ));
+        assert!(e.to_string().contains("unknown field `pkk`"), "{e}");
+    }
+
+    #[test]
+    fn explicit_pk_reaches_every_arm() {
+        let sc = parse_and_validate(
+            "t.toml",
+            &format!(
+                "{HEAD}[model]\npk = \"explicit\"\n[[arm]]\nname = \"a\"\n[[arm]]\nname = \"b\"\n"
+            ),
+        )
+        .unwrap();
+        assert!(sc.arms.iter().all(|a| a.pk == Pk::Explicit));
     }
 
     #[test]

@@ -1,0 +1,293 @@
+//! hairsim's own Dormand–Prince 5(4) loop: the same method, coefficients,
+//! step-size controller, initial-step rule and stiffness test as Hairer's
+//! DOPRI5 (and `ode_solvers::Dopri5`), written so that nothing is allocated
+//! inside the step loop and output times inside a segment are read off the
+//! method's 4th-order dense output instead of stopping the integrator there.
+//!
+//! Why not `ode_solvers` for this: its `integrate` allocates a `Vec` of seven
+//! stage vectors per call and pushes every accepted step (or every dense
+//! output) into a growing `Vec`, so it cannot pass the no-allocation test, and
+//! its dense output can only emit an evenly spaced grid from the segment start.
+//! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
+
+use super::{SolveError, SolveStats, SolverSettings};
+use crate::model::{HairModel, State, N_STATES};
+use std::cell::Cell;
+
+// Butcher tableau (Dormand & Prince 1980), as in Hairer's DOPRI5. The model is
+// autonomous, so the nodes c_i are not needed.
+const A21: f64 = 1.0 / 5.0;
+const A31: f64 = 3.0 / 40.0;
+const A32: f64 = 9.0 / 40.0;
+const A41: f64 = 44.0 / 45.0;
+const A42: f64 = -56.0 / 15.0;
+const A43: f64 = 32.0 / 9.0;
+const A51: f64 = 19372.0 / 6561.0;
+const A52: f64 = -25360.0 / 2187.0;
+const A53: f64 = 64448.0 / 6561.0;
+const A54: f64 = -212.0 / 729.0;
+const A61: f64 = 9017.0 / 3168.0;
+const A62: f64 = -355.0 / 33.0;
+const A63: f64 = 46732.0 / 5247.0;
+const A64: f64 = 49.0 / 176.0;
+const A65: f64 = -5103.0 / 18656.0;
+const A71: f64 = 35.0 / 384.0;
+const A73: f64 = 500.0 / 1113.0;
+const A74: f64 = 125.0 / 192.0;
+const A75: f64 = -2187.0 / 6784.0;
+const A76: f64 = 11.0 / 84.0;
+const E1: f64 = 71.0 / 57600.0;
+const E3: f64 = -71.0 / 16695.0;
+const E4: f64 = 71.0 / 1920.0;
+const E5: f64 = -17253.0 / 339200.0;
+const E6: f64 = 22.0 / 525.0;
+const E7: f64 = -1.0 / 40.0;
+const D1: f64 = -12715105075.0 / 11282082432.0;
+const D3: f64 = 87487479700.0 / 32700410799.0;
+const D4: f64 = -10690763975.0 / 1880347072.0;
+const D5: f64 = 701980252875.0 / 199316789632.0;
+const D6: f64 = -1453857185.0 / 822651844.0;
+const D7: f64 = 69997945.0 / 29380423.0;
+
+// Controller constants of Hairer's code: safety, PI beta, step-ratio limits.
+const SAFETY: f64 = 0.9;
+const BETA: f64 = 0.04;
+const FAC_MIN: f64 = 0.2;
+const FAC_MAX: f64 = 10.0;
+// Stiffness test: every NSTIFF accepted steps; stiff after 15 positive tests.
+const NSTIFF: u64 = 1000;
+const STIFF_LIMIT: f64 = 3.25;
+
+/// `base + h · Σ cⱼ kⱼ` in one pass over the components, on the fixed-size
+/// arrays inside the vectors (nalgebra's operators would make a temporary
+/// vector per term, and its indexing checks bounds).
+macro_rules! stage {
+    ($base:expr, $h:expr; $($c:expr, $k:expr);+) => {{
+        let mut out = State::zeros();
+        {
+            let o = &mut out.data.0[0];
+            for i in 0..N_STATES {
+                o[i] = $base.data.0[0][i] + $h * ($($c * $k.data.0[0][i] +)+ 0.0);
+            }
+        }
+        out
+    }};
+}
+
+/// Integrate one segment from `t0` to `t1`, calling `emit` at each time of
+/// `outputs` (sorted, strictly inside the segment) with the dense-output
+/// state. `budget` (≥ 1) is the number of steps left for the arm.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn integrate(
+    model: &HairModel,
+    t0: f64,
+    t1: f64,
+    y0: State,
+    settings: &SolverSettings,
+    budget: u64,
+    stats: &mut SolveStats,
+    outputs: &[f64],
+    emit: &mut dyn FnMut(f64, &State),
+) -> Result<State, SolveError> {
+    let mut work = Work::default();
+    let result = step_loop(
+        model, t0, t1, y0, settings, budget, &mut work, outputs, emit,
+    );
+    stats.rhs_evaluations += work.evals.get();
+    stats.accepted_steps += work.accepted;
+    stats.rejected_steps += work.rejected;
+    result
+}
+
+/// Work done in one segment, kept even when it fails.
+#[derive(Default)]
+struct Work {
+    evals: Cell<u64>,
+    accepted: u64,
+    rejected: u64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step_loop(
+    model: &HairModel,
+    t0: f64,
+    t1: f64,
+    y0: State,
+    settings: &SolverSettings,
+    budget: u64,
+    work: &mut Work,
+    outputs: &[f64],
+    emit: &mut dyn FnMut(f64, &State),
+) -> Result<State, SolveError> {
+    let method = settings.method;
+    let (rtol, atol) = (settings.rtol, settings.atol);
+    let h_max = t1 - t0;
+    let alpha = 0.2 - BETA * 0.75;
+    let evals = &work.evals;
+    let mut f = |y: &State, dy: &mut State| {
+        evals.set(evals.get() + 1);
+        model.derivatives(y, dy);
+    };
+
+    let mut y = y0;
+    let mut t = t0;
+    let mut k1 = State::zeros();
+    f(&y, &mut k1);
+    let mut h = initial_step(&mut f, &y, &k1, rtol, atol, h_max);
+
+    let (mut k2, mut k3, mut k4, mut k5, mut k6, mut k7) = (
+        State::zeros(),
+        State::zeros(),
+        State::zeros(),
+        State::zeros(),
+        State::zeros(),
+        State::zeros(),
+    );
+    let mut next_out = 0;
+    let mut fac_old = 1e-4_f64;
+    let mut rejected_last = false;
+    let mut steps = 0u64;
+    let (mut stiff_hits, mut non_stiff) = (0u32, 0u32);
+    loop {
+        if steps >= budget {
+            return Err(SolveError::TooManySteps {
+                method,
+                t_days: t,
+                max_steps: settings.max_steps,
+            });
+        }
+        if 0.1 * h.abs() <= f64::EPSILON * t.abs() {
+            return Err(SolveError::StepSizeUnderflow { method, t_days: t });
+        }
+        let last = t + 1.01 * h >= t1;
+        if last {
+            h = t1 - t;
+        }
+        steps += 1;
+
+        f(&stage!(y, h; A21, k1), &mut k2);
+        f(&stage!(y, h; A31, k1; A32, k2), &mut k3);
+        f(&stage!(y, h; A41, k1; A42, k2; A43, k3), &mut k4);
+        f(&stage!(y, h; A51, k1; A52, k2; A53, k3; A54, k4), &mut k5);
+        let y_stiff = stage!(y, h; A61, k1; A62, k2; A63, k3; A64, k4; A65, k5);
+        f(&y_stiff, &mut k6);
+        let y_new = stage!(y, h; A71, k1; A73, k3; A74, k4; A75, k5; A76, k6);
+        f(&y_new, &mut k7);
+        let zero = State::zeros();
+        let err_vec = stage!(zero, h; E1, k1; E3, k3; E4, k4; E5, k5; E6, k6; E7, k7);
+
+        let mut err = 0.0;
+        for i in 0..N_STATES {
+            let sc = atol + y[i].abs().max(y_new[i].abs()) * rtol;
+            let e = err_vec[i] / sc;
+            err += e * e;
+        }
+        let err = (err / N_STATES as f64).sqrt();
+
+        // Lund-stabilized PI controller (Hairer's DOPRI5).
+        let fac11 = err.powf(alpha);
+        let fac = (fac11 * fac_old.powf(-BETA) / SAFETY).clamp(1.0 / FAC_MAX, 1.0 / FAC_MIN);
+        let mut h_new = h / fac;
+        if err <= 1.0 && err.is_finite() {
+            fac_old = err.max(1e-4);
+            work.accepted += 1;
+            if work.accepted.is_multiple_of(NSTIFF) || stiff_hits > 0 {
+                let num = (k7 - k6).norm_squared();
+                let den = (y_new - y_stiff).norm_squared();
+                let h_lamb = if den > 0.0 {
+                    h * (num / den).sqrt()
+                } else {
+                    0.0
+                };
+                if h_lamb > STIFF_LIMIT {
+                    non_stiff = 0;
+                    stiff_hits += 1;
+                    if stiff_hits == 15 && settings.stiffness_detection {
+                        return Err(SolveError::Stiff { method, t_days: t });
+                    }
+                } else {
+                    non_stiff += 1;
+                    if non_stiff == 6 {
+                        stiff_hits = 0;
+                    }
+                }
+            }
+            // Dense output for the output times inside this step.
+            let t_new = if last { t1 } else { t + h };
+            if next_out < outputs.len() && outputs[next_out] <= t_new {
+                let ydiff = y_new - y;
+                let bspl = k1 * h - ydiff;
+                let r3 = ydiff - k7 * h - bspl;
+                let r4 = stage!(zero, h; D1, k1; D3, k3; D4, k4; D5, k5; D6, k6; D7, k7);
+                while let Some(&to) = outputs.get(next_out).filter(|&&to| to <= t_new) {
+                    let theta = (to - t) / h;
+                    let theta1 = 1.0 - theta;
+                    let yo = y + (ydiff + (bspl + (r3 + r4 * theta1) * theta) * theta1) * theta;
+                    emit(to, &yo);
+                    next_out += 1;
+                }
+            }
+            k1 = k7;
+            y = y_new;
+            t = t_new;
+            if last {
+                break;
+            }
+            if h_new.abs() > h_max {
+                h_new = h_max;
+            }
+            if rejected_last {
+                h_new = h_new.min(h);
+            }
+            rejected_last = false;
+        } else {
+            h_new = h / (1.0 / FAC_MIN).min(fac11 / SAFETY);
+            if !err.is_finite() {
+                h_new = h * FAC_MIN;
+            }
+            rejected_last = true;
+            if work.accepted >= 1 {
+                work.rejected += 1;
+            }
+        }
+        h = h_new;
+    }
+    Ok(y)
+}
+
+/// Hairer's starting step (HINIT), capped by the segment length.
+fn initial_step(
+    f: &mut impl FnMut(&State, &mut State),
+    y: &State,
+    f0: &State,
+    rtol: f64,
+    atol: f64,
+    h_max: f64,
+) -> f64 {
+    let (mut d0, mut d1) = (0.0, 0.0);
+    for i in 0..N_STATES {
+        let sc = atol + y[i].abs() * rtol;
+        d0 += (y[i] / sc).powi(2);
+        d1 += (f0[i] / sc).powi(2);
+    }
+    let mut h0 = if d0 < 1e-10 || d1 < 1e-10 {
+        1e-6
+    } else {
+        0.01 * (d0 / d1).sqrt()
+    };
+    h0 = h0.min(h_max);
+    let mut f1 = State::zeros();
+    f(&(y + f0 * h0), &mut f1);
+    let mut d2 = 0.0;
+    for i in 0..N_STATES {
+        let sc = atol + y[i].abs() * rtol;
+        d2 += ((f1[i] - f0[i]) / sc).powi(2);
+    }
+    let d2 = d2.sqrt() / h0;
+    let h1 = if d1.sqrt().max(d2) <= 1e-15 {
+        1e-6_f64.max(h0 * 1e-3)
+    } else {
+        (0.01 / d1.sqrt().max(d2)).powf(0.2)
+    };
+    (100.0 * h0).min(h1).min(h_max)
+}

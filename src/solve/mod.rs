@@ -1,0 +1,327 @@
+//! Integrating the model over one segment between two stop points, with the
+//! method and tolerances of one settings struct, whichever crate provides the
+//! method.
+//!
+//! Three backends sit behind [`advance_with_outputs`]: hairsim's own
+//! allocation-free Dormand–Prince loop (`dopri5`, the default; see `dopri5`),
+//! `ode_solvers` (`rk4`, `dop853`, and its own `Dopri5` as
+//! `ode_solvers_dopri5`; see `ode_solvers_adapter`) and `diffsol` (`bdf`,
+//! `tr_bdf2`, `esdirk34`, `tsit45`; see `diffsol_adapter`). The crates use
+//! different nalgebra versions, so each adapter keeps its crate's types to
+//! itself; the right-hand side is [`HairModel::derivatives`], written once,
+//! and the implicit methods get its Jacobian from [`HairModel::jacobian_times`].
+//!
+//! A segment never contains a dose event in its interior (the caller
+//! guarantees it), so every method restarts cleanly at each event. Output
+//! times inside a segment are read off the method's dense output (its
+//! interpolant over the step that covers them) where the method has one
+//! (`dopri5` and the diffsol methods); the `ode_solvers` methods instead stop
+//! and restart at every output time, so their rows are exact step ends.
+
+mod diffsol_adapter;
+mod dopri5;
+mod ode_solvers_adapter;
+
+use crate::model::{HairModel, State, STATE_NAMES};
+use serde::Serialize;
+use std::fmt;
+
+/// Integration method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Classic fixed-step Runge–Kutta of order 4 (`ode_solvers`).
+    Rk4,
+    /// Dormand–Prince 5(4), adaptive (the default; `ode_solvers`).
+    Dopri5,
+    /// Dormand–Prince 8(5,3), adaptive, for tight tolerances (`ode_solvers`).
+    Dop853,
+    /// Variable-order BDF (orders 1–5), implicit, for stiff problems (`diffsol`).
+    Bdf,
+    /// TR-BDF2, an L-stable singly diagonally implicit Runge–Kutta of order 2 (`diffsol`).
+    TrBdf2,
+    /// ESDIRK3(4), an L-stable singly diagonally implicit Runge–Kutta of order 3 (`diffsol`).
+    Esdirk34,
+    /// Tsitouras 5(4), adaptive explicit Runge–Kutta (`diffsol`).
+    Tsit45,
+    /// `ode_solvers`' own Dormand–Prince 5(4): the same method as `dopri5`,
+    /// kept for comparison; it stops at every output time and allocates per segment.
+    OdeSolversDopri5,
+}
+
+/// Which code integrates a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    /// hairsim's own allocation-free loop (`dopri5`).
+    Hairsim,
+    /// `ode_solvers`.
+    OdeSolvers,
+    /// `diffsol`.
+    Diffsol,
+}
+
+impl Method {
+    /// Every method.
+    pub const ALL: [Method; 8] = [
+        Method::Rk4,
+        Method::Dopri5,
+        Method::Dop853,
+        Method::Bdf,
+        Method::TrBdf2,
+        Method::Esdirk34,
+        Method::Tsit45,
+        Method::OdeSolversDopri5,
+    ];
+
+    /// Name as written in scenario files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Rk4 => "rk4",
+            Method::Dopri5 => "dopri5",
+            Method::Dop853 => "dop853",
+            Method::Bdf => "bdf",
+            Method::TrBdf2 => "tr_bdf2",
+            Method::Esdirk34 => "esdirk34",
+            Method::Tsit45 => "tsit45",
+            Method::OdeSolversDopri5 => "ode_solvers_dopri5",
+        }
+    }
+
+    /// Parse a method name.
+    pub fn from_name(s: &str) -> Option<Method> {
+        Self::ALL.into_iter().find(|m| m.name() == s)
+    }
+
+    /// The crate that integrates this method.
+    pub fn backend(self) -> Backend {
+        match self {
+            Method::Dopri5 => Backend::Hairsim,
+            Method::Rk4 | Method::Dop853 | Method::OdeSolversDopri5 => Backend::OdeSolvers,
+            Method::Bdf | Method::TrBdf2 | Method::Esdirk34 | Method::Tsit45 => Backend::Diffsol,
+        }
+    }
+
+    /// Whether the method solves a linear system per step (needs a Jacobian).
+    pub fn is_implicit(self) -> bool {
+        matches!(self, Method::Bdf | Method::TrBdf2 | Method::Esdirk34)
+    }
+
+    /// Whether the method adapts its step to `rtol`/`atol` (all but `rk4`).
+    pub fn is_adaptive(self) -> bool {
+        self != Method::Rk4
+    }
+
+    /// Whether output times inside a segment come from the method's dense
+    /// output (else the integrator stops at each of them).
+    pub fn has_dense_output(self) -> bool {
+        self.backend() != Backend::OdeSolvers
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How to solve. One struct for every method; fields a method does not use are ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SolverSettings {
+    /// Method.
+    pub method: Method,
+    /// Relative tolerance (adaptive methods).
+    pub rtol: f64,
+    /// Absolute tolerance (adaptive methods).
+    pub atol: f64,
+    /// Most steps (accepted + rejected) one arm may take.
+    pub max_steps: u32,
+    /// Largest step of the fixed-step method, days (shrunk to fit each segment evenly).
+    pub rk4_step_days: f64,
+    /// Whether `dopri5`/`dop853` stop with [`SolveError::Stiff`] when their
+    /// stiffness test fires (Hairer's test, every 1000 steps). On by default
+    /// so `sim run` suggests an implicit method; `sim bench` turns it off so
+    /// an explicit method's cost on a stiff problem is measured, not refused.
+    #[serde(skip)]
+    pub stiffness_detection: bool,
+}
+
+impl Default for SolverSettings {
+    fn default() -> Self {
+        SolverSettings {
+            method: Method::Dopri5,
+            rtol: 1e-6,
+            atol: 1e-9,
+            max_steps: 1_000_000,
+            rk4_step_days: 0.5,
+            stiffness_detection: true,
+        }
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Work done by the solver for one arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SolveStats {
+    /// Right-hand-side evaluations, including those spent on finite-difference
+    /// Jacobian products by the implicit methods.
+    pub rhs_evaluations: u64,
+    /// Accepted steps.
+    pub accepted_steps: u64,
+    /// Rejected steps (error-test and Newton failures).
+    pub rejected_steps: u64,
+    /// Segments integrated (one per interval between stop points).
+    pub segments: u64,
+    /// Jacobian evaluations (implicit methods only; each costs one
+    /// Jacobian-vector product per state).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub jacobian_evaluations: u64,
+}
+
+impl SolveStats {
+    /// Accepted plus rejected steps.
+    pub fn steps(&self) -> u64 {
+        self.accepted_steps + self.rejected_steps
+    }
+}
+
+/// Why a segment could not be integrated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SolveError {
+    /// The arm used up its step budget.
+    #[error("{method} needed more than {max_steps} steps (stopped at day {t_days:.3}); raise [solver] max_steps, loosen rtol, or, if the problem is stiff, try --solver bdf")]
+    TooManySteps {
+        /// Method.
+        method: Method,
+        /// Simulated time reached, days.
+        t_days: f64,
+        /// The budget.
+        max_steps: u32,
+    },
+    /// The step size became too small for floating point.
+    #[error(
+        "{method}: step size underflow at day {t_days:.3}; loosen rtol/atol or try --solver dop853 (or --solver bdf if the problem is stiff)"
+    )]
+    StepSizeUnderflow {
+        /// Method.
+        method: Method,
+        /// Simulated time, days.
+        t_days: f64,
+    },
+    /// The explicit method detected stiffness.
+    #[error("{method}: the problem became stiff at day {t_days:.3}; use an implicit method (--solver bdf, tr_bdf2 or esdirk34) or loosen tolerances")]
+    Stiff {
+        /// Method.
+        method: Method,
+        /// Simulated time, days.
+        t_days: f64,
+    },
+    /// A state became NaN or infinite.
+    #[error("{method}: state `{state}` is not finite at day {t_days:.3}; check parameter overrides for extreme values")]
+    NonFinite {
+        /// Method.
+        method: Method,
+        /// Simulated time, days.
+        t_days: f64,
+        /// Name of the first bad state.
+        state: &'static str,
+    },
+    /// The backend reported another failure (e.g. Newton iterations that do not converge).
+    #[error("{method}: the solver failed at day {t_days:.3}: {message}; loosen rtol/atol or try another method")]
+    Backend {
+        /// Method.
+        method: Method,
+        /// Simulated time, days (the segment start when unknown).
+        t_days: f64,
+        /// The backend's message.
+        message: String,
+    },
+}
+
+/// Integrate `y0` from `t0` to `t1` (no dose event strictly inside) and
+/// return the state at `t1`. Adds the work to `stats`; the step budget is
+/// shared by all segments of an arm.
+pub fn advance(
+    model: &HairModel,
+    t0: f64,
+    t1: f64,
+    y0: State,
+    settings: &SolverSettings,
+    stats: &mut SolveStats,
+) -> Result<State, SolveError> {
+    advance_with_outputs(model, t0, t1, y0, settings, stats, &[], &mut |_, _| {})
+}
+
+/// [`advance`], also calling `emit(t, y)` at each time of `outputs` (sorted,
+/// strictly between `t0` and `t1`), in order.
+#[allow(clippy::too_many_arguments)]
+pub fn advance_with_outputs(
+    model: &HairModel,
+    t0: f64,
+    t1: f64,
+    y0: State,
+    settings: &SolverSettings,
+    stats: &mut SolveStats,
+    outputs: &[f64],
+    emit: &mut dyn FnMut(f64, &State),
+) -> Result<State, SolveError> {
+    if t1 - t0 <= 0.0 {
+        return Ok(y0);
+    }
+    let method = settings.method;
+    let budget = |stats: &SolveStats| {
+        let left = u64::from(settings.max_steps).saturating_sub(stats.steps());
+        if left == 0 {
+            Err(SolveError::TooManySteps {
+                method,
+                t_days: t0,
+                max_steps: settings.max_steps,
+            })
+        } else {
+            Ok(left)
+        }
+    };
+    let y = match method.backend() {
+        Backend::Hairsim => {
+            let b = budget(stats)?;
+            dopri5::integrate(model, t0, t1, y0, settings, b, stats, outputs, emit)?
+        }
+        Backend::Diffsol => {
+            let b = budget(stats)?;
+            diffsol_adapter::advance(model, t0, t1, y0, settings, b, stats, outputs, emit)?
+        }
+        Backend::OdeSolvers => {
+            // No usable dense output: stop and restart at every output time.
+            let mut y = y0;
+            let mut t = t0;
+            for &to in outputs.iter().chain(std::iter::once(&t1)) {
+                let b = budget(stats)?;
+                y = ode_solvers_adapter::advance(model, t, to, y, settings, b, stats)?;
+                stats.segments += 1;
+                check_finite(method, to, &y)?;
+                if to < t1 {
+                    emit(to, &y);
+                }
+                t = to;
+            }
+            return Ok(y);
+        }
+    };
+    stats.segments += 1;
+    check_finite(method, t1, &y)?;
+    Ok(y)
+}
+
+fn check_finite(method: Method, t_days: f64, y: &State) -> Result<(), SolveError> {
+    match y.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(SolveError::NonFinite {
+            method,
+            t_days,
+            state: STATE_NAMES[i].0,
+        }),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,84 @@
+//! No heap allocation inside the step loop: a counting global allocator
+//! around one `dopri5` solve of a three-year segment with output rows.
+
+use hairsim::model::{HairModel, State};
+use hairsim::profile::PROFILES;
+use hairsim::solve::{advance_with_outputs, Method, SolveStats, SolverSettings};
+use hairsim::steady_state::steady_state;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    /// Allocations by this thread while counting is on (`None` = off).
+    static COUNT: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = COUNT.try_with(|c| {
+            if let Some(n) = c.get() {
+                c.set(Some(n + 1));
+            }
+        });
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Allocations made by `f` on this thread.
+fn allocations(f: impl FnOnce()) -> u64 {
+    COUNT.with(|c| c.set(Some(0)));
+    f();
+    COUNT.with(|c| c.replace(None)).unwrap_or(0)
+}
+
+#[test]
+fn a_dopri5_solve_with_output_rows_allocates_nothing() {
+    let profile = PROFILES
+        .iter()
+        .find(|p| p.name == "aga_moderate")
+        .expect("profile exists");
+    let params = profile.parameters().expect("valid profile");
+    let mut model = HairModel::untreated(params);
+    model.inputs.finasteride_mg_per_day = 1.0;
+    model.inputs.minoxidil_percent = 5.0;
+    let y0 = steady_state(&params, profile.terminal_fraction_start);
+    let outputs: Vec<f64> = (1..548).map(|k| 2.0 * f64::from(k)).collect();
+    let mut rows = [State::zeros(); 547];
+    let mut n = 0;
+    let settings = SolverSettings {
+        method: Method::Dopri5,
+        ..SolverSettings::default()
+    };
+    let mut stats = SolveStats::default();
+    let mut result = Ok(State::zeros());
+    let count = allocations(|| {
+        result = advance_with_outputs(
+            &model,
+            0.0,
+            1096.0,
+            y0,
+            &settings,
+            &mut stats,
+            &outputs,
+            &mut |_, y| {
+                rows[n] = *y;
+                n += 1;
+            },
+        );
+    });
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(n, outputs.len(), "every output row was emitted");
+    assert!(stats.accepted_steps > 20, "a real solve: {stats:?}");
+    assert_eq!(count, 0, "allocations inside the step loop");
+}
