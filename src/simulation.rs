@@ -12,7 +12,7 @@ use crate::scenario::{Arm, Patient, Scenario};
 use crate::schedule::{expand, Action, Event};
 use crate::solve::{advance, SolveError, SolveStats, SolverSettings};
 use crate::steady_state::steady_state;
-use crate::trajectory::Trajectory;
+use crate::trajectory::{Observables, Trajectory};
 
 /// Two times closer than this (days) are the same stop.
 const SAME_TIME_DAYS: f64 = 1e-9;
@@ -151,6 +151,8 @@ fn stop_points(grid: &[f64], events: &[Event]) -> Vec<f64> {
     stops
 }
 
+/// Catch a state that left its valid range at once, naming it. Non-finite
+/// values are caught first: a NaN would compare false and slip past the rest.
 fn check_state(arm: &str, t: f64, y: &State) -> Result<(), SimError> {
     let bad = |what, value| {
         Err(SimError::InvalidState {
@@ -160,6 +162,9 @@ fn check_state(arm: &str, t: f64, y: &State) -> Result<(), SimError> {
             value,
         })
     };
+    if let Some(&v) = y.iter().find(|v| !v.is_finite()) {
+        return bad("a state became NaN or infinite", v);
+    }
     let phases = [ix::ANAGEN, ix::CATAGEN, ix::TELOGEN, ix::KENOGEN];
     let sum: f64 = phases.iter().map(|&i| y[i]).sum();
     if (sum - 1.0).abs() > PHASE_TOLERANCE {
@@ -174,6 +179,20 @@ fn check_state(arm: &str, t: f64, y: &State) -> Result<(), SimError> {
         return bad("the terminal fraction left [0, 1]", y[ix::TERMINAL]);
     }
     Ok(())
+}
+
+/// An output row with a value that is not finite (an extreme parameter override
+/// can overflow an observable even when the state is fine).
+fn check_row(arm: &str, t: f64, row: &Observables) -> Result<(), SimError> {
+    match row.values().into_iter().find(|v| !v.is_finite()) {
+        Some(value) => Err(SimError::InvalidState {
+            arm: arm.to_string(),
+            what: "an output value is not finite",
+            t_days: t,
+            value,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn marks(arm: &Arm, events: &[Event], horizon: f64) -> Vec<crate::simulation::TreatmentMarks> {
@@ -257,13 +276,16 @@ pub fn simulate_arm(
             }
             next_event += 1;
         }
+        check_state(&arm.name, t, &y)?;
         if inputs_changed {
             model.inputs = inputs_for(arm, patient, &on);
         }
         if let Some(&g) = grid.get(next_row) {
             if (g - t).abs() <= SAME_TIME_DAYS {
+                let row = model.observe(&y);
+                check_row(&arm.name, t, &row)?;
                 trajectory.times_days.push(g);
-                trajectory.rows.push(model.observe(&y));
+                trajectory.rows.push(row);
                 next_row += 1;
             }
         }
@@ -274,4 +296,19 @@ pub fn simulate_arm(
         trajectory,
         stats,
     })
+}
+
+/// A copy of `scenario` cut short for smoke tests and fuzzing: at most
+/// `max_days` long, every endpoint inside it, and a step budget of `max_steps`
+/// per arm, so that any valid scenario simulates in milliseconds.
+pub fn shortened(scenario: &Scenario, max_days: f64, max_steps: u32) -> Scenario {
+    let mut s = scenario.clone();
+    s.duration_days = s.duration_days.min(max_days);
+    s.output_interval_days = s.output_interval_days.min(s.duration_days);
+    s.plot.endpoints_days.retain(|&d| d <= s.duration_days);
+    if s.plot.endpoints_days.is_empty() {
+        s.plot.endpoints_days.push(s.duration_days);
+    }
+    s.solver.max_steps = s.solver.max_steps.min(max_steps);
+    s
 }
