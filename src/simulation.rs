@@ -17,6 +17,12 @@ use crate::trajectory::{Observables, Trajectory};
 /// Two times closer than this (days) are the same stop.
 const SAME_TIME_DAYS: f64 = 1e-9;
 
+/// Most fixed steps in one integration segment. The solver keeps every step of
+/// a segment until it ends, so a tiny `rk4_step` on a long segment would hold
+/// gigabytes; longer rk4 segments are split (no row or event is added, and at
+/// 0.5-day steps only segments over 13 years are affected).
+const MAX_RK4_STEPS_PER_SEGMENT: f64 = 10_000.0;
+
 /// Largest tolerated drift of the phase fractions from summing to 1, or below 0.
 const PHASE_TOLERANCE: f64 = 1e-6;
 
@@ -153,6 +159,26 @@ fn stop_points(grid: &[f64], events: &[Event]) -> Vec<f64> {
 
 /// Catch a state that left its valid range at once, naming it. Non-finite
 /// values are caught first: a NaN would compare false and slip past the rest.
+/// Extra stops so that no rk4 segment exceeds [`MAX_RK4_STEPS_PER_SEGMENT`].
+fn split_long_segments(stops: Vec<f64>, settings: &SolverSettings) -> Vec<f64> {
+    let max_len = settings.rk4_step_days * MAX_RK4_STEPS_PER_SEGMENT;
+    if settings.method != crate::solve::Method::Rk4 || !max_len.is_finite() || max_len <= 0.0 {
+        return stops;
+    }
+    let mut out = Vec::with_capacity(stops.len());
+    let mut t = 0.0;
+    for stop in stops {
+        let pieces = ((stop - t) / max_len).ceil();
+        if pieces > 1.0 {
+            let n = pieces as u64;
+            out.extend((1..n).map(|k| t + (stop - t) * k as f64 / pieces));
+        }
+        out.push(stop);
+        t = stop;
+    }
+    out
+}
+
 fn check_state(arm: &str, t: f64, y: &State) -> Result<(), SimError> {
     let bad = |what, value| {
         Err(SimError::InvalidState {
@@ -237,7 +263,7 @@ pub fn simulate_arm(
 ) -> Result<ArmResult, SimError> {
     let patient = &arm.patient;
     let events = expand(&arm.treatments, duration_days);
-    let stops = stop_points(grid, &events);
+    let stops = split_long_segments(stop_points(grid, &events), settings);
     let mut on = vec![false; arm.treatments.len()];
     let mut model = HairModel::untreated(patient.params);
     let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
@@ -311,4 +337,109 @@ pub fn shortened(scenario: &Scenario, max_days: f64, max_steps: u32) -> Scenario
     }
     s.solver.max_steps = s.solver.max_steps.min(max_steps);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn healthy_state() -> State {
+        let p = crate::params::Parameters::default();
+        steady_state(&p, None)
+    }
+
+    fn what(r: Result<(), SimError>) -> &'static str {
+        match r {
+            Err(SimError::InvalidState { what, .. }) => what,
+            other => panic!("expected InvalidState, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_state_passes() {
+        assert!(check_state("a", 0.0, &healthy_state()).is_ok());
+    }
+
+    #[test]
+    fn nan_and_infinity_are_caught_in_any_state() {
+        for i in 0..crate::model::N_STATES {
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let mut y = healthy_state();
+                y[i] = bad;
+                assert_eq!(
+                    what(check_state("a", 1.0, &y)),
+                    "a state became NaN or infinite",
+                    "state {i} = {bad}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn drift_negative_phases_and_terminal_out_of_range_are_named() {
+        let mut y = healthy_state();
+        y[ix::ANAGEN] += 1e-4;
+        assert_eq!(
+            what(check_state("a", 1.0, &y)),
+            "phase fractions no longer sum to 1"
+        );
+        let mut y = healthy_state();
+        // Keep the sum at 1 while catagen goes below zero.
+        y[ix::ANAGEN] += y[ix::CATAGEN] + 1e-3;
+        y[ix::CATAGEN] = -1e-3;
+        assert_eq!(
+            what(check_state("a", 1.0, &y)),
+            "a phase fraction became negative"
+        );
+        let mut y = healthy_state();
+        y[ix::TERMINAL] = 1.1;
+        assert_eq!(
+            what(check_state("a", 1.0, &y)),
+            "the terminal fraction left [0, 1]"
+        );
+    }
+
+    #[test]
+    fn the_message_names_arm_time_and_value() {
+        let mut y = healthy_state();
+        y[ix::TERMINAL] = -0.5;
+        let e = check_state("PRP arm", 42.5, &y).unwrap_err().to_string();
+        assert!(
+            e.starts_with("arm `PRP arm`: the terminal fraction left [0, 1] at day 42.500"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn rk4_segments_are_split_to_a_bounded_step_count() {
+        let settings = SolverSettings {
+            method: crate::solve::Method::Rk4,
+            rk4_step_days: 0.001,
+            ..SolverSettings::default()
+        };
+        let stops = split_long_segments(vec![5.0, 100.0], &settings);
+        assert!((stops[stops.len() - 1] - 100.0).abs() < 1e-12);
+        let mut t = 0.0;
+        for s in &stops {
+            assert!(s - t <= 10.0 + 1e-9, "segment {t}..{s}");
+            t = *s;
+        }
+        let adaptive = SolverSettings::default();
+        assert_eq!(
+            split_long_segments(vec![5.0, 100.0], &adaptive),
+            vec![5.0, 100.0]
+        );
+    }
+
+    #[test]
+    fn shortened_keeps_a_valid_scenario() {
+        let text = "[scenario]\nname = \"s\"\nduration = \"5 years\"\noutput_interval = \"1 year\"\n[[arm]]\nname = \"a\"\n";
+        let sc = crate::scenario::parse("s.toml", text).unwrap();
+        let short = shortened(&sc, 60.0, 500);
+        assert!((short.duration_days - 60.0).abs() < 1e-12);
+        assert!((short.output_interval_days - 60.0).abs() < 1e-12);
+        assert_eq!(short.plot.endpoints_days, vec![60.0]);
+        assert_eq!(short.solver.max_steps, 500);
+        assert!(simulate(&short).is_ok());
+    }
 }
