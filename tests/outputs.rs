@@ -306,3 +306,59 @@ fn a_read_only_folder_is_a_clear_error() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Read-only file system"), "{err}");
 }
+
+/// Names with markup, quotes and commas reach every output escaped: SVG text is
+/// XML-escaped, the CSV field is quoted, JSON carries the exact name.
+#[test]
+fn markup_and_quotes_in_names_are_escaped_in_every_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("esc.toml");
+    fs::write(
+        &file,
+        "[scenario]\nname = \"esc\"\ndescription = \"<script>alert(1)</script> & co\"\nduration = \"60 days\"\n\
+         [[arm]]\nname = \"A<B & C\\\"D, E\"\n[[arm]]\nname = \"untreated\"\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    sim()
+        .arg("run")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let name = "A<B & C\"D, E";
+    for f in files_in(&out) {
+        let text = fs::read_to_string(&f).unwrap_or_default();
+        match f.extension().and_then(|e| e.to_str()) {
+            Some("svg") => {
+                assert!(!text.contains("<script"), "{}", f.display());
+                assert!(!text.contains("A<B"), "{}", f.display());
+            }
+            Some("csv") => {
+                assert!(text
+                    .lines()
+                    .nth(2)
+                    .unwrap()
+                    .starts_with("\"A<B & C\"\"D, E\","));
+            }
+            Some("json") => {
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(v["arms"][0]["name"], name);
+                assert_eq!(v["description"], "<script>alert(1)</script> & co");
+            }
+            _ => {}
+        }
+    }
+    let hair = fs::read_to_string(out.join("hair_count.svg")).unwrap();
+    assert!(hair.contains("A&lt;B &amp; C&quot;D, E"));
+}
+
+/// The memory benchmark of docs/RELIABILITY.md stays a valid scenario.
+#[test]
+fn the_memory_benchmark_scenario_is_valid() {
+    sim()
+        .args(["check", "tests/data/century.toml"])
+        .assert()
+        .success();
+}
