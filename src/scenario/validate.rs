@@ -28,6 +28,8 @@ pub const MAX_SESSIONS: f64 = 100_000.0;
 pub const MAX_NAME_CHARS: usize = 64;
 /// Longest scenario description, characters (it is a chart title).
 pub const MAX_DESCRIPTION_CHARS: usize = 200;
+/// Most endpoint times (each is a group of bars and a column of the terminal table).
+pub const MAX_ENDPOINTS: usize = 12;
 /// Most arms in one scenario (charts stay legible, run time stays bounded).
 pub const MAX_ARMS: usize = 20;
 /// Most treatments in one arm.
@@ -499,6 +501,16 @@ fn plot(ctx: &Ctx, raw: Option<&RawPlot>, duration_days: f64) -> R<PlotSettings>
         }
     }
     if let Some(list) = &raw.endpoints {
+        if let Some(e) = list.get(MAX_ENDPOINTS) {
+            return ctx.err(
+                e.span(),
+                format!(
+                    "{} endpoints, more than the limit of {MAX_ENDPOINTS}",
+                    list.len()
+                ),
+                Some("pick the times that matter; timeseries.csv has every row".into()),
+            );
+        }
         endpoints_days.clear();
         for e in list {
             let d = ctx.positive_duration(e, "endpoint")?;
