@@ -117,3 +117,59 @@ proptest! {
         }
     }
 }
+
+/// Pieces of scenario syntax and hostile values for mutated files.
+const SNIPPETS: [&str; 24] = [
+    "nan",
+    "inf",
+    "-inf",
+    "-1",
+    "0",
+    "1e308",
+    "\"0 days\"",
+    "\"200 years\"",
+    "\"1e-9 days\"",
+    "[[arm]]\nname = \"x\"\n",
+    "[[arm.treatment]]\nkind = \"prp\"\n",
+    "[solver]\n",
+    "[plot]\n",
+    "\"custom\"",
+    "=",
+    "\n",
+    "[",
+    "]",
+    "\"",
+    "{",
+    ".",
+    "\u{202e}",
+    "\u{0}",
+    "max_steps = 1\n",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A cheap stand-in for the fuzzer that runs in every `cargo test`: shipped
+    /// scenarios with random cuts and insertions never make parse, validation or a
+    /// short simulation panic.
+    #[test]
+    fn mutated_scenarios_never_panic(file in 0usize..6, edits in prop::collection::vec((0.0..1.0f64, 0usize..24, 0usize..20), 1..8)) {
+        let name = ["baseline", "combo", "finasteride", "minoxidil", "prp", "stop_treatment"][file];
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+        let mut text = std::fs::read_to_string(path).unwrap();
+        for (at, snippet, cut) in edits {
+            let mut i = (at * text.len() as f64) as usize;
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let mut j = (i + cut).min(text.len());
+            while !text.is_char_boundary(j) {
+                j -= 1;
+            }
+            text.replace_range(i..j, SNIPPETS[snippet]);
+        }
+        if let Ok(sc) = scenario::parse("m.toml", &text) {
+            let _ = simulate(&hairsim::simulation::shortened(&sc, 60.0, 20_000));
+        }
+    }
+}
