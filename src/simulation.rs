@@ -10,7 +10,7 @@
 use crate::model::{ix, HairModel, Inputs, State};
 use crate::scenario::{Arm, Patient, Scenario};
 use crate::schedule::{expand, Action, Event};
-use crate::solve::{advance, SolveError, SolveStats, SolverSettings};
+use crate::solve::{advance, Method, SolveError, SolveStats, SolverSettings};
 use crate::steady_state::steady_state;
 use crate::trajectory::{Observables, Trajectory};
 
@@ -81,10 +81,12 @@ pub enum SimError {
         source: SolveError,
     },
     /// A state left its valid range.
-    #[error("arm `{arm}`: {what} at day {t_days:.3} (value {value:e}); the solver's tolerance may be too loose (try rtol = 1e-8) or a parameter override too extreme")]
+    #[error("arm `{arm}`: {what} at day {t_days:.3} (value {value:.4e}) with {method}; {}", invalid_state_hint(*method))]
     InvalidState {
         /// Arm name.
         arm: String,
+        /// The integration method in use.
+        method: Method,
         /// What went wrong.
         what: &'static str,
         /// Simulated time, days.
@@ -92,6 +94,14 @@ pub enum SimError {
         /// The offending value.
         value: f64,
     },
+}
+
+/// What to try when a state leaves its valid range, by method.
+fn invalid_state_hint(method: Method) -> &'static str {
+    match method {
+        Method::Rk4 => "the fixed step is too large for the model's fastest phase: use a smaller rk4_step (e.g. \"0.5 days\") or an adaptive method (--solver dopri5)",
+        Method::Dopri5 | Method::Dop853 => "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values",
+    }
 }
 
 /// Output times: 0, Δ, 2Δ, … and the horizon itself.
@@ -162,7 +172,7 @@ fn stop_points(grid: &[f64], events: &[Event]) -> Vec<f64> {
 /// Extra stops so that no rk4 segment exceeds [`MAX_RK4_STEPS_PER_SEGMENT`].
 fn split_long_segments(stops: Vec<f64>, settings: &SolverSettings) -> Vec<f64> {
     let max_len = settings.rk4_step_days * MAX_RK4_STEPS_PER_SEGMENT;
-    if settings.method != crate::solve::Method::Rk4 || !max_len.is_finite() || max_len <= 0.0 {
+    if settings.method != Method::Rk4 || !max_len.is_finite() || max_len <= 0.0 {
         return stops;
     }
     let mut out = Vec::with_capacity(stops.len());
@@ -179,10 +189,11 @@ fn split_long_segments(stops: Vec<f64>, settings: &SolverSettings) -> Vec<f64> {
     out
 }
 
-fn check_state(arm: &str, t: f64, y: &State) -> Result<(), SimError> {
+fn check_state(arm: &str, method: Method, t: f64, y: &State) -> Result<(), SimError> {
     let bad = |what, value| {
         Err(SimError::InvalidState {
             arm: arm.to_string(),
+            method,
             what,
             t_days: t,
             value,
@@ -209,10 +220,11 @@ fn check_state(arm: &str, t: f64, y: &State) -> Result<(), SimError> {
 
 /// An output row with a value that is not finite (an extreme parameter override
 /// can overflow an observable even when the state is fine).
-fn check_row(arm: &str, t: f64, row: &Observables) -> Result<(), SimError> {
+fn check_row(arm: &str, method: Method, t: f64, row: &Observables) -> Result<(), SimError> {
     match row.values().into_iter().find(|v| !v.is_finite()) {
         Some(value) => Err(SimError::InvalidState {
             arm: arm.to_string(),
+            method,
             what: "an output value is not finite",
             t_days: t,
             value,
@@ -281,7 +293,7 @@ pub fn simulate_arm(
     for &stop in &stops {
         y = advance(&model, t, stop, y, settings, &mut stats).map_err(solver_err)?;
         t = stop;
-        check_state(&arm.name, t, &y)?;
+        check_state(&arm.name, settings.method, t, &y)?;
 
         let mut inputs_changed = false;
         while let Some(e) = events
@@ -302,14 +314,14 @@ pub fn simulate_arm(
             }
             next_event += 1;
         }
-        check_state(&arm.name, t, &y)?;
+        check_state(&arm.name, settings.method, t, &y)?;
         if inputs_changed {
             model.inputs = inputs_for(arm, patient, &on);
         }
         if let Some(&g) = grid.get(next_row) {
             if (g - t).abs() <= SAME_TIME_DAYS {
                 let row = model.observe(&y);
-                check_row(&arm.name, t, &row)?;
+                check_row(&arm.name, settings.method, t, &row)?;
                 trajectory.times_days.push(g);
                 trajectory.rows.push(row);
                 next_row += 1;
@@ -357,7 +369,7 @@ mod tests {
 
     #[test]
     fn a_valid_state_passes() {
-        assert!(check_state("a", 0.0, &healthy_state()).is_ok());
+        assert!(check_state("a", Method::Dopri5, 0.0, &healthy_state()).is_ok());
     }
 
     #[test]
@@ -367,7 +379,7 @@ mod tests {
                 let mut y = healthy_state();
                 y[i] = bad;
                 assert_eq!(
-                    what(check_state("a", 1.0, &y)),
+                    what(check_state("a", Method::Dopri5, 1.0, &y)),
                     "a state became NaN or infinite",
                     "state {i} = {bad}"
                 );
@@ -380,7 +392,7 @@ mod tests {
         let mut y = healthy_state();
         y[ix::ANAGEN] += 1e-4;
         assert_eq!(
-            what(check_state("a", 1.0, &y)),
+            what(check_state("a", Method::Dopri5, 1.0, &y)),
             "phase fractions no longer sum to 1"
         );
         let mut y = healthy_state();
@@ -388,32 +400,35 @@ mod tests {
         y[ix::ANAGEN] += y[ix::CATAGEN] + 1e-3;
         y[ix::CATAGEN] = -1e-3;
         assert_eq!(
-            what(check_state("a", 1.0, &y)),
+            what(check_state("a", Method::Dopri5, 1.0, &y)),
             "a phase fraction became negative"
         );
         let mut y = healthy_state();
         y[ix::TERMINAL] = 1.1;
         assert_eq!(
-            what(check_state("a", 1.0, &y)),
+            what(check_state("a", Method::Dopri5, 1.0, &y)),
             "the terminal fraction left [0, 1]"
         );
     }
 
     #[test]
-    fn the_message_names_arm_time_and_value() {
+    fn the_message_names_arm_time_value_method_and_a_fix() {
         let mut y = healthy_state();
         y[ix::TERMINAL] = -0.5;
-        let e = check_state("PRP arm", 42.5, &y).unwrap_err().to_string();
+        let e = check_state("PRP arm", Method::Dopri5, 42.5, &y)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("arm `PRP arm`: the terminal fraction left [0, 1] at day 42.500"),
             "{e}"
         );
+        assert!(e.contains("(value -5.0000e-1) with dopri5; tighten"), "{e}");
     }
 
     #[test]
     fn rk4_segments_are_split_to_a_bounded_step_count() {
         let settings = SolverSettings {
-            method: crate::solve::Method::Rk4,
+            method: Method::Rk4,
             rk4_step_days: 0.001,
             ..SolverSettings::default()
         };
