@@ -362,3 +362,24 @@ fn the_memory_benchmark_scenario_is_valid() {
         .assert()
         .success();
 }
+
+/// An output name that is a symlink to a file elsewhere: the rename replaces
+/// the link itself, so nothing outside the output folder is ever written.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_is_replaced_not_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("precious.txt");
+    fs::write(&outside, "keep me").unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("timeseries.csv")).unwrap();
+    sim()
+        .args(["run", "scenarios/baseline.toml", "--format", "csv", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "keep me");
+    let meta = fs::symlink_metadata(out.join("timeseries.csv")).unwrap();
+    assert!(meta.file_type().is_file());
+}
