@@ -100,7 +100,8 @@ pub enum SimError {
 fn invalid_state_hint(method: Method) -> &'static str {
     match method {
         Method::Rk4 => "the fixed step is too large for the model's fastest phase: use a smaller rk4_step (e.g. \"0.5 days\") or an adaptive method (--solver dopri5)",
-        Method::Dopri5 | Method::Dop853 => "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values",
+        // Adaptive methods (and any added later): tolerance first.
+        _ => "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values",
     }
 }
 
