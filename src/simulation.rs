@@ -11,12 +11,18 @@
 use crate::model::{ix, HairModel, Inputs, State};
 use crate::scenario::{Arm, Patient, Scenario};
 use crate::schedule::{expand, Action, Event};
-use crate::solve::{advance_with_outputs, SolveError, SolveStats, SolverSettings};
+use crate::solve::{advance_with_outputs, Method, SolveError, SolveStats, SolverSettings};
 use crate::steady_state::steady_state;
-use crate::trajectory::Trajectory;
+use crate::trajectory::{Observables, Trajectory};
 
 /// Two times closer than this (days) are the same stop.
 const SAME_TIME_DAYS: f64 = 1e-9;
+
+/// Most fixed steps in one integration segment. The solver keeps every step of
+/// a segment until it ends, so a tiny `rk4_step` on a long segment would hold
+/// gigabytes; longer rk4 segments are split (no row or event is added, and at
+/// 0.5-day steps only segments over 13 years are affected).
+const MAX_RK4_STEPS_PER_SEGMENT: f64 = 10_000.0;
 
 /// Largest tolerated drift of the phase fractions from summing to 1, or below 0.
 const PHASE_TOLERANCE: f64 = 1e-6;
@@ -78,10 +84,12 @@ pub enum SimError {
         source: SolveError,
     },
     /// A state left its valid range.
-    #[error("arm `{arm}`: {what} at day {t_days:.3} (value {value:e}); the solver's tolerance may be too loose (try rtol = 1e-8) or a parameter override too extreme")]
+    #[error("arm `{arm}`: {what} at day {t_days:.3} (value {value:.4e}) with {method}; {}", invalid_state_hint(*method))]
     InvalidState {
         /// Arm name.
         arm: String,
+        /// The integration method in use.
+        method: Method,
         /// What went wrong.
         what: &'static str,
         /// Simulated time, days.
@@ -89,6 +97,15 @@ pub enum SimError {
         /// The offending value.
         value: f64,
     },
+}
+
+/// What to try when a state leaves its valid range, by method.
+fn invalid_state_hint(method: Method) -> &'static str {
+    match method {
+        Method::Rk4 => "the fixed step is too large for the model's fastest phase: use a smaller rk4_step (e.g. \"0.5 days\") or an adaptive method (--solver dopri5)",
+        // Adaptive methods (and any added later): tolerance first.
+        _ => "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values",
+    }
 }
 
 /// Output times: 0, Δ, 2Δ, … and the horizon itself.
@@ -180,15 +197,41 @@ fn stop_points(arm: &Arm, duration_days: f64, events: &[Event]) -> Vec<f64> {
     stops
 }
 
-fn check_state(arm: &str, t: f64, y: &State) -> Result<(), SimError> {
+/// Extra stops so that no rk4 segment exceeds [`MAX_RK4_STEPS_PER_SEGMENT`].
+fn split_long_segments(stops: Vec<f64>, settings: &SolverSettings) -> Vec<f64> {
+    let max_len = settings.rk4_step_days * MAX_RK4_STEPS_PER_SEGMENT;
+    if settings.method != Method::Rk4 || !max_len.is_finite() || max_len <= 0.0 {
+        return stops;
+    }
+    let mut out = Vec::with_capacity(stops.len());
+    let mut t = 0.0;
+    for stop in stops {
+        let pieces = ((stop - t) / max_len).ceil();
+        if pieces > 1.0 {
+            let n = pieces as u64;
+            out.extend((1..n).map(|k| t + (stop - t) * k as f64 / pieces));
+        }
+        out.push(stop);
+        t = stop;
+    }
+    out
+}
+
+/// Catch a state that left its valid range at once, naming it. Non-finite
+/// values are caught first: a NaN would compare false and slip past the rest.
+fn check_state(arm: &str, method: Method, t: f64, y: &State) -> Result<(), SimError> {
     let bad = |what, value| {
         Err(SimError::InvalidState {
             arm: arm.to_string(),
+            method,
             what,
             t_days: t,
             value,
         })
     };
+    if let Some(&v) = y.iter().find(|v| !v.is_finite()) {
+        return bad("a state became NaN or infinite", v);
+    }
     let phases = [ix::ANAGEN, ix::CATAGEN, ix::TELOGEN, ix::KENOGEN];
     let sum: f64 = phases.iter().map(|&i| y[i]).sum();
     if (sum - 1.0).abs() > PHASE_TOLERANCE {
@@ -203,6 +246,21 @@ fn check_state(arm: &str, t: f64, y: &State) -> Result<(), SimError> {
         return bad("the terminal fraction left [0, 1]", y[ix::TERMINAL]);
     }
     Ok(())
+}
+
+/// An output row with a value that is not finite (an extreme parameter override
+/// can overflow an observable even when the state is fine).
+fn check_row(arm: &str, method: Method, t: f64, row: &Observables) -> Result<(), SimError> {
+    match row.values().into_iter().find(|v| !v.is_finite()) {
+        Some(value) => Err(SimError::InvalidState {
+            arm: arm.to_string(),
+            method,
+            what: "an output value is not finite",
+            t_days: t,
+            value,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn marks(arm: &Arm, events: &[Event], horizon: f64) -> Vec<crate::simulation::TreatmentMarks> {
@@ -253,6 +311,9 @@ pub fn simulate_arm(
         trajectory.times_days.push(t);
         trajectory.rows.push(model.observe(y));
     })?;
+    for (t, row) in trajectory.times_days.iter().zip(&trajectory.rows) {
+        check_row(&arm.name, settings.method, *t, row)?;
+    }
     let events = expand(&arm.treatments, duration_days);
     Ok(ArmResult {
         name: arm.name.clone(),
@@ -274,7 +335,7 @@ pub fn integrate_arm(
 ) -> Result<SolveStats, SimError> {
     let patient = &arm.patient;
     let events = expand(&arm.treatments, duration_days);
-    let stops = stop_points(arm, duration_days, &events);
+    let stops = split_long_segments(stop_points(arm, duration_days, &events), settings);
     let mut on = vec![false; arm.treatments.len()];
     let mut model = HairModel {
         pk: arm.pk,
@@ -309,7 +370,7 @@ pub fn integrate_arm(
             inside,
             &mut |g, y| {
                 if bad_row.is_ok() {
-                    bad_row = check_state(&arm.name, g, y);
+                    bad_row = check_state(&arm.name, settings.method, g, y);
                 }
                 row(g, &model, y);
             },
@@ -317,7 +378,7 @@ pub fn integrate_arm(
         .map_err(solver_err)?;
         bad_row?;
         t = stop;
-        check_state(&arm.name, t, &y)?;
+        check_state(&arm.name, settings.method, t, &y)?;
 
         let mut inputs_changed = false;
         while let Some(e) = events
@@ -338,6 +399,7 @@ pub fn integrate_arm(
             }
             next_event += 1;
         }
+        check_state(&arm.name, settings.method, t, &y)?;
         if inputs_changed {
             model.inputs = inputs_for(arm, patient, &on);
         }
@@ -349,4 +411,127 @@ pub fn integrate_arm(
         }
     }
     Ok(stats)
+}
+
+/// A copy of `scenario` cut short for smoke tests and fuzzing: at most
+/// `max_days` long, every endpoint inside it, and a step budget of `max_steps`
+/// per arm, so that any valid scenario simulates in milliseconds.
+pub fn shortened(scenario: &Scenario, max_days: f64, max_steps: u32) -> Scenario {
+    let mut s = scenario.clone();
+    s.duration_days = s.duration_days.min(max_days);
+    s.output_interval_days = s.output_interval_days.min(s.duration_days);
+    s.plot.endpoints_days.retain(|&d| d <= s.duration_days);
+    if s.plot.endpoints_days.is_empty() {
+        s.plot.endpoints_days.push(s.duration_days);
+    }
+    s.solver.max_steps = s.solver.max_steps.min(max_steps);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn healthy_state() -> State {
+        let p = crate::params::Parameters::default();
+        steady_state(&p, None)
+    }
+
+    fn what(r: Result<(), SimError>) -> &'static str {
+        match r {
+            Err(SimError::InvalidState { what, .. }) => what,
+            other => panic!("expected InvalidState, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_state_passes() {
+        assert!(check_state("a", Method::Dopri5, 0.0, &healthy_state()).is_ok());
+    }
+
+    #[test]
+    fn nan_and_infinity_are_caught_in_any_state() {
+        for i in 0..crate::model::N_STATES {
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let mut y = healthy_state();
+                y[i] = bad;
+                assert_eq!(
+                    what(check_state("a", Method::Dopri5, 1.0, &y)),
+                    "a state became NaN or infinite",
+                    "state {i} = {bad}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn drift_negative_phases_and_terminal_out_of_range_are_named() {
+        let mut y = healthy_state();
+        y[ix::ANAGEN] += 1e-4;
+        assert_eq!(
+            what(check_state("a", Method::Dopri5, 1.0, &y)),
+            "phase fractions no longer sum to 1"
+        );
+        let mut y = healthy_state();
+        // Keep the sum at 1 while catagen goes below zero.
+        y[ix::ANAGEN] += y[ix::CATAGEN] + 1e-3;
+        y[ix::CATAGEN] = -1e-3;
+        assert_eq!(
+            what(check_state("a", Method::Dopri5, 1.0, &y)),
+            "a phase fraction became negative"
+        );
+        let mut y = healthy_state();
+        y[ix::TERMINAL] = 1.1;
+        assert_eq!(
+            what(check_state("a", Method::Dopri5, 1.0, &y)),
+            "the terminal fraction left [0, 1]"
+        );
+    }
+
+    #[test]
+    fn the_message_names_arm_time_value_method_and_a_fix() {
+        let mut y = healthy_state();
+        y[ix::TERMINAL] = -0.5;
+        let e = check_state("PRP arm", Method::Dopri5, 42.5, &y)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("arm `PRP arm`: the terminal fraction left [0, 1] at day 42.500"),
+            "{e}"
+        );
+        assert!(e.contains("(value -5.0000e-1) with dopri5; tighten"), "{e}");
+    }
+
+    #[test]
+    fn rk4_segments_are_split_to_a_bounded_step_count() {
+        let settings = SolverSettings {
+            method: Method::Rk4,
+            rk4_step_days: 0.001,
+            ..SolverSettings::default()
+        };
+        let stops = split_long_segments(vec![5.0, 100.0], &settings);
+        assert!((stops[stops.len() - 1] - 100.0).abs() < 1e-12);
+        let mut t = 0.0;
+        for s in &stops {
+            assert!(s - t <= 10.0 + 1e-9, "segment {t}..{s}");
+            t = *s;
+        }
+        let adaptive = SolverSettings::default();
+        assert_eq!(
+            split_long_segments(vec![5.0, 100.0], &adaptive),
+            vec![5.0, 100.0]
+        );
+    }
+
+    #[test]
+    fn shortened_keeps_a_valid_scenario() {
+        let text = "[scenario]\nname = \"s\"\nduration = \"5 years\"\noutput_interval = \"1 year\"\n[[arm]]\nname = \"a\"\n";
+        let sc = crate::scenario::parse("s.toml", text).unwrap();
+        let short = shortened(&sc, 60.0, 500);
+        assert!((short.duration_days - 60.0).abs() < 1e-12);
+        assert!((short.output_interval_days - 60.0).abs() < 1e-12);
+        assert_eq!(short.plot.endpoints_days, vec![60.0]);
+        assert_eq!(short.solver.max_steps, 500);
+        assert!(simulate(&short).is_ok());
+    }
 }

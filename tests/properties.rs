@@ -40,7 +40,30 @@ prop_compose! {
 }
 
 prop_compose! {
-    fn scenario_text()(profile in 0usize..4, method in 0usize..3, treatments in prop::collection::vec(treatment(), 0..5))
+    /// A `custom` treatment on any target, continuous or in sessions, with an
+    /// effect anywhere in its valid range.
+    fn custom_treatment()(target in 0usize..4, sessions in any::<bool>(), x in 0.0..1.0f64,
+                          start in 0u32..300, every in 1u32..60, len in 1u32..400,
+                          adherence in 0.0..=1.0f64) -> String {
+        let target_name = ["dht", "inflammation", "growth_factor", "stimulation"][target];
+        // dht and inflammation are multiplied (effect ≥ −1); the signals are levels (≥ 0).
+        let effect = if target < 2 { -1.0 + 3.0 * x } else { 3.0 * x };
+        let schedule = if sessions {
+            format!("delivery = \"sessions\"\nevery = \"{every} days\"\nsessions = {}", 1 + len % 12)
+        } else {
+            format!("delivery = \"continuous\"\nstop = \"{} days\"", start + len)
+        };
+        format!("[[arm.treatment]]\nkind = \"custom\"\ntarget = \"{target_name}\"\neffect = {effect:.4}\n\
+                 start = \"{start} days\"\n{schedule}\nadherence = {adherence:.3}\n")
+    }
+}
+
+prop_compose! {
+    fn any_treatment()(t in prop_oneof![3 => treatment(), 1 => custom_treatment()]) -> String { t }
+}
+
+prop_compose! {
+    fn scenario_text()(profile in 0usize..4, method in 0usize..3, treatments in prop::collection::vec(any_treatment(), 0..5))
                       -> String {
         let profile = ["healthy", "aga_mild", "aga_moderate", "aga_severe"][profile];
         let method = ["dopri5", "dop853", "rk4"][method];
@@ -72,15 +95,81 @@ proptest! {
 
     /// More DHT suppression never lowers the hair count: every DHT effect in the
     /// model is monotone (anagen shortening, kenogen lengthening, miniaturization).
+    /// Checked for finasteride, dutasteride and a custom DHT effect (more
+    /// suppression = a more negative effect), on every solver.
     #[test]
-    fn more_finasteride_never_lowers_the_hair_count(low in 0.01..2.0f64, extra in 0.0..3.0f64, profile in 0usize..3) {
+    fn more_dht_suppression_never_lowers_the_hair_count(low in 0.01..1.0f64, extra in 0.0..1.0f64, profile in 0usize..3,
+                                                        kind in 0usize..3, method in 0usize..3) {
         let profile = ["aga_mild", "aga_moderate", "aga_severe"][profile];
-        let text = |mg: f64| format!("[scenario]\nname = \"m\"\nduration = \"2 years\"\noutput_interval = \"10 days\"\n\
-            [patient]\nprofile = \"{profile}\"\n[[arm]]\nname = \"a\"\n[[arm.treatment]]\nkind = \"finasteride\"\ndose = \"{mg} mg\"\n");
+        let method = ["dopri5", "dop853", "rk4"][method];
+        let treatment = |x: f64| match kind {
+            0 => format!("kind = \"finasteride\"\ndose = \"{:.4} mg\"", 5.0 * x),
+            1 => format!("kind = \"dutasteride\"\ndose = \"{:.4} mg\"", 2.0 * x),
+            _ => format!("kind = \"custom\"\ntarget = \"dht\"\ndelivery = \"continuous\"\neffect = {:.4}", -0.5 * x),
+        };
+        let text = |x: f64| format!("[scenario]\nname = \"m\"\nduration = \"2 years\"\noutput_interval = \"10 days\"\n\
+            [patient]\nprofile = \"{profile}\"\n[solver]\nmethod = \"{method}\"\nrtol = 1e-8\n\
+            [[arm]]\nname = \"a\"\n[[arm.treatment]]\n{}\n", treatment(x));
         let a = simulate(&scenario::parse("m.toml", &text(low)).unwrap()).unwrap();
-        let b = simulate(&scenario::parse("m.toml", &text(low + extra)).unwrap()).unwrap();
+        let b = simulate(&scenario::parse("m.toml", &text(low + extra.max(1e-3))).unwrap()).unwrap();
         for (x, y) in a.arms[0].trajectory.rows.iter().zip(&b.arms[0].trajectory.rows) {
             prop_assert!(y.hair_count >= x.hair_count * (1.0 - 1e-9));
+        }
+    }
+}
+
+/// Pieces of scenario syntax and hostile values for mutated files.
+const SNIPPETS: [&str; 24] = [
+    "nan",
+    "inf",
+    "-inf",
+    "-1",
+    "0",
+    "1e308",
+    "\"0 days\"",
+    "\"200 years\"",
+    "\"1e-9 days\"",
+    "[[arm]]\nname = \"x\"\n",
+    "[[arm.treatment]]\nkind = \"prp\"\n",
+    "[solver]\n",
+    "[plot]\n",
+    "\"custom\"",
+    "=",
+    "\n",
+    "[",
+    "]",
+    "\"",
+    "{",
+    ".",
+    "\u{202e}",
+    "\u{0}",
+    "max_steps = 1\n",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A cheap stand-in for the fuzzer that runs in every `cargo test`: shipped
+    /// scenarios with random cuts and insertions never make parse, validation or a
+    /// short simulation panic.
+    #[test]
+    fn mutated_scenarios_never_panic(file in 0usize..6, edits in prop::collection::vec((0.0..1.0f64, 0usize..24, 0usize..20), 1..8)) {
+        let name = ["baseline", "combo", "finasteride", "minoxidil", "prp", "stop_treatment"][file];
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+        let mut text = std::fs::read_to_string(path).unwrap();
+        for (at, snippet, cut) in edits {
+            let mut i = (at * text.len() as f64) as usize;
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let mut j = (i + cut).min(text.len());
+            while !text.is_char_boundary(j) {
+                j -= 1;
+            }
+            text.replace_range(i..j, SNIPPETS[snippet]);
+        }
+        if let Ok(sc) = scenario::parse("m.toml", &text) {
+            let _ = simulate(&hairsim::simulation::shortened(&sc, 60.0, 20_000));
         }
     }
 }

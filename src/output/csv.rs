@@ -1,10 +1,12 @@
-//! `timeseries.csv`: long format, one row per arm and output time, with a
-//! leading `#` line carrying the non-clinical label, scenario and version.
+//! CSV writers: `timeseries.csv` (streamed, long format, one row per arm and
+//! output time), `population.csv`, `sensitivity.csv` and `scan.csv`, each
+//! opening with a `#` line carrying the non-clinical label, scenario and version.
 
 use crate::label;
 use crate::simulation::SimulationResult;
 use crate::trajectory::COLUMNS;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// A number with `sig` significant digits, trailing zeros trimmed, never
 /// exponent notation for the magnitudes this model produces. Deterministic.
@@ -43,28 +45,39 @@ pub fn field(s: &str) -> String {
 
 /// The whole CSV text.
 pub fn timeseries(result: &SimulationResult) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}", label::footer(&result.scenario));
-    out.push_str("arm,time_days");
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and the text is UTF-8 by construction.
+    let _ = write_timeseries(result, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Stream the CSV to `w`, one row at a time, so a long run never holds the
+/// whole text in memory.
+pub fn write_timeseries(result: &SimulationResult, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "# {}", label::footer(&result.scenario))?;
+    let mut line = String::from("arm,time_days");
     for c in COLUMNS {
-        out.push(',');
-        out.push_str(c);
+        line.push(',');
+        line.push_str(c);
     }
-    out.push('\n');
+    line.push('\n');
+    w.write_all(line.as_bytes())?;
     for arm in &result.arms {
         let name = field(&arm.name);
         for (t, row) in arm.trajectory.times_days.iter().zip(&arm.trajectory.rows) {
-            out.push_str(&name);
-            out.push(',');
-            out.push_str(&fmt_sig(*t, 12));
+            line.clear();
+            line.push_str(&name);
+            line.push(',');
+            line.push_str(&fmt_sig(*t, 12));
             for v in row.values() {
-                out.push(',');
-                out.push_str(&fmt_sig(v, 10));
+                line.push(',');
+                line.push_str(&fmt_sig(v, 10));
             }
-            out.push('\n');
+            line.push('\n');
+            w.write_all(line.as_bytes())?;
         }
     }
-    out
+    Ok(())
 }
 
 /// `population.csv`: per arm and output time, the cohort percentiles of hair

@@ -65,25 +65,26 @@ pub enum OutputError {
 }
 
 /// Render everything first, then write: a run that fails while drawing leaves
-/// earlier outputs untouched. Returns the paths written, in order.
+/// earlier outputs untouched. Every file is first staged (written and flushed
+/// under a hidden temporary name, see [`atomic`]); only when all are staged are
+/// they renamed into place, so a full disk or any other write error part-way
+/// through also leaves every earlier output untouched. `timeseries.csv` is
+/// streamed to its temporary file rather than built in memory. Returns the
+/// paths written, in order.
 pub fn write_all(
     result: &SimulationResult,
     charts: &[ChartKind],
     formats: &[Format],
     dir: &Path,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if formats.contains(&Format::Csv) {
-        files.push((
-            dir.join("timeseries.csv"),
-            csv::timeseries(result).into_bytes(),
-        ));
         if let Some(text) = csv::population(result) {
-            files.push((dir.join("population.csv"), text.into_bytes()));
+            rendered.push((dir.join("population.csv"), text.into_bytes()));
         }
     }
     if formats.contains(&Format::Json) {
-        files.push((
+        rendered.push((
             dir.join("summary.json"),
             json::summary(result)?.into_bytes(),
         ));
@@ -95,30 +96,71 @@ pub fn write_all(
         ] {
             if formats.contains(&fmt) {
                 let bytes = charts::render(result, kind, image)?;
-                files.push((dir.join(format!("{}.{ext}", kind.name())), bytes));
+                rendered.push((dir.join(format!("{}.{ext}", kind.name())), bytes));
             }
         }
     }
-    write_files(dir, files)
+    let csv_path = formats
+        .contains(&Format::Csv)
+        .then(|| dir.join("timeseries.csv"));
+    write_staged(dir, csv_path.map(|p| (p, result)), rendered)
 }
 
-/// Create `dir` and write every (path, bytes) atomically, in order. Everything
-/// was rendered before the first write, so a failure while drawing writes nothing.
+/// Write already-rendered files with the same staging guarantees as
+/// [`write_all`] (used by `sim sensitivity`, `sim scan` and `sim bench`).
 pub fn write_files(
     dir: &Path,
     files: Vec<(PathBuf, Vec<u8>)>,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut written = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        atomic::write(&path, &bytes).map_err(|source| OutputError::Io {
-            path: path.clone(),
-            source,
-        })?;
+    write_staged(dir, None, files)
+}
+
+/// Stage every file (the streamed time series first, if any), then rename all.
+fn write_staged(
+    dir: &Path,
+    timeseries: Option<(PathBuf, &SimulationResult)>,
+    rendered: Vec<(PathBuf, Vec<u8>)>,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let targets: Vec<&Path> = timeseries
+        .iter()
+        .map(|(p, _)| p.as_path())
+        .chain(rendered.iter().map(|(p, _)| p.as_path()))
+        .collect();
+    let names: Vec<&str> = targets
+        .iter()
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()))
+        .collect();
+    atomic::remove_stale(dir, &names);
+    for path in &targets {
+        if path.is_dir() {
+            return Err(io_err(path)(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "a folder of that name is in the way",
+            )));
+        }
+    }
+    let mut staged = Vec::with_capacity(targets.len());
+    if let Some((path, result)) = &timeseries {
+        let s =
+            atomic::stage_with(path, |w| csv::write_timeseries(result, w)).map_err(io_err(path))?;
+        staged.push((path.clone(), s));
+    }
+    for (path, bytes) in rendered {
+        let s = atomic::stage(&path, &bytes).map_err(io_err(&path))?;
+        staged.push((path, s));
+    }
+    let mut written = Vec::with_capacity(staged.len());
+    for (path, s) in staged {
+        s.commit().map_err(io_err(&path))?;
         written.push(path);
+    }
+    if let Some(p) = written.first() {
+        atomic::sync_dir(p);
     }
     Ok(written)
 }

@@ -77,10 +77,11 @@ impl<'a> Locator<'a> {
         }
     }
 
-    /// Convert a TOML / serde error, adding "did you mean" for unknown keys and values.
+    /// Convert a TOML / serde error, adding "did you mean" for unknown keys and
+    /// values and a hint for the other common mistakes.
     pub fn from_toml(&self, e: &toml::de::Error) -> ScenarioError {
-        let message = e.message().trim().to_string();
-        let help = suggestion_for_serde_message(&message);
+        let raw = e.message().trim();
+        let (message, help) = explain_toml_message(raw);
         self.error(e.span(), message, help)
     }
 }
@@ -122,6 +123,51 @@ pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
         Some(c) => format!("did you mean `{c}`? valid: {valid}"),
         None => format!("valid: {valid}"),
     }
+}
+
+/// The message and help for a TOML parser or serde message: the parser's terse
+/// syntax messages get a plain explanation, serde's type messages a fix.
+fn explain_toml_message(raw: &str) -> (String, Option<String>) {
+    const SYNTAX: &str = "a scenario is TOML: `[table]` headers and `key = value` lines, strings in double quotes; compare with a shipped scenario and docs/SCENARIOS.md";
+    if raw.is_empty() {
+        return (
+            "the TOML breaks off here (is the file truncated, or a value missing after `=`?)"
+                .into(),
+            Some(SYNTAX.into()),
+        );
+    }
+    if let Some(help) = suggestion_for_serde_message(raw) {
+        return (raw.into(), Some(help));
+    }
+    // toml's `Spanned` reports a table where a single value belongs this way.
+    if raw.contains("expected a borrowed string") {
+        return (
+            "expected a single value here, not a table".into(),
+            Some("write e.g. `start = \"30 days\"`; a dotted key such as `start.x = …` makes a table".into()),
+        );
+    }
+    let help = if let Some(rest) = raw.strip_prefix("missing field ") {
+        format!("add {rest}; docs/SCENARIOS.md lists every key with an example")
+    } else if raw.contains("expected a string") {
+        "write it as a quoted string, with a unit where it is a time or a dose, e.g. \"3 years\", \"1 mg\"".into()
+    } else if raw.contains("expected a sequence") {
+        "this key is a list: `[ … ]`, or for arms and treatments `[[arm]]` / `[[arm.treatment]]` tables (double brackets)".into()
+    } else if raw.contains("expected struct") || raw.contains("expected a map") {
+        "this key is a table: write it as a `[header]` section".into()
+    } else if raw.contains("expected f64") {
+        "write a plain number, e.g. 0.8 (no quotes, no unit)".into()
+    } else if raw.contains("expected i64") || raw.contains("too large to fit") {
+        "write a whole number within the documented range, without quotes".into()
+    } else if raw.contains("recursion limit") {
+        "the file nests arrays or tables too deeply; a scenario needs at most three levels".into()
+    } else if raw.starts_with("invalid type") {
+        "docs/SCENARIOS.md shows the type of every key".into()
+    } else if raw.starts_with("duplicate key") {
+        "remove one of the two; each key may appear once per table".into()
+    } else {
+        SYNTAX.into()
+    };
+    (raw.into(), Some(help))
 }
 
 /// Text between the first pair of backticks after `start`.

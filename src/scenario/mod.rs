@@ -12,6 +12,7 @@ use crate::profile::Profile;
 use crate::schedule::Treatment;
 use crate::solve::SolverSettings;
 pub use error::ScenarioError;
+use std::io::Read;
 use std::path::Path;
 
 /// Largest scenario file read, bytes. A scenario is a few kilobytes; anything
@@ -78,12 +79,15 @@ pub struct Scenario {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("{file}: cannot read the scenario file")]
+    #[error(
+        "{file}: cannot read the scenario file: {cause}\n  help: {}",
+        io_help(cause)
+    )]
     Io {
         /// The path as given.
         file: String,
-        /// The cause.
-        source: std::io::Error,
+        /// The cause (in the message, not a separate link of the error chain).
+        cause: std::io::Error,
     },
     /// The file is not a scenario file.
     #[error("{file}: {reason}")]
@@ -98,43 +102,118 @@ pub enum LoadError {
     Invalid(#[from] ScenarioError),
 }
 
+/// What to do about an I/O error reading a scenario file.
+fn io_help(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => {
+            "check the path; `sim list DIR` lists the scenario files in a folder"
+        }
+        ErrorKind::PermissionDenied => {
+            "make the file readable (e.g. `chmod a+r FILE`) or copy it somewhere you can read"
+        }
+        ErrorKind::NotADirectory => "a folder in the path is a file; check the path",
+        _ => "check that the file is a readable scenario .toml file on a working disk",
+    }
+}
+
 /// Parse and validate scenario text; `file` is used in error messages only.
 pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     validate::parse_and_validate(file, text)
 }
 
 /// Read, parse and validate a scenario file.
+///
+/// Refuses, with a message saying so, anything that is not a regular file of at
+/// most [`MAX_FILE_BYTES`] (a folder, a device such as `/dev/zero`, a pipe) and
+/// anything that is not UTF-8 text. Never reads more than the limit, even from
+/// a file that grows while it is read.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let bytes = read_limited(path, &file)?;
+    let text = decode(&file, bytes)?;
+    Ok(parse(&file, &text)?)
+}
+
+fn read_limited(path: &Path, file: &str) -> Result<Vec<u8>, LoadError> {
+    let io = |cause| LoadError::Io {
+        file: file.to_string(),
+        cause,
+    };
+    let not_a_scenario = |reason: String| LoadError::NotAScenario {
+        file: file.to_string(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
-        return Err(LoadError::NotAScenario {
-            file,
-            reason: "is a directory; give a scenario .toml file".into(),
-        });
+        return Err(not_a_scenario(
+            "is a directory; give a scenario .toml file".into(),
+        ));
+    }
+    if !meta.is_file() {
+        return Err(not_a_scenario(
+            "is not a regular file (a device, pipe or socket); give a scenario .toml file".into(),
+        ));
     }
     if meta.len() > MAX_FILE_BYTES {
+        return Err(not_a_scenario(format!(
+            "is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes (1 MiB)",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(not_a_scenario(format!(
+            "grew past {MAX_FILE_BYTES} bytes while being read; scenario files are limited to 1 MiB"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The text of a scenario file's bytes: UTF-8, with a leading byte-order mark
+/// (as some Windows editors write) removed. UTF-16, NUL bytes (a binary file)
+/// and invalid UTF-8 are refused with the line and column and how to fix the file.
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(LoadError::NotAScenario {
-            file,
-            reason: format!(
-                "is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes (1 MiB)",
-                meta.len()
-            ),
+            file: file.to_string(),
+            reason: "is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+                .into(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotAScenario {
-        file: file.clone(),
-        reason: format!(
-            "is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
-    Ok(parse(&file, &text)?)
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+    // Line and column (1-based, in characters) of a byte offset, for the messages.
+    let at = |offset: usize| {
+        let before = &body[..offset.min(body.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        format!("{file}:{line}:{column}")
+    };
+    if let Some(offset) = body.iter().position(|&b| b == 0) {
+        return Err(LoadError::NotAScenario {
+            file: at(offset),
+            reason: "contains a NUL byte: this looks like a binary file, not a TOML scenario"
+                .into(),
+        });
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let byte = body.get(offset).copied().unwrap_or(0);
+            Err(LoadError::NotAScenario {
+                file: at(offset),
+                reason: format!(
+                    "is not UTF-8 text (byte 0x{byte:02X} here; Latin-1 or Windows-1252?); save the file as UTF-8"
+                ),
+            })
+        }
+    }
 }

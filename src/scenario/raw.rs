@@ -11,10 +11,12 @@ use toml::Spanned;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
-    /// `[scenario]`
-    pub scenario: Spanned<RawScenario>,
-    /// `[patient]`
-    pub patient: Option<Spanned<RawPatient>>,
+    /// `[scenario]` (not `Spanned`: a table made only of dotted keys,
+    /// `scenario.name = …`, has no span, and must still load)
+    pub scenario: RawScenario,
+    /// `[patient]` (not `Spanned`: a table that only `[patient.parameters]`
+    /// creates has no span, and must still load)
+    pub patient: Option<RawPatient>,
     /// `[model]`
     pub model: Option<RawModel>,
     /// `[solver]`
@@ -68,8 +70,7 @@ pub struct RawScenario {
     /// Short name; also the output folder name.
     pub name: Spanned<String>,
     /// One line shown by `sim list` and in chart titles.
-    #[serde(default)]
-    pub description: String,
+    pub description: Option<Spanned<String>>,
     /// Simulated span, e.g. "3 years".
     pub duration: Spanned<String>,
     /// Output grid spacing, e.g. "7 days". Default: 1 day.

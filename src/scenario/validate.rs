@@ -30,6 +30,23 @@ pub const MAX_OUTPUT_ROWS: f64 = 1_000_000.0;
 pub const MAX_SESSIONS: f64 = 100_000.0;
 /// Longest scenario or arm name, characters.
 pub const MAX_NAME_CHARS: usize = 64;
+/// Longest scenario description, characters (it is a chart title).
+pub const MAX_DESCRIPTION_CHARS: usize = 200;
+/// Most endpoint times (each is a group of bars and a column of the terminal table).
+pub const MAX_ENDPOINTS: usize = 12;
+/// Most arms in one scenario (charts stay legible, run time stays bounded).
+pub const MAX_ARMS: usize = 20;
+/// Most treatments in one arm.
+pub const MAX_TREATMENTS_PER_ARM: usize = 32;
+/// Most output rows of all arms together: about 250 bytes each in memory and in
+/// `timeseries.csv`, so the outputs of any valid scenario fit in a few hundred MiB.
+pub const MAX_TOTAL_ROWS: f64 = 1_000_000.0;
+/// Most sessions of all treatments of all arms together.
+pub const MAX_TOTAL_SESSIONS: f64 = 1_000_000.0;
+/// Largest `[solver] max_steps`: bounds the run time of one arm (1.5 s measured
+/// with rk4; dop853 does three times the work per step) and the memory of one integration segment (the solver
+/// keeps every step of a segment, about 100 bytes each: at most 200 MiB).
+pub const MAX_STEPS_LIMIT: u32 = 2_000_000;
 
 type R<T> = Result<T, ScenarioError>;
 
@@ -92,8 +109,12 @@ pub fn parse_and_validate(file: &str, text: &str) -> R<Scenario> {
 }
 
 fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
-    let sc = raw.scenario.get_ref();
+    let sc = &raw.scenario;
     let name = scenario_name(ctx, &sc.name)?;
+    let description = match &sc.description {
+        Some(d) => description(ctx, d)?,
+        None => String::new(),
+    };
     let duration_days = ctx.positive_duration(&sc.duration, "scenario duration")?;
     if duration_days > MAX_DURATION_DAYS {
         return ctx.err(
@@ -132,10 +153,20 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
     };
     if raw.arm.is_empty() {
         return Err(ctx.loc.error(
-            Some(raw.scenario.span()),
+            Some(sc.name.span()),
             "the scenario has no arms",
             Some("add at least one `[[arm]]` table with a `name`".into()),
         ));
+    }
+    if raw.arm.len() > MAX_ARMS {
+        return ctx.err(
+            raw.arm[MAX_ARMS].get_ref().name.span(),
+            format!(
+                "the scenario has {} arms, more than the limit of {MAX_ARMS}",
+                raw.arm.len()
+            ),
+            Some("split it into several scenario files".into()),
+        );
     }
     let mut seen = BTreeSet::new();
     let mut arms = Vec::with_capacity(raw.arm.len());
@@ -144,7 +175,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
             ctx,
             a.get_ref(),
             &patient,
-            raw.patient.as_ref().map(|p| p.get_ref()),
+            raw.patient.as_ref(),
             duration_days,
             pk,
         )?;
@@ -158,9 +189,12 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         }
         arms.push(arm);
     }
+    rows_in_all(ctx, &raw, duration_days, output_interval_days, arms.len())?;
+    sessions_in_all(ctx, &raw, &arms, duration_days)?;
+    rk4_steps(ctx, raw.solver.as_ref(), &solver, duration_days)?;
     Ok(Scenario {
         name,
-        description: sc.description.trim().to_string(),
+        description,
         duration_days,
         output_interval_days,
         patient,
@@ -169,6 +203,98 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         plot,
         population,
     })
+}
+
+/// The description is a chart title and a terminal line: printable, one line, short.
+fn description(ctx: &Ctx, v: &Spanned<String>) -> R<String> {
+    let d = v.get_ref().trim();
+    if let Some(c) = d
+        .chars()
+        .find(|&c| c.is_control() || is_invisible_format(c))
+    {
+        return ctx.err(
+            v.span(),
+            format!("the description contains the control or invisible character {c:?}"),
+            Some("write one line of printable text".into()),
+        );
+    }
+    if d.chars().count() > MAX_DESCRIPTION_CHARS {
+        return ctx.err(
+            v.span(),
+            format!(
+                "the description is {} characters, more than the limit of {MAX_DESCRIPTION_CHARS}",
+                d.chars().count()
+            ),
+            Some("keep it to one line; put longer notes in `#` comments".into()),
+        );
+    }
+    Ok(d.to_string())
+}
+
+/// Bidirectional overrides, zero-width characters and the BOM: invisible, and
+/// able to make a name display as something else.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// Rows of all arms together, so that many arms cannot multiply the per-arm limit.
+fn rows_in_all(ctx: &Ctx, raw: &RawFile, duration: f64, interval: f64, arms: usize) -> R<()> {
+    let per_arm = (duration / interval).floor() + 2.0;
+    let total = per_arm * arms as f64;
+    if total > MAX_TOTAL_ROWS {
+        let span = raw
+            .scenario
+            .output_interval
+            .as_ref()
+            .map_or_else(|| raw.scenario.duration.span(), |v| v.span());
+        return ctx.err(
+            span,
+            format!("{per_arm:.0} output rows per arm × {arms} arms = {total:.0} rows, more than the limit of {MAX_TOTAL_ROWS:.0} rows in all (the outputs would need about {:.0} MiB)", total * 250.0 / 1_048_576.0),
+            Some(format!("use a longer output_interval (at least {}), fewer arms or a shorter duration", units::describe_days((duration * arms as f64 / (MAX_TOTAL_ROWS - 2.0 * arms as f64)).ceil()))),
+        );
+    }
+    Ok(())
+}
+
+/// Sessions of all treatments of all arms together.
+fn sessions_in_all(ctx: &Ctx, raw: &RawFile, arms: &[Arm], duration: f64) -> R<()> {
+    let mut total = 0.0;
+    for (a, raw_arm) in arms.iter().zip(&raw.arm) {
+        for (t, raw_t) in a.treatments.iter().zip(&raw_arm.get_ref().treatment) {
+            if t.kind.delivery() != crate::treatment::Delivery::Sessions {
+                continue;
+            }
+            let s = &t.schedule;
+            let end = s.stop_days.unwrap_or(duration).min(duration);
+            let count = ((end - s.start_days) / s.every_days).ceil().max(1.0);
+            total += s.sessions.map_or(count, |n| count.min(f64::from(n)));
+            if total > MAX_TOTAL_SESSIONS {
+                return ctx.err(
+                    raw_t.span(),
+                    format!("the treatments up to this one expand to about {total:.0} sessions, more than the limit of {MAX_TOTAL_SESSIONS:.0} for the whole scenario"),
+                    Some("use a longer `every`, fewer `sessions` or fewer treatments".into()),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// With `rk4`, the fixed step fixes the step count: refuse a step so small that
+/// the arm would run out of `max_steps`, before simulating anything.
+fn rk4_steps(ctx: &Ctx, raw: Option<&RawSolver>, s: &SolverSettings, duration: f64) -> R<()> {
+    let steps = (duration / s.rk4_step_days).ceil();
+    if s.method != Method::Rk4 || steps <= f64::from(s.max_steps) {
+        return Ok(());
+    }
+    let span = raw
+        .and_then(|r| r.rk4_step.as_ref().or(r.method.as_ref()))
+        .map_or(0..0, |v| v.span());
+    ctx.err(
+        span,
+        format!("rk4 with steps of {} days needs at least {steps:.0} steps per arm, more than max_steps = {}", s.rk4_step_days, s.max_steps),
+        Some(format!("use a larger rk4_step (at least {}) or an adaptive method such as dopri5", units::describe_days((duration / f64::from(s.max_steps) * 100.0).ceil() / 100.0))),
+    )
 }
 
 /// A scenario name becomes a folder name: letters, digits, `_`, `-`, `.`; no leading dot.
@@ -183,15 +309,28 @@ fn scenario_name(ctx: &Ctx, v: &Spanned<String>) -> R<String> {
     Ok(n.clone())
 }
 
+/// An arm name is shown in charts, the terminal and the CSV: printable, one
+/// line, not able to pose as a spreadsheet formula. It never becomes a file name.
 fn arm_name(ctx: &Ctx, v: &Spanned<String>) -> R<String> {
     let n = v.get_ref().trim();
-    if n.is_empty() || n.chars().any(char::is_control) || n.chars().count() > MAX_NAME_CHARS {
+    let help = Some(format!(
+        "use 1–{MAX_NAME_CHARS} printable characters, e.g. \"finasteride + minoxidil\""
+    ));
+    if n.is_empty()
+        || n.chars().any(|c| c.is_control() || is_invisible_format(c))
+        || n.chars().count() > MAX_NAME_CHARS
+    {
         return ctx.err(
             v.span(),
             format!("invalid arm name {:?}", v.get_ref()),
-            Some(format!(
-                "use 1–{MAX_NAME_CHARS} printable characters, e.g. \"finasteride + minoxidil\""
-            )),
+            help,
+        );
+    }
+    if n.starts_with(['=', '+', '-', '@']) {
+        return ctx.err(
+            v.span(),
+            format!("invalid arm name {n:?}: a name starting with `=`, `+`, `-` or `@` would run as a formula when timeseries.csv is opened in a spreadsheet"),
+            Some("start the name with a letter or digit".into()),
         );
     }
     Ok(n.to_string())
@@ -209,15 +348,15 @@ fn find_profile(ctx: &Ctx, name: &Spanned<String>) -> R<&'static crate::profile:
 }
 
 /// The scenario's `[patient]`, used by every arm that names no profile of its own.
-fn patient(ctx: &Ctx, raw: Option<&Spanned<RawPatient>>) -> R<Patient> {
-    let profile = match raw.and_then(|r| r.get_ref().profile.as_ref()) {
+fn patient(ctx: &Ctx, raw: Option<&RawPatient>) -> R<Patient> {
+    let profile = match raw.and_then(|r| r.profile.as_ref()) {
         Some(name) => find_profile(ctx, name)?,
         None => profile::find(DEFAULT_PROFILE).ok_or_else(|| {
             ctx.loc
                 .error(None, "internal: default profile missing", None)
         })?,
     };
-    build_patient(ctx, profile, raw.map(|r| r.get_ref()), true)
+    build_patient(ctx, profile, raw, true)
 }
 
 /// A profile with the scenario's parameter overrides; the terminal-fraction
@@ -332,16 +471,21 @@ fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
     }
     if let Some(v) = &raw.max_steps {
         let n = *v.get_ref();
-        s.max_steps = u32::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
-            ctx.loc.error(
-                Some(v.span()),
-                format!(
-                    "max_steps must be a whole number from 1 to {}, got {n}",
-                    u32::MAX
-                ),
-                None,
-            )
-        })?;
+        s.max_steps = u32::try_from(n)
+            .ok()
+            .filter(|n| (1..=MAX_STEPS_LIMIT).contains(n))
+            .ok_or_else(|| {
+                ctx.loc.error(
+                    Some(v.span()),
+                    format!(
+                        "max_steps must be a whole number from 1 to {MAX_STEPS_LIMIT}, got {n}"
+                    ),
+                    Some(
+                        "the default is 1000000; a run that needs more usually wants a looser rtol"
+                            .into(),
+                    ),
+                )
+            })?;
     }
     if let Some(v) = &raw.rk4_step {
         s.rk4_step_days = ctx.positive_duration(v, "rk4_step")?;
@@ -382,6 +526,16 @@ fn plot(ctx: &Ctx, raw: Option<&RawPlot>, duration_days: f64) -> R<PlotSettings>
         }
     }
     if let Some(list) = &raw.endpoints {
+        if let Some(e) = list.get(MAX_ENDPOINTS) {
+            return ctx.err(
+                e.span(),
+                format!(
+                    "{} endpoints, more than the limit of {MAX_ENDPOINTS}",
+                    list.len()
+                ),
+                Some("pick the times that matter; timeseries.csv has every row".into()),
+            );
+        }
         endpoints_days.clear();
         for e in list {
             let d = ctx.positive_duration(e, "endpoint")?;
@@ -596,6 +750,16 @@ fn arm(
     pk: Pk,
 ) -> R<Arm> {
     let name = arm_name(ctx, &raw.name)?;
+    if let Some(t) = raw.treatment.get(MAX_TREATMENTS_PER_ARM) {
+        return ctx.err(
+            t.get_ref().kind.span(),
+            format!(
+                "arm `{name}` has {} treatments, more than the limit of {MAX_TREATMENTS_PER_ARM}",
+                raw.treatment.len()
+            ),
+            Some("combine treatments, or split the arm".into()),
+        );
+    }
     let patient = match &raw.profile {
         Some(p) => build_patient(ctx, find_profile(ctx, p)?, raw_patient, false)?,
         None => base.clone(),
@@ -1079,6 +1243,15 @@ mod tests {
         assert_eq!(s.arms[0].patient.terminal_fraction_start, None);
         assert!((s.arms[0].patient.params.anagen_days - 1000.0).abs() < 1e-12);
         assert_eq!(s.arms[1].patient.profile.name, "aga_mild");
+    }
+
+    /// Regression (issue 5): tables made only by a sub-table header or by dotted
+    /// keys have no span in toml, and used to fail with a baffling type error.
+    #[test]
+    fn tables_made_by_subtables_or_dotted_keys_load() {
+        let text = "scenario.name = \"t\"\nscenario.duration = \"1 year\"\n[patient.parameters]\nanagen_days = 900.0\n[[arm]]\nname = \"a\"\n";
+        let s = parse_and_validate("t.toml", text).unwrap();
+        assert!((s.patient.params.anagen_days - 900.0).abs() < 1e-12);
     }
 
     #[test]

@@ -1,0 +1,117 @@
+//! Issue 5: numerical trouble is a clear error (exit code 1) that names the arm,
+//! the simulated time, the method and what to try, and writes nothing.
+
+mod common;
+use common::sim;
+use std::fs;
+
+/// Run a scenario with `extra` tables and arms `untreated` and `victim`; return
+/// (exit code, stderr, whether the output folder exists).
+fn run(dir: &std::path::Path, extra: &str) -> (Option<i32>, String, bool) {
+    let text = format!(
+        "[scenario]\nname = \"n\"\nduration = \"1 year\"\n{extra}\n[[arm]]\nname = \"untreated\"\n[[arm]]\nname = \"victim\"\n[[arm.treatment]]\nkind = \"finasteride\"\n"
+    );
+    let file = dir.join("n.toml");
+    fs::write(&file, text).unwrap();
+    let out = dir.join("out");
+    let o = sim()
+        .arg("run")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        out.exists(),
+    )
+}
+
+fn assert_clear(extra: &str, parts: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, err, wrote) = run(tmp.path(), extra);
+    assert_eq!(code, Some(1), "{extra}:\n{err}");
+    assert!(!wrote, "{extra}: something was written");
+    for part in ["nothing was written", "at day"].iter().chain(parts) {
+        assert!(err.contains(part), "{part:?} missing for {extra}:\n{err}");
+    }
+}
+
+#[test]
+fn stiffness_names_arm_time_method_and_a_fix() {
+    // A 1e-9-day catagen makes the system violently stiff for an explicit method.
+    assert_clear(
+        "[patient.parameters]\ncatagen_days = 1e-9",
+        &[
+            "arm `untreated`",
+            "dopri5",
+            "became stiff",
+            "loosen tolerances",
+        ],
+    );
+}
+
+#[test]
+fn step_size_underflow_names_arm_time_method_and_a_fix() {
+    assert_clear(
+        "[solver]\nrtol = 1e-15\natol = 1e-300",
+        &[
+            "arm `victim`",
+            "dopri5",
+            "step size underflow",
+            "try --solver dop853",
+        ],
+    );
+}
+
+#[test]
+fn an_exhausted_step_budget_names_arm_time_method_and_a_fix() {
+    assert_clear(
+        "[solver]\nmethod = \"dop853\"\nmax_steps = 20",
+        &[
+            "arm `untreated`",
+            "dop853 needed more than 20 steps",
+            "raise [solver] max_steps",
+        ],
+    );
+}
+
+#[test]
+fn the_cli_solver_override_is_named_in_the_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("n.toml");
+    fs::write(
+        &file,
+        "[scenario]\nname = \"n\"\nduration = \"1 year\"\n[solver]\nmax_steps = 20\n[[arm]]\nname = \"a\"\n",
+    )
+    .unwrap();
+    let o = sim()
+        .arg("run")
+        .arg(&file)
+        .args(["--solver", "rk4", "--out"])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("arm `a`: rk4 needed more than 20 steps"),
+        "{err}"
+    );
+}
+
+/// An explicit fixed step far too large for the 14-day catagen drives a phase
+/// negative: caught at the first output time, named, nothing written.
+#[test]
+fn a_state_leaving_its_range_is_caught_at_once_and_named() {
+    assert_clear(
+        "output_interval = \"100 days\"\n[solver]\nmethod = \"rk4\"\nrk4_step = \"60 days\"",
+        &[
+            "arm `victim`",
+            "a phase fraction became negative at day 182.625",
+            "with rk4",
+            "use a smaller rk4_step",
+        ],
+    );
+}
