@@ -296,12 +296,22 @@ pub fn run(
             .into_par_iter()
             .map(|i| simulate_patient(scenario, pop, &times, i as u32))
             .collect();
-        for patient in results {
-            for (a, (pct, sh, responds)) in patient?.into_iter().enumerate() {
-                pct.iter().zip(&mut hair[a]).for_each(|(x, q)| q.add(*x));
-                sh.iter().zip(&mut shed[a]).for_each(|(x, q)| q.add(*x));
-                responders[a] += u32::from(responds);
-            }
+        let block: Vec<Vec<PatientArm>> = results.into_iter().collect::<Result<_, _>>()?;
+        // Each estimator sees this block's patients in patient order; estimators
+        // are independent, so they are fed in parallel without changing a bit.
+        for a in 0..n_arms {
+            hair[a]
+                .par_iter_mut()
+                .zip(shed[a].par_iter_mut())
+                .enumerate()
+                .for_each(|(row, (h, s))| {
+                    for patient in &block {
+                        let (pct, sh, _) = &patient[a];
+                        h.add(pct[row]);
+                        s.add(sh[row]);
+                    }
+                });
+            responders[a] += block.iter().map(|p| u32::from(p[a].2)).sum::<u32>();
         }
         progress(end as u64);
     }
