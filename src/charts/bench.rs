@@ -5,14 +5,13 @@
 //! machine, the versions and the date. Failed runs are listed under the title,
 //! never silently left out.
 
-use plotters::backend::RGBPixel;
 use plotters::prelude::*;
 
 use super::axis::Axis;
 use super::frame::{self, Area, Backend, Drawn};
 use super::plot::{self, line, PlotSpec};
 use super::style;
-use super::{encode_png, ChartError, ImageFormat};
+use super::{render_figure, ChartError, Figure, ImageFormat};
 use crate::bench::{BenchReport, Measurement};
 use crate::solve::Method;
 
@@ -44,38 +43,25 @@ pub fn render_bench(
     kind: BenchChart,
     format: ImageFormat,
 ) -> Result<Vec<u8>, ChartError> {
-    let chart = kind.name();
-    if !style::fonts_ready() {
-        return Err(ChartError::Font { chart });
-    }
-    let (w, h) = (1200, 780);
-    let draw_error = |source| ChartError::Draw {
-        chart,
-        format: format.extension(),
-        source,
-    };
-    match format {
-        ImageFormat::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-                draw(&root, report, kind).map_err(draw_error)?;
-                root.present().map_err(|e| draw_error(e.into()))?;
-            }
-            Ok(svg.into_bytes())
-        }
-        ImageFormat::Png => {
-            let mut rgb = vec![0u8; (w * h * 3) as usize];
-            {
-                let backend = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut rgb, (w, h))
-                    .map_err(|e| draw_error(e.into()))?;
-                let root = backend.into_drawing_area();
-                draw(&root, report, kind).map_err(draw_error)?;
-                root.present().map_err(|e| draw_error(e.into()))?;
-            }
-            encode_png(&rgb, w, h, &report.environment.footer(&report.scenario))
-                .map_err(|source| ChartError::Encode { chart, source })
-        }
+    let label = report.environment.footer(&report.scenario);
+    render_figure(
+        &BenchFigure { report, kind },
+        kind.name(),
+        (1200, 780),
+        format,
+        &label,
+    )
+}
+
+/// One bench chart of a report.
+struct BenchFigure<'r> {
+    report: &'r BenchReport,
+    kind: BenchChart,
+}
+
+impl Figure for BenchFigure<'_> {
+    fn draw<DB: Backend>(&self, root: &Area<DB>) -> Drawn {
+        draw(root, self.report, self.kind)
     }
 }
 
