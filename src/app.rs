@@ -149,16 +149,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let result = sensitivity::analyse(&sc, index, t, &opts)
                 .with_context(|| format!("sensitivity analysis of {}", scenario.display()))?;
             let dir = out.unwrap_or_else(|| Path::new("plots").join(&sc.name).join("sensitivity"));
-            let mut files = vec![(
-                dir.join("sensitivity.csv"),
-                output::csv::sensitivity(&result).into_bytes(),
-            )];
-            for (fmt, ext) in [(ImageFormat::Svg, "svg"), (ImageFormat::Png, "png")] {
-                files.push((
-                    dir.join(format!("sensitivity.{ext}")),
-                    charts::sensitivity::render(&result, fmt)?,
-                ));
-            }
+            let files = figure_files(
+                &dir,
+                "sensitivity",
+                output::csv::sensitivity(&result),
+                |f| charts::sensitivity::render(&result, f),
+            )?;
             let written = output::write_files(&dir, files)?;
             println!(
                 "arm `{}`: parameters that move hair count at {} the most",
@@ -211,16 +207,9 @@ pub fn run(cli: Cli) -> Result<()> {
                     .join(&sc.name)
                     .join(format!("scan_{}", result.parameter))
             });
-            let mut files = vec![(
-                dir.join("scan.csv"),
-                output::csv::scan(&result).into_bytes(),
-            )];
-            for (fmt, ext) in [(ImageFormat::Svg, "svg"), (ImageFormat::Png, "png")] {
-                files.push((
-                    dir.join(format!("scan.{ext}")),
-                    charts::scan::render(&result, fmt)?,
-                ));
-            }
+            let files = figure_files(&dir, "scan", output::csv::scan(&result), |f| {
+                charts::scan::render(&result, f)
+            })?;
             let written = output::write_files(&dir, files)?;
             println!("wrote {} file(s) to {}", written.len(), dir.display());
             Ok(())
@@ -242,6 +231,24 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `STEM.csv` plus the figure as `STEM.svg` and `STEM.png`, rendered before
+/// anything is written.
+fn figure_files(
+    dir: &Path,
+    stem: &str,
+    csv: String,
+    render: impl Fn(ImageFormat) -> Result<Vec<u8>, charts::ChartError>,
+) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut files = vec![(dir.join(format!("{stem}.csv")), csv.into_bytes())];
+    for format in [ImageFormat::Svg, ImageFormat::Png] {
+        files.push((
+            dir.join(format!("{stem}.{}", format.extension())),
+            render(format)?,
+        ));
+    }
+    Ok(files)
 }
 
 /// An endpoint time from the command line, within the scenario.
@@ -346,15 +353,12 @@ fn bench_one(path: &Path, spec: &BenchSpec, out: Option<&Path>, json: bool) -> R
             ));
         }
     }
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    for (p, bytes) in &files {
-        output::atomic::write(p, bytes).with_context(|| format!("writing {}", p.display()))?;
-    }
+    let written = output::write_files(&dir, files)?;
     if json {
         print!("{}", bench::json(&report)?);
     } else {
         print_bench(&report);
-        println!("wrote {} file(s) to {}", files.len(), dir.display());
+        println!("wrote {} file(s) to {}", written.len(), dir.display());
     }
     Ok(())
 }
