@@ -171,8 +171,11 @@ pub fn rate_for_half_life(days: f64) -> f64 {
 /// The model: parameters plus the inputs of the current segment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HairModel {
-    /// Parameters.
-    pub params: Parameters,
+    /// Parameters (private: `dht_ec50_pow` is derived from them).
+    params: Parameters,
+    /// EC50ⁿ of the DHT effect, computed once here rather than in every
+    /// right-hand-side evaluation.
+    dht_ec50_pow: f64,
     /// Treatment inputs, constant over the current segment.
     pub inputs: Inputs,
     /// How finasteride and dutasteride reach their effect compartments.
@@ -184,16 +187,26 @@ impl HairModel {
     pub fn untreated(params: Parameters) -> Self {
         HairModel {
             params,
+            dht_ec50_pow: params.dht_ec50_relative.powf(params.dht_hill),
             inputs: Inputs::default(),
             pk: Pk::Effect,
         }
     }
 
+    /// The same model with another pharmacokinetic variant.
+    pub fn with_pk(self, pk: Pk) -> Self {
+        HairModel { pk, ..self }
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &Parameters {
+        &self.params
+    }
+
     /// DHT effect normalized to 1 at untreated DHT: Hill(D) / Hill(1), bounded by 1 + EC50ⁿ.
     pub fn dht_effect(&self, dht: f64) -> f64 {
-        let p = &self.params;
-        let d = dht.max(0.0).powf(p.dht_hill);
-        let k = p.dht_ec50_relative.powf(p.dht_hill);
+        let d = dht.max(0.0).powf(self.params.dht_hill);
+        let k = self.dht_ec50_pow;
         d / (d + k) * (1.0 + k)
     }
 

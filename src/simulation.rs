@@ -337,10 +337,7 @@ pub fn integrate_arm(
     let events = expand(&arm.treatments, duration_days);
     let stops = split_long_segments(stop_points(arm, duration_days, &events), settings);
     let mut on = vec![false; arm.treatments.len()];
-    let mut model = HairModel {
-        pk: arm.pk,
-        ..HairModel::untreated(patient.params)
-    };
+    let mut model = HairModel::untreated(patient.params).with_pk(arm.pk);
     let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
     let mut stats = SolveStats::default();
     let (mut t, mut next_event, mut next_row) = (0.0, 0, 0);

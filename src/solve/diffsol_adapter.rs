@@ -4,14 +4,15 @@
 //! diffsol uses nalgebra 0.35 while the model uses 0.34, so no nalgebra type
 //! crosses this boundary: diffsol's closures see plain `&[f64]` slices, which
 //! are copied into and out of the model's stack-allocated [`State`]. The
-//! right-hand side is [`HairModel::derivatives`]; the Jacobian-vector product
-//! the implicit methods need is [`HairModel::jacobian_times`] (a central
+//! right-hand side is [`crate::model::HairModel::derivatives`]; the Jacobian-vector product
+//! the implicit methods need is [`crate::model::HairModel::jacobian_times`] (a central
 //! finite difference, two right-hand-side evaluations, counted as such).
 //! diffsol assembles its dense Jacobian from one product per state, so
 //! Jacobian evaluations are reported as products ÷ states.
 
+use super::Segment;
 use super::{Method, SolveError, SolveStats, SolverSettings};
-use crate::model::{HairModel, State, N_STATES};
+use crate::model::{State, N_STATES};
 use diffsol::{
     DiffsolError, NalgebraLU, NalgebraMat, OdeBuilder, OdeEquations, OdeSolverMethod,
     OdeSolverStopReason, Vector,
@@ -23,18 +24,20 @@ type LS = NalgebraLU<f64>;
 
 /// Integrate one segment; `budget` (≥ 1) is the number of steps left for the
 /// arm. Output times inside the segment are interpolated by the method.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn advance(
-    model: &HairModel,
-    t0: f64,
-    t1: f64,
-    y0: State,
-    settings: &SolverSettings,
-    budget: u64,
+    seg: Segment<'_>,
     stats: &mut SolveStats,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
 ) -> Result<State, SolveError> {
+    let Segment {
+        model,
+        t0,
+        t1,
+        y0,
+        settings,
+        budget,
+    } = seg;
     let method = settings.method;
     let backend = |t_days: f64, e: &DiffsolError| SolveError::Backend {
         method,

@@ -10,8 +10,9 @@
 //! its dense output can only emit an evenly spaced grid from the segment start.
 //! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
 
-use super::{SolveError, SolveStats, SolverSettings};
-use crate::model::{HairModel, State, N_STATES};
+use super::Segment;
+use super::{SolveError, SolveStats};
+use crate::model::{State, N_STATES};
 use std::cell::Cell;
 
 // Butcher tableau (Dormand & Prince 1980), as in Hairer's DOPRI5. The model is
@@ -77,22 +78,14 @@ macro_rules! stage {
 /// Integrate one segment from `t0` to `t1`, calling `emit` at each time of
 /// `outputs` (sorted, strictly inside the segment) with the dense-output
 /// state. `budget` (≥ 1) is the number of steps left for the arm.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn integrate(
-    model: &HairModel,
-    t0: f64,
-    t1: f64,
-    y0: State,
-    settings: &SolverSettings,
-    budget: u64,
+    seg: Segment<'_>,
     stats: &mut SolveStats,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
 ) -> Result<State, SolveError> {
     let mut work = Work::default();
-    let result = step_loop(
-        model, t0, t1, y0, settings, budget, &mut work, outputs, emit,
-    );
+    let result = step_loop(seg, &mut work, outputs, emit);
     stats.rhs_evaluations += work.evals.get();
     stats.accepted_steps += work.accepted;
     stats.rejected_steps += work.rejected;
@@ -107,18 +100,20 @@ struct Work {
     rejected: u64,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn step_loop(
-    model: &HairModel,
-    t0: f64,
-    t1: f64,
-    y0: State,
-    settings: &SolverSettings,
-    budget: u64,
+    seg: Segment<'_>,
     work: &mut Work,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
 ) -> Result<State, SolveError> {
+    let Segment {
+        model,
+        t0,
+        t1,
+        y0,
+        settings,
+        budget,
+    } = seg;
     let method = settings.method;
     let (rtol, atol) = (settings.rtol, settings.atol);
     let h_max = t1 - t0;

@@ -284,22 +284,30 @@ pub fn advance_with_outputs(
             Ok(left)
         }
     };
+    let segment = |t0, t1, y0, budget| Segment {
+        model,
+        t0,
+        t1,
+        y0,
+        settings,
+        budget,
+    };
     let y = match method.backend() {
         Backend::Hairsim => {
-            let b = budget(stats)?;
-            dopri5::integrate(model, t0, t1, y0, settings, b, stats, outputs, emit)?
+            let seg = segment(t0, t1, y0, budget(stats)?);
+            dopri5::integrate(seg, stats, outputs, emit)?
         }
         Backend::Diffsol => {
-            let b = budget(stats)?;
-            diffsol_adapter::advance(model, t0, t1, y0, settings, b, stats, outputs, emit)?
+            let seg = segment(t0, t1, y0, budget(stats)?);
+            diffsol_adapter::advance(seg, stats, outputs, emit)?
         }
         Backend::OdeSolvers => {
             // No usable dense output: stop and restart at every output time.
             let mut y = y0;
             let mut t = t0;
             for &to in outputs.iter().chain(std::iter::once(&t1)) {
-                let b = budget(stats)?;
-                y = ode_solvers_adapter::advance(model, t, to, y, settings, b, stats)?;
+                let seg = segment(t, to, y, budget(stats)?);
+                y = ode_solvers_adapter::advance(seg, stats)?;
                 stats.segments += 1;
                 check_finite(method, to, &y)?;
                 if to < t1 {
@@ -313,6 +321,18 @@ pub fn advance_with_outputs(
     stats.segments += 1;
     check_finite(method, t1, &y)?;
     Ok(y)
+}
+
+/// One segment handed to a backend: the model with its inputs, the span, the
+/// start state, the settings, and the steps left in the arm's budget (≥ 1).
+#[derive(Clone, Copy)]
+struct Segment<'a> {
+    model: &'a HairModel,
+    t0: f64,
+    t1: f64,
+    y0: State,
+    settings: &'a SolverSettings,
+    budget: u64,
 }
 
 fn check_finite(method: Method, t_days: f64, y: &State) -> Result<(), SolveError> {

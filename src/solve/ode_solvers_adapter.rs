@@ -6,7 +6,8 @@
 //! place that sees its types (it shares nalgebra 0.34 with the model, so the
 //! state passes through unchanged).
 
-use super::{Method, SolveError, SolveStats, SolverSettings};
+use super::Segment;
+use super::{Method, SolveError, SolveStats};
 use crate::model::{HairModel, State};
 use ode_solvers::dop_shared::{IntegrationError, OutputType, Stats};
 use ode_solvers::{Dop853, Dopri5, Rk4, System};
@@ -27,15 +28,15 @@ fn add(stats: &mut SolveStats, s: Stats) {
 }
 
 /// Integrate one segment; `budget` (≥ 1) is the number of steps left for the arm.
-pub(super) fn advance(
-    model: &HairModel,
-    t0: f64,
-    t1: f64,
-    y0: State,
-    settings: &SolverSettings,
-    budget: u64,
-    stats: &mut SolveStats,
-) -> Result<State, SolveError> {
+pub(super) fn advance(seg: Segment<'_>, stats: &mut SolveStats) -> Result<State, SolveError> {
+    let Segment {
+        model,
+        t0,
+        t1,
+        y0,
+        settings,
+        budget,
+    } = seg;
     let len = t1 - t0;
     let method = settings.method;
     let n_max = u32::try_from(budget).unwrap_or(u32::MAX);
