@@ -22,6 +22,8 @@ pub mod sensitivity;
 pub mod simulation;
 pub mod solve;
 pub mod steady_state;
+pub mod symbolic;
+pub mod timeline;
 pub mod trajectory;
 pub mod treatment;
 pub mod units;
