@@ -390,8 +390,8 @@ impl<T: Scalar> HairModel<T> {
             kenogen_days: (p.kenogen_days * (one + p.dht_kenogen_lengthening * dht) / entry)
                 .named("kenogen_days_effective"),
             miniaturization_per_cycle: (one - (-mini_hazard).exp())
-                .named("miniaturization_per_cycle"),
-            restoration_per_cycle: (one - (-rest_hazard).exp()).named("restoration_per_cycle"),
+                .named("miniaturization_probability"),
+            restoration_per_cycle: (one - (-rest_hazard).exp()).named("restoration_probability"),
         }
     }
 
