@@ -22,6 +22,10 @@ fn shipped() -> Vec<Scenario> {
     out
 }
 
+fn combo() -> Scenario {
+    scenario::load(std::path::Path::new("scenarios/combo.toml")).expect("combo ships")
+}
+
 /// Evaluate `s` with leaves read from a numeric model, state and inputs.
 fn eval(g: &Graph, s: Sym, p: &Parameters, y: &State, u: &Inputs) -> f64 {
     g.eval(s, &|n| match n {
@@ -142,10 +146,7 @@ fn traced_session_jumps_and_inputs_match_the_numeric_ones() {
 
 #[test]
 fn day_zero_doses_are_in_the_initial_values() {
-    let sc = shipped()
-        .into_iter()
-        .find(|s| s.name == "combo")
-        .expect("combo ships");
+    let sc = combo();
     let arm = find_arm(&sc, Some("PRP")).expect("combo has a PRP arm");
     let m = ArmModel::new(&sc, arm);
     let start = steady_state(&arm.patient.params, arm.patient.terminal_fraction_start);
@@ -200,10 +201,7 @@ fn every_unit_has_an_sbml_equivalent() {
 
 #[test]
 fn arms_are_found_by_name_or_asked_for() {
-    let sc = shipped()
-        .into_iter()
-        .find(|s| s.name == "combo")
-        .expect("combo ships");
+    let sc = combo();
     assert!(find_arm(&sc, Some("minoxidil")).is_ok());
     let e = find_arm(&sc, None).expect_err("combo has several arms");
     assert!(e.to_string().contains("--arm") && e.to_string().contains("\"PRP\""));
@@ -246,10 +244,7 @@ fn the_sbml_is_well_formed_and_labelled() {
 
 #[test]
 fn python_keeps_the_order_of_operations() {
-    let sc = shipped()
-        .into_iter()
-        .find(|s| s.name == "combo")
-        .expect("combo ships");
+    let sc = combo();
     let mut m = ArmModel::new(&sc, &sc.arms[0]);
     let (g, e) = trace(|| {
         let (a, b, c) = (
