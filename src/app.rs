@@ -1,7 +1,7 @@
 //! The binary's edge: turns parsed commands into library calls, files and
 //! terminal output. All I/O of `sim` happens here or in `output`.
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ExportFormat};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 use hairsim::bench::{self, BenchSpec};
@@ -12,7 +12,7 @@ use hairsim::scenario::{self, LoadError, ScenarioError};
 use hairsim::sensitivity::{self, MorrisOptions};
 use hairsim::simulation::{simulate, SimError, SimulationResult};
 use hairsim::solve::Method;
-use hairsim::{endpoints, label, model_doc, scan, units};
+use hairsim::{endpoints, export, label, model_doc, scan, units};
 use std::path::{Path, PathBuf};
 
 /// A mistake on the command line (exit code 2).
@@ -40,13 +40,54 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
             format,
             solver,
+            rtol,
+            atol,
         } => {
             eprintln!("{}", label::banner());
             let formats = parse_formats(&format)?;
-            let method = solver.map(|s| parse_method(&s)).transpose()?;
+            let overrides = SolverOverrides {
+                method: solver.map(|s| parse_method(&s)).transpose()?,
+                rtol: rtol
+                    .map(|v| check_tolerance("--rtol", v, v > 0.0 && v < 1.0, "between 0 and 1"))
+                    .transpose()?,
+                atol: atol
+                    .map(|v| check_tolerance("--atol", v, v > 0.0, "a finite number > 0"))
+                    .transpose()?,
+            };
             let several = scenarios.len() > 1;
             for path in &scenarios {
-                run_one(path, out.as_deref(), several, &formats, method)?;
+                run_one(path, out.as_deref(), several, &formats, &overrides)?;
+            }
+            Ok(())
+        }
+        Command::Export {
+            format,
+            scenario,
+            arm,
+            out,
+        } => {
+            eprintln!("{}", label::banner());
+            let sc = scenario::load(&scenario)?;
+            let arm = export::find_arm(&sc, arm.as_deref())
+                .map_err(|e| UsageError(format!("{}: {e}", scenario.display())))?;
+            let model = export::ArmModel::new(&sc, arm);
+            let text = match format {
+                ExportFormat::Sbml => export::sbml::to_sbml(&model)
+                    .with_context(|| format!("writing SBML for arm `{}`", arm.name))?,
+                ExportFormat::Python => export::python::to_python(&model),
+            };
+            match out {
+                Some(path) => {
+                    output::atomic::write(&path, text.as_bytes())
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!(
+                        "wrote arm `{}` of {} to {}",
+                        arm.name,
+                        scenario.display(),
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
             }
             Ok(())
         }
@@ -425,16 +466,37 @@ fn parse_formats(list: &[String]) -> Result<Vec<Format>> {
     Ok(formats)
 }
 
+/// Solver settings given on the command line, over the scenario's.
+struct SolverOverrides {
+    method: Option<Method>,
+    rtol: Option<f64>,
+    atol: Option<f64>,
+}
+
+fn check_tolerance(flag: &str, v: f64, ok: bool, expected: &str) -> Result<f64> {
+    if ok && v.is_finite() {
+        Ok(v)
+    } else {
+        Err(UsageError(format!("{flag} must be {expected}, got {v}")).into())
+    }
+}
+
 fn run_one(
     path: &Path,
     out: Option<&Path>,
     several: bool,
     formats: &[Format],
-    method: Option<Method>,
+    overrides: &SolverOverrides,
 ) -> Result<()> {
     let mut sc = scenario::load(path)?;
-    if let Some(m) = method {
+    if let Some(m) = overrides.method {
         sc.solver.method = m;
+    }
+    if let Some(v) = overrides.rtol {
+        sc.solver.rtol = v;
+    }
+    if let Some(v) = overrides.atol {
+        sc.solver.atol = v;
     }
     let mut result = simulate(&sc)
         .map_err(|e: SimError| anyhow::Error::new(e))

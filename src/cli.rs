@@ -16,6 +16,15 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Formats of `sim export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// SBML Level 3 Version 2 (.xml).
+    Sbml,
+    /// A self-contained Python module for scipy (.py).
+    Python,
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -35,6 +44,28 @@ pub enum Command {
         /// bdf, tr_bdf2, esdirk34, tsit45 (diffsol).
         #[arg(long)]
         solver: Option<String>,
+        /// Override the scenario's relative tolerance (0 < RTOL < 1).
+        #[arg(long)]
+        rtol: Option<f64>,
+        /// Override the scenario's absolute tolerance (> 0).
+        #[arg(long)]
+        atol: Option<f64>,
+    },
+    /// Export one arm of a scenario for other tools: SBML Level 3 Version 2
+    /// (COPASI, libroadrunner/Tellurium) or a Python module for
+    /// scipy.integrate.solve_ivp. Both come from the equations `sim run` integrates.
+    Export {
+        /// What to write.
+        #[arg(value_enum)]
+        format: ExportFormat,
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Arm to export (needed when the scenario has several).
+        #[arg(long)]
+        arm: Option<String>,
+        /// Output file. Default: standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     },
     /// Which parameter matters most: local normalized sensitivities and Morris
     /// screening of one arm's hair count at an endpoint (tornado chart + CSV).

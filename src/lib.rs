@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod charts;
 pub mod endpoints;
+pub mod export;
 pub mod label;
 pub mod model;
 pub mod model_doc;
@@ -22,6 +23,8 @@ pub mod sensitivity;
 pub mod simulation;
 pub mod solve;
 pub mod steady_state;
+pub mod symbolic;
+pub mod timeline;
 pub mod trajectory;
 pub mod treatment;
 pub mod units;

@@ -9,6 +9,7 @@
 //! written out in docs/MODEL.md.
 
 use crate::params::Parameters;
+use crate::symbolic::{Scalar, Sym};
 use crate::trajectory::Observables;
 use ode_solvers::SVector;
 
@@ -52,6 +53,13 @@ pub mod ix {
     pub const DUTASTERIDE_GUT: usize = 14;
     /// Explicit PK only: dutasteride in plasma, mg.
     pub const DUTASTERIDE_PLASMA: usize = 15;
+    /// The states only the explicit-PK variant moves (they stay 0 otherwise).
+    pub const EXPLICIT_PK_ONLY: [usize; 4] = [
+        FINASTERIDE_GUT,
+        FINASTERIDE_PLASMA,
+        DUTASTERIDE_GUT,
+        DUTASTERIDE_PLASMA,
+    ];
 }
 
 /// Names of the states, by index, for docs and diagnostics.
@@ -107,23 +115,34 @@ impl Pk {
     }
 }
 
+/// Names of the treatment inputs, in the order of [`Inputs::values`].
+pub const INPUT_NAMES: [&str; 7] = [
+    "finasteride_mg_per_day",
+    "dutasteride_mg_per_day",
+    "minoxidil_percent",
+    "dht_multiplier",
+    "inflammation_multiplier",
+    "growth_factor_hold",
+    "stimulation_hold",
+];
+
 /// Treatment inputs that hold constant between two dose events.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Inputs {
+pub struct Inputs<T = f64> {
     /// Finasteride taken, mg per day (dose × adherence ÷ interval).
-    pub finasteride_mg_per_day: f64,
+    pub finasteride_mg_per_day: T,
     /// Dutasteride taken, mg per day.
-    pub dutasteride_mg_per_day: f64,
+    pub dutasteride_mg_per_day: T,
     /// Minoxidil as topical-equivalent concentration, %.
-    pub minoxidil_percent: f64,
+    pub minoxidil_percent: T,
     /// Multiplier on the DHT target from `custom` treatments (1 = none).
-    pub dht_multiplier: f64,
+    pub dht_multiplier: T,
     /// Multiplier on the inflammation baseline from `custom` treatments (1 = none).
-    pub inflammation_multiplier: f64,
+    pub inflammation_multiplier: T,
     /// Level at which `custom` treatments hold the growth-factor signal (0 = none).
-    pub growth_factor_hold: f64,
+    pub growth_factor_hold: T,
     /// Level at which `custom` treatments hold the stimulation signal (0 = none).
-    pub stimulation_hold: f64,
+    pub stimulation_hold: T,
 }
 
 impl Default for Inputs {
@@ -140,44 +159,81 @@ impl Default for Inputs {
     }
 }
 
+impl<T: Copy> Inputs<T> {
+    /// The inputs in the order of [`INPUT_NAMES`].
+    pub fn values(&self) -> [T; 7] {
+        [
+            self.finasteride_mg_per_day,
+            self.dutasteride_mg_per_day,
+            self.minoxidil_percent,
+            self.dht_multiplier,
+            self.inflammation_multiplier,
+            self.growth_factor_hold,
+            self.stimulation_hold,
+        ]
+    }
+}
+
+impl Inputs<Sym> {
+    /// Every input as a symbol named after it.
+    pub fn symbolic() -> Self {
+        let [a, b, c, d, e, f, g] = INPUT_NAMES.map(Sym::input);
+        Inputs {
+            finasteride_mg_per_day: a,
+            dutasteride_mg_per_day: b,
+            minoxidil_percent: c,
+            dht_multiplier: d,
+            inflammation_multiplier: e,
+            growth_factor_hold: f,
+            stimulation_hold: g,
+        }
+    }
+}
+
 /// Effective mean phase durations and per-cycle hazards at one state.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rates {
+pub struct Rates<T = f64> {
     /// Effective anagen duration, days.
-    pub anagen_days: f64,
+    pub anagen_days: T,
     /// Catagen duration, days.
-    pub catagen_days: f64,
+    pub catagen_days: T,
     /// Effective telogen duration, days.
-    pub telogen_days: f64,
+    pub telogen_days: T,
     /// Effective kenogen duration, days.
-    pub kenogen_days: f64,
+    pub kenogen_days: T,
     /// Probability per new cycle that a terminal follicle miniaturizes.
-    pub miniaturization_per_cycle: f64,
+    pub miniaturization_per_cycle: T,
     /// Probability per new cycle that a miniaturized follicle is restored.
-    pub restoration_per_cycle: f64,
+    pub restoration_per_cycle: T,
 }
 
 /// Saturating Emax fraction x / (x + ec50), 0 for x ≤ 0.
-fn emax(x: f64, ec50: f64) -> f64 {
-    let x = x.max(0.0);
+#[inline(always)]
+fn emax<T: Scalar>(x: T, ec50: T) -> T {
+    let x = x.max(T::lit(0.0));
     x / (x + ec50)
 }
 
 /// First-order rate constant for a half-life in days.
-pub fn rate_for_half_life(days: f64) -> f64 {
-    std::f64::consts::LN_2 / days
+#[inline(always)]
+pub fn rate_for_half_life<T: Scalar>(days: T) -> T {
+    T::lit(std::f64::consts::LN_2) / days
 }
 
 /// The model: parameters plus the inputs of the current segment.
+///
+/// Generic over [`Scalar`]: `HairModel` (of `f64`) is what the solvers
+/// integrate; `HairModel<Sym>` ([`HairModel::symbolic`]) runs the very same
+/// equations to record them for the SBML and Python exports.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HairModel {
+pub struct HairModel<T = f64> {
     /// Parameters (private: `dht_ec50_pow` is derived from them).
-    params: Parameters,
+    params: Parameters<T>,
     /// EC50ⁿ of the DHT effect, computed once here rather than in every
     /// right-hand-side evaluation.
-    dht_ec50_pow: f64,
+    dht_ec50_pow: T,
     /// Treatment inputs, constant over the current segment.
-    pub inputs: Inputs,
+    pub inputs: Inputs<T>,
     /// How finasteride and dutasteride reach their effect compartments.
     pub pk: Pk,
 }
@@ -193,51 +249,131 @@ impl HairModel {
         }
     }
 
+    /// DHT effect normalized to 1 at untreated DHT: Hill(D) / Hill(1), bounded by 1 + EC50ⁿ.
+    pub fn dht_effect(&self, dht: f64) -> f64 {
+        self.dht_effect_of(dht)
+    }
+
+    /// Fraction of 5α-reductase activity removed by the current exposures (0–1).
+    pub fn dht_inhibition(&self, y: &State) -> f64 {
+        self.dht_inhibition_of(as_array(y))
+    }
+
+    /// Effective durations and hazards at state `y`.
+    pub fn rates(&self, y: &State) -> Rates {
+        self.rates_of(as_array(y))
+    }
+
+    /// What people read off a state.
+    pub fn observe(&self, y: &State) -> Observables {
+        self.observe_of(as_array(y))
+    }
+
+    /// The right-hand side dy/dt (days⁻¹).
+    #[inline]
+    pub fn derivatives(&self, y: &State, dy: &mut State) {
+        self.derivatives_of(as_array(y), &mut dy.data.0[0]);
+    }
+
+    /// The Jacobian of [`HairModel::derivatives`] times `v`, by a central
+    /// finite difference along `v` (two right-hand-side evaluations). The
+    /// implicit methods assemble their Jacobian from these products, so the
+    /// right-hand side stays the only place the equations are written.
+    pub fn jacobian_times(&self, y: &State, v: &State, jv: &mut State) {
+        let v_norm = v.amax();
+        if v_norm == 0.0 {
+            jv.fill(0.0);
+            return;
+        }
+        // Step near the cube root of machine epsilon, relative to the state's
+        // size: balances truncation (O(ε²)) against rounding (O(u/ε)).
+        let eps = f64::EPSILON.cbrt() * (1.0 + y.amax()) / v_norm;
+        let (mut plus, mut minus) = (State::zeros(), State::zeros());
+        self.derivatives(&(y + v * eps), &mut plus);
+        self.derivatives(&(y - v * eps), &mut minus);
+        *jv = (plus - minus) / (2.0 * eps);
+    }
+}
+
+/// The components of a state as a plain array (what the generic equations read).
+#[inline(always)]
+pub fn as_array(y: &State) -> &[f64; N_STATES] {
+    &y.data.0[0]
+}
+
+/// Every state variable as a symbol (for export).
+pub fn symbolic_state() -> [Sym; N_STATES] {
+    std::array::from_fn(Sym::state)
+}
+
+impl HairModel<Sym> {
+    /// The equations with every parameter, input and state a symbol: what the
+    /// exporters trace (inside [`crate::symbolic::trace`]).
+    pub fn symbolic(pk: Pk) -> Self {
+        let params = Parameters::symbolic();
+        HairModel {
+            params,
+            dht_ec50_pow: params
+                .dht_ec50_relative
+                .powf(params.dht_hill)
+                .named("dht_ec50_pow"),
+            inputs: Inputs::symbolic(),
+            pk,
+        }
+    }
+}
+
+impl<T: Scalar> HairModel<T> {
     /// The same model with another pharmacokinetic variant.
     pub fn with_pk(self, pk: Pk) -> Self {
         HairModel { pk, ..self }
     }
 
     /// The parameters.
-    pub fn params(&self) -> &Parameters {
+    pub fn params(&self) -> &Parameters<T> {
         &self.params
     }
 
-    /// DHT effect normalized to 1 at untreated DHT: Hill(D) / Hill(1), bounded by 1 + EC50ⁿ.
-    pub fn dht_effect(&self, dht: f64) -> f64 {
-        let d = dht.max(0.0).powf(self.params.dht_hill);
+    /// DHT effect normalized to 1 at untreated DHT: Hill(D) / Hill(1).
+    #[inline(always)]
+    pub fn dht_effect_of(&self, dht: T) -> T {
+        let d = dht.max(T::lit(0.0)).powf(self.params.dht_hill);
         let k = self.dht_ec50_pow;
-        d / (d + k) * (1.0 + k)
+        d / (d + k) * (T::lit(1.0) + k)
     }
 
-    /// Fraction of 5α-reductase activity removed by the current exposures (0–1).
-    pub fn dht_inhibition(&self, y: &State) -> f64 {
+    /// Fraction of 5α-reductase activity removed by the exposures in `y`.
+    #[inline(always)]
+    pub fn dht_inhibition_of(&self, y: &[T; N_STATES]) -> T {
         let p = &self.params;
+        let one = T::lit(1.0);
         let fin = p.finasteride_max_inhibition * emax(y[ix::FINASTERIDE], p.finasteride_ic50_mg);
         let dut = p.dutasteride_max_inhibition * emax(y[ix::DUTASTERIDE], p.dutasteride_ic50_mg);
-        1.0 - (1.0 - fin) * (1.0 - dut)
+        (one - (one - fin) * (one - dut)).named("dht_inhibition")
     }
 
     /// Effective durations and hazards at state `y`.
-    pub fn rates(&self, y: &State) -> Rates {
+    #[inline(always)]
+    pub fn rates_of(&self, y: &[T; N_STATES]) -> Rates<T> {
         let p = &self.params;
-        let minox = emax(y[ix::MINOXIDIL], p.minoxidil_ec50_percent);
-        let gf = emax(y[ix::GROWTH_FACTOR], p.growth_factor_ec50);
-        let stim = emax(y[ix::STIMULATION], p.stimulation_ec50);
-        let dht = p.dht_sensitivity * self.dht_effect(y[ix::DHT]);
-        let infl = y[ix::INFLAMMATION].max(0.0);
+        let one = T::lit(1.0);
+        let minox = emax(y[ix::MINOXIDIL], p.minoxidil_ec50_percent).named("minoxidil_effect");
+        let gf = emax(y[ix::GROWTH_FACTOR], p.growth_factor_ec50).named("growth_factor_effect");
+        let stim = emax(y[ix::STIMULATION], p.stimulation_ec50).named("stimulation_effect");
+        let dht = (p.dht_sensitivity * self.dht_effect_of(y[ix::DHT])).named("dht_effect");
+        let infl = y[ix::INFLAMMATION].max(T::lit(0.0));
 
         let shortening =
-            1.0 + p.dht_anagen_shortening * dht + p.inflammation_anagen_shortening * infl;
-        let prolongation = 1.0
+            one + p.dht_anagen_shortening * dht + p.inflammation_anagen_shortening * infl;
+        let prolongation = one
             + p.minoxidil_anagen_prolongation * minox
             + p.growth_factor_anagen_prolongation * gf
             + p.stimulation_anagen_prolongation * stim;
-        let telogen_shortening = 1.0
+        let telogen_shortening = one
             + p.minoxidil_telogen_shortening * minox
             + p.growth_factor_telogen_shortening * gf
             + p.stimulation_telogen_shortening * stim;
-        let entry = 1.0
+        let entry = one
             + p.minoxidil_anagen_entry * minox
             + p.growth_factor_anagen_entry * gf
             + p.stimulation_anagen_entry * stim;
@@ -248,19 +384,22 @@ impl HairModel {
             + p.growth_factor_restoration_per_cycle * gf
             + p.stimulation_restoration_per_cycle * stim;
         Rates {
-            anagen_days: p.anagen_days * prolongation / shortening,
+            anagen_days: (p.anagen_days * prolongation / shortening).named("anagen_days_effective"),
             catagen_days: p.catagen_days,
-            telogen_days: p.telogen_days / telogen_shortening,
-            kenogen_days: p.kenogen_days * (1.0 + p.dht_kenogen_lengthening * dht) / entry,
-            miniaturization_per_cycle: 1.0 - (-mini_hazard).exp(),
-            restoration_per_cycle: 1.0 - (-rest_hazard).exp(),
+            telogen_days: (p.telogen_days / telogen_shortening).named("telogen_days_effective"),
+            kenogen_days: (p.kenogen_days * (one + p.dht_kenogen_lengthening * dht) / entry)
+                .named("kenogen_days_effective"),
+            miniaturization_per_cycle: (one - (-mini_hazard).exp())
+                .named("miniaturization_probability"),
+            restoration_per_cycle: (one - (-rest_hazard).exp()).named("restoration_probability"),
         }
     }
 
     /// What people read off a state.
-    pub fn observe(&self, y: &State) -> Observables {
+    pub fn observe_of(&self, y: &[T; N_STATES]) -> Observables<T> {
         let p = &self.params;
-        let r = self.rates(y);
+        let one = T::lit(1.0);
+        let r = self.rates_of(y);
         let terminal = y[ix::TERMINAL];
         let with_hair = y[ix::ANAGEN] + y[ix::CATAGEN] + y[ix::TELOGEN];
         Observables {
@@ -272,8 +411,8 @@ impl HairModel {
             hair_density_per_cm2: p.follicle_density_per_cm2 * with_hair * terminal,
             shedding_per_day: p.follicles * y[ix::TELOGEN] / r.telogen_days,
             mean_diameter_um: terminal * p.terminal_diameter_um
-                + (1.0 - terminal) * p.vellus_diameter_um,
-            terminal_vellus_ratio: terminal / (1.0 - terminal),
+                + (one - terminal) * p.vellus_diameter_um,
+            terminal_vellus_ratio: terminal / (one - terminal),
             dht: y[ix::DHT],
             inflammation: y[ix::INFLAMMATION],
             growth_factor: y[ix::GROWTH_FACTOR],
@@ -281,16 +420,19 @@ impl HairModel {
         }
     }
 
-    /// The right-hand side dy/dt (days⁻¹).
-    pub fn derivatives(&self, y: &State, dy: &mut State) {
+    /// The right-hand side dy/dt (days⁻¹). The one place the equations are
+    /// written: simulation calls it with numbers, export with symbols.
+    #[inline(always)]
+    pub fn derivatives_of(&self, y: &[T; N_STATES], dy: &mut [T; N_STATES]) {
         let p = &self.params;
         let u = &self.inputs;
-        let r = self.rates(y);
+        let one = T::lit(1.0);
+        let r = self.rates_of(y);
 
-        let to_catagen = y[ix::ANAGEN] / r.anagen_days;
-        let to_telogen = y[ix::CATAGEN] / r.catagen_days;
-        let shed = y[ix::TELOGEN] / r.telogen_days;
-        let to_anagen = y[ix::KENOGEN] / r.kenogen_days;
+        let to_catagen = (y[ix::ANAGEN] / r.anagen_days).named("anagen_to_catagen");
+        let to_telogen = (y[ix::CATAGEN] / r.catagen_days).named("catagen_to_telogen");
+        let shed = (y[ix::TELOGEN] / r.telogen_days).named("telogen_to_kenogen");
+        let to_anagen = (y[ix::KENOGEN] / r.kenogen_days).named("kenogen_to_anagen");
         dy[ix::ANAGEN] = to_anagen - to_catagen;
         dy[ix::CATAGEN] = to_catagen - to_telogen;
         dy[ix::TELOGEN] = to_telogen - shed;
@@ -299,9 +441,9 @@ impl HairModel {
         // Conversions happen as follicles start a new cycle: `to_anagen` per day.
         let terminal = y[ix::TERMINAL];
         dy[ix::TERMINAL] = to_anagen
-            * (r.restoration_per_cycle * (1.0 - terminal) - r.miniaturization_per_cycle * terminal);
+            * (r.restoration_per_cycle * (one - terminal) - r.miniaturization_per_cycle * terminal);
 
-        let dht_target = (1.0 - self.dht_inhibition(y)) * u.dht_multiplier;
+        let dht_target = (one - self.dht_inhibition_of(y)) * u.dht_multiplier;
         dy[ix::DHT] = rate_for_half_life(p.dht_half_life_days) * (dht_target - y[ix::DHT]);
         dy[ix::INFLAMMATION] = rate_for_half_life(p.inflammation_half_life_days)
             * (p.inflammation_baseline * u.inflammation_multiplier - y[ix::INFLAMMATION]);
@@ -315,13 +457,8 @@ impl HairModel {
                     * (u.finasteride_mg_per_day - y[ix::FINASTERIDE]);
                 dy[ix::DUTASTERIDE] = rate_for_half_life(p.dutasteride_effect_half_life_days)
                     * (u.dutasteride_mg_per_day - y[ix::DUTASTERIDE]);
-                for i in [
-                    ix::FINASTERIDE_GUT,
-                    ix::FINASTERIDE_PLASMA,
-                    ix::DUTASTERIDE_GUT,
-                    ix::DUTASTERIDE_PLASMA,
-                ] {
-                    dy[i] = 0.0;
+                for i in ix::EXPLICIT_PK_ONLY {
+                    dy[i] = T::lit(0.0);
                 }
             }
             Pk::Explicit => {
@@ -355,24 +492,5 @@ impl HairModel {
         }
         dy[ix::MINOXIDIL] = rate_for_half_life(p.minoxidil_effect_half_life_days)
             * (u.minoxidil_percent - y[ix::MINOXIDIL]);
-    }
-
-    /// The Jacobian of [`HairModel::derivatives`] times `v`, by a central
-    /// finite difference along `v` (two right-hand-side evaluations). The
-    /// implicit methods assemble their Jacobian from these products, so the
-    /// right-hand side stays the only place the equations are written.
-    pub fn jacobian_times(&self, y: &State, v: &State, jv: &mut State) {
-        let v_norm = v.amax();
-        if v_norm == 0.0 {
-            jv.fill(0.0);
-            return;
-        }
-        // Step near the cube root of machine epsilon, relative to the state's
-        // size: balances truncation (O(ε²)) against rounding (O(u/ε)).
-        let eps = f64::EPSILON.cbrt() * (1.0 + y.amax()) / v_norm;
-        let (mut plus, mut minus) = (State::zeros(), State::zeros());
-        self.derivatives(&(y + v * eps), &mut plus);
-        self.derivatives(&(y - v * eps), &mut minus);
-        *jv = (plus - minus) / (2.0 * eps);
     }
 }

@@ -62,9 +62,12 @@ pub struct ParamInfo {
 macro_rules! parameters {
     ($( #[doc = $doc:literal] $name:ident : $default:expr, $unit:literal, $range:ident, $source:literal; )*) => {
         /// All model parameters. Field names carry the unit.
+        ///
+        /// Generic so that the equations can read them as numbers (`f64`, the
+        /// default) or as symbols ([`crate::symbolic::Sym`], for export).
         #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-        pub struct Parameters {
-            $( #[doc = $doc] pub $name: f64, )*
+        pub struct Parameters<T = f64> {
+            $( #[doc = $doc] pub $name: T, )*
         }
 
         impl Default for Parameters {
@@ -84,6 +87,13 @@ macro_rules! parameters {
                 source: $source,
             }, )*
         ];
+
+        impl Parameters<crate::symbolic::Sym> {
+            /// Every parameter as a symbol named after it.
+            pub fn symbolic() -> Self {
+                Self { $( $name: crate::symbolic::Sym::param(stringify!($name)), )* }
+            }
+        }
 
         impl Parameters {
             /// Value of the parameter called `name`.

@@ -8,15 +8,13 @@
 //! there are applied in declaration order, then the output row (if any) is
 //! recorded: rows at dose times are post-dose.
 
-use crate::model::{ix, HairModel, Inputs, State};
-use crate::scenario::{Arm, Patient, Scenario};
+use crate::model::{ix, HairModel, State};
+use crate::scenario::{Arm, Scenario};
 use crate::schedule::{expand, Action, Event};
 use crate::solve::{advance_with_outputs, Method, SolveError, SolveStats, SolverSettings};
 use crate::steady_state::steady_state;
+use crate::timeline::{timeline, Stop, SAME_TIME_DAYS};
 use crate::trajectory::{Observables, Trajectory};
-
-/// Two times closer than this (days) are the same stop.
-const SAME_TIME_DAYS: f64 = 1e-9;
 
 /// Most fixed steps in one integration segment. The solver keeps every step of
 /// a segment until it ends, so a tiny `rk4_step` on a long segment would hold
@@ -152,53 +150,8 @@ pub fn simulate(scenario: &Scenario) -> Result<SimulationResult, SimError> {
     })
 }
 
-/// The inputs implied by the continuous treatments that are on.
-fn inputs_for(arm: &Arm, patient: &Patient, on: &[bool]) -> Inputs {
-    let mut inputs = Inputs::default();
-    for (tr, _) in arm.treatments.iter().zip(on).filter(|(_, on)| **on) {
-        tr.kind
-            .add_continuous(&patient.params, tr.dose_per_day(), &mut inputs);
-    }
-    inputs
-}
-
-/// Where the integrator must stop: every time at which an event changes
-/// something (a session, or drugs switched on or off so that the inputs
-/// change), and the horizon (sorted, de-duplicated). A stop and a restart of
-/// the same dose at the same time change nothing, so a compact schedule and
-/// the same doses written out stop at the same times. Output times are not
-/// stops: the solver reports them from inside a segment (see
-/// [`crate::solve::advance_with_outputs`]).
-fn stop_points(arm: &Arm, duration_days: f64, events: &[Event]) -> Vec<f64> {
-    let mut stops = vec![0.0];
-    let mut on = vec![false; arm.treatments.len()];
-    let mut inputs = inputs_for(arm, &arm.patient, &on);
-    let mut i = 0;
-    while let Some(first) = events.get(i) {
-        let t = first.time_days;
-        let mut session = false;
-        while let Some(e) = events.get(i).filter(|e| e.time_days <= t + SAME_TIME_DAYS) {
-            match e.action {
-                Action::Start => on[e.treatment] = true,
-                Action::Stop => on[e.treatment] = false,
-                Action::Session => session = true,
-            }
-            i += 1;
-        }
-        let next = inputs_for(arm, &arm.patient, &on);
-        if session || next != inputs {
-            stops.push(t);
-        }
-        inputs = next;
-    }
-    stops.push(duration_days);
-    stops.sort_by(f64::total_cmp);
-    stops.dedup_by(|b, a| (*b - *a).abs() <= SAME_TIME_DAYS);
-    stops
-}
-
-/// Extra stops so that no rk4 segment exceeds [`MAX_RK4_STEPS_PER_SEGMENT`].
-fn split_long_segments(stops: Vec<f64>, settings: &SolverSettings) -> Vec<f64> {
+/// Extra (empty) stops so that no rk4 segment exceeds [`MAX_RK4_STEPS_PER_SEGMENT`].
+fn split_long_segments(stops: Vec<Stop>, settings: &SolverSettings) -> Vec<Stop> {
     let max_len = settings.rk4_step_days * MAX_RK4_STEPS_PER_SEGMENT;
     if settings.method != Method::Rk4 || !max_len.is_finite() || max_len <= 0.0 {
         return stops;
@@ -206,13 +159,14 @@ fn split_long_segments(stops: Vec<f64>, settings: &SolverSettings) -> Vec<f64> {
     let mut out = Vec::with_capacity(stops.len());
     let mut t = 0.0;
     for stop in stops {
-        let pieces = ((stop - t) / max_len).ceil();
+        let end = stop.t_days;
+        let pieces = ((end - t) / max_len).ceil();
         if pieces > 1.0 {
             let n = pieces as u64;
-            out.extend((1..n).map(|k| t + (stop - t) * k as f64 / pieces));
+            out.extend((1..n).map(|k| Stop::empty(t + (end - t) * k as f64 / pieces)));
         }
         out.push(stop);
-        t = stop;
+        t = end;
     }
     out
 }
@@ -334,24 +288,22 @@ pub fn integrate_arm(
     mut row: impl FnMut(f64, &HairModel, &State),
 ) -> Result<SolveStats, SimError> {
     let patient = &arm.patient;
-    let events = expand(&arm.treatments, duration_days);
-    let stops = split_long_segments(stop_points(arm, duration_days, &events), settings);
-    let mut on = vec![false; arm.treatments.len()];
+    let stops = split_long_segments(timeline(arm, duration_days), settings);
     let mut model = HairModel::untreated(patient.params).with_pk(arm.pk);
     let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
     let mut stats = SolveStats::default();
-    let (mut t, mut next_event, mut next_row) = (0.0, 0, 0);
+    let (mut t, mut next_row) = (0.0, 0);
     let solver_err = |source| SimError::Solver {
         arm: arm.name.clone(),
         source,
     };
 
-    for &stop in &stops {
+    for stop in &stops {
         // Output rows strictly inside the segment come from the solver.
         let first = next_row;
         while grid
             .get(next_row)
-            .is_some_and(|&g| g < stop - SAME_TIME_DAYS)
+            .is_some_and(|&g| g < stop.t_days - SAME_TIME_DAYS)
         {
             next_row += 1;
         }
@@ -360,7 +312,7 @@ pub fn integrate_arm(
         y = advance_with_outputs(
             &model,
             t,
-            stop,
+            stop.t_days,
             y,
             settings,
             &mut stats,
@@ -374,31 +326,17 @@ pub fn integrate_arm(
         )
         .map_err(solver_err)?;
         bad_row?;
-        t = stop;
+        t = stop.t_days;
         check_state(&arm.name, settings.method, t, &y)?;
 
-        let mut inputs_changed = false;
-        while let Some(e) = events
-            .get(next_event)
-            .filter(|e| e.time_days <= t + SAME_TIME_DAYS)
-        {
-            let tr = &arm.treatments[e.treatment];
-            match e.action {
-                Action::Start => {
-                    on[e.treatment] = true;
-                    inputs_changed = true;
-                }
-                Action::Stop => {
-                    on[e.treatment] = false;
-                    inputs_changed = true;
-                }
-                Action::Session => tr.kind.apply_session(&patient.params, tr.dose, &mut y),
-            }
-            next_event += 1;
+        for &k in &stop.sessions {
+            let tr = &arm.treatments[k];
+            tr.kind
+                .apply_session(&patient.params, tr.dose, &mut y.data.0[0]);
         }
         check_state(&arm.name, settings.method, t, &y)?;
-        if inputs_changed {
-            model.inputs = inputs_for(arm, patient, &on);
+        if let Some(inputs) = stop.inputs {
+            model.inputs = inputs;
         }
         if let Some(&g) = grid.get(next_row) {
             if (g - t).abs() <= SAME_TIME_DAYS {
@@ -506,18 +444,16 @@ mod tests {
             rk4_step_days: 0.001,
             ..SolverSettings::default()
         };
-        let stops = split_long_segments(vec![5.0, 100.0], &settings);
-        assert!((stops[stops.len() - 1] - 100.0).abs() < 1e-12);
+        let two = || vec![Stop::empty(5.0), Stop::empty(100.0)];
+        let stops = split_long_segments(two(), &settings);
+        assert!((stops[stops.len() - 1].t_days - 100.0).abs() < 1e-12);
         let mut t = 0.0;
         for s in &stops {
-            assert!(s - t <= 10.0 + 1e-9, "segment {t}..{s}");
-            t = *s;
+            assert!(s.t_days - t <= 10.0 + 1e-9, "segment {t}..{}", s.t_days);
+            t = s.t_days;
         }
         let adaptive = SolverSettings::default();
-        assert_eq!(
-            split_long_segments(vec![5.0, 100.0], &adaptive),
-            vec![5.0, 100.0]
-        );
+        assert_eq!(split_long_segments(two(), &adaptive), two());
     }
 
     #[test]

@@ -5,34 +5,37 @@
 //! JSON, charts) consume only this type, never the raw state vector.
 
 /// Everything observable at one output time. Field names are the CSV columns.
+///
+/// Generic so the same observation code can be traced for export (see
+/// [`crate::symbolic`]); everything else uses `Observables` of `f64`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Observables {
+pub struct Observables<T = f64> {
     /// Fraction of follicles in anagen (growth), 0–1.
-    pub anagen: f64,
+    pub anagen: T,
     /// Fraction of follicles in catagen (regression), 0–1.
-    pub catagen: f64,
+    pub catagen: T,
     /// Fraction of follicles in telogen (rest, club hair still held), 0–1.
-    pub telogen: f64,
+    pub telogen: T,
     /// Fraction of follicles in kenogen (empty after shedding), 0–1.
-    pub kenogen: f64,
+    pub kenogen: T,
     /// Visible non-vellus (terminal) hairs on the whole scalp.
-    pub hair_count: f64,
+    pub hair_count: T,
     /// Terminal hairs per cm² of scalp.
-    pub hair_density_per_cm2: f64,
+    pub hair_density_per_cm2: T,
     /// Hairs shed per day on the whole scalp (telogen → kenogen flux).
-    pub shedding_per_day: f64,
+    pub shedding_per_day: T,
     /// Mean shaft diameter of the hairs present, µm.
-    pub mean_diameter_um: f64,
+    pub mean_diameter_um: T,
     /// Terminal : vellus ratio.
-    pub terminal_vellus_ratio: f64,
+    pub terminal_vellus_ratio: T,
     /// Scalp DHT relative to the untreated level (1 = untreated).
-    pub dht: f64,
+    pub dht: T,
     /// Micro-inflammation index (dimensionless, 0 = none).
-    pub inflammation: f64,
+    pub inflammation: T,
     /// Growth-factor signal (dimensionless; 1 ≈ one standard PRP session just given).
-    pub growth_factor: f64,
+    pub growth_factor: T,
     /// Stimulation / hypoxia signal (dimensionless; 1 ≈ one standard session just given).
-    pub stimulation: f64,
+    pub stimulation: T,
 }
 
 /// Column names, in CSV order, after `arm,time_days`.
@@ -52,9 +55,9 @@ pub const COLUMNS: [&str; 13] = [
     "stimulation",
 ];
 
-impl Observables {
+impl<T: Copy> Observables<T> {
     /// The values in the order of [`COLUMNS`].
-    pub fn values(&self) -> [f64; 13] {
+    pub fn values(&self) -> [T; 13] {
         [
             self.anagen,
             self.catagen,

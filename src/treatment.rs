@@ -5,8 +5,9 @@
 //! topical %) that an effect compartment follows. Procedures are *sessions*:
 //! each one is a dose event where the integrator stops and the state jumps.
 
-use crate::model::{ix, Inputs, State};
+use crate::model::{ix, Inputs, N_STATES};
 use crate::params::Parameters;
+use crate::symbolic::Scalar;
 use crate::units::DoseUnit;
 use serde::Serialize;
 
@@ -197,21 +198,39 @@ impl TreatmentKind {
 
     /// Add this treatment's contribution to the inputs while it is taken, at
     /// `dose_per_day` (dose × adherence ÷ interval in days).
-    pub fn add_continuous(&self, params: &Parameters, dose_per_day: f64, inputs: &mut Inputs) {
+    pub fn add_continuous<T: Scalar>(
+        &self,
+        params: &Parameters<T>,
+        dose_per_day: T,
+        inputs: &mut Inputs<T>,
+    ) {
+        let zero = T::lit(0.0);
         match *self {
-            TreatmentKind::Finasteride => inputs.finasteride_mg_per_day += dose_per_day,
-            TreatmentKind::Dutasteride => inputs.dutasteride_mg_per_day += dose_per_day,
-            TreatmentKind::MinoxidilTopical => inputs.minoxidil_percent += dose_per_day,
+            TreatmentKind::Finasteride => {
+                inputs.finasteride_mg_per_day = inputs.finasteride_mg_per_day + dose_per_day
+            }
+            TreatmentKind::Dutasteride => {
+                inputs.dutasteride_mg_per_day = inputs.dutasteride_mg_per_day + dose_per_day
+            }
+            TreatmentKind::MinoxidilTopical => {
+                inputs.minoxidil_percent = inputs.minoxidil_percent + dose_per_day
+            }
             TreatmentKind::MinoxidilOral => {
-                inputs.minoxidil_percent += dose_per_day * params.minoxidil_oral_percent_per_mg
+                inputs.minoxidil_percent =
+                    inputs.minoxidil_percent + dose_per_day * params.minoxidil_oral_percent_per_mg
             }
             TreatmentKind::Custom { target, effect, .. } => {
-                let e = effect * dose_per_day;
+                let e = T::lit(effect) * dose_per_day;
+                let factor = (T::lit(1.0) + e).max(zero);
                 match target {
-                    Target::Dht => inputs.dht_multiplier *= (1.0 + e).max(0.0),
-                    Target::Inflammation => inputs.inflammation_multiplier *= (1.0 + e).max(0.0),
-                    Target::GrowthFactor => inputs.growth_factor_hold += e,
-                    Target::Stimulation => inputs.stimulation_hold += e,
+                    Target::Dht => inputs.dht_multiplier = inputs.dht_multiplier * factor,
+                    Target::Inflammation => {
+                        inputs.inflammation_multiplier = inputs.inflammation_multiplier * factor
+                    }
+                    Target::GrowthFactor => {
+                        inputs.growth_factor_hold = inputs.growth_factor_hold + e
+                    }
+                    Target::Stimulation => inputs.stimulation_hold = inputs.stimulation_hold + e,
                 }
             }
             // Session kinds contribute nothing between sessions.
@@ -220,34 +239,51 @@ impl TreatmentKind {
     }
 
     /// Apply one session of strength `dose` (1 = standard session) to the state.
-    pub fn apply_session(&self, params: &Parameters, dose: f64, y: &mut State) {
+    ///
+    /// Generic so that the export records the same jumps as event assignments.
+    pub fn apply_session<T: Scalar>(&self, params: &Parameters<T>, dose: T, y: &mut [T; N_STATES]) {
         let p = params;
-        let lower_inflammation = |y: &mut State, drop: f64| {
-            y[ix::INFLAMMATION] *= (1.0 - drop * dose).max(0.0);
+        let (zero, one) = (T::lit(0.0), T::lit(1.0));
+        let lower_inflammation = |y: &mut [T; N_STATES], drop: T| {
+            y[ix::INFLAMMATION] = y[ix::INFLAMMATION] * (one - drop * dose).max(zero);
         };
+        let add = |y: &mut [T; N_STATES], i: usize, amount: T| y[i] = y[i] + amount;
         match *self {
             TreatmentKind::Prp => {
-                y[ix::GROWTH_FACTOR] += p.prp_growth_factor_per_session * dose;
+                add(y, ix::GROWTH_FACTOR, p.prp_growth_factor_per_session * dose);
                 lower_inflammation(y, p.prp_inflammation_drop);
             }
             TreatmentKind::Exosome => {
-                y[ix::GROWTH_FACTOR] += p.exosome_growth_factor_per_session * dose;
+                add(
+                    y,
+                    ix::GROWTH_FACTOR,
+                    p.exosome_growth_factor_per_session * dose,
+                );
                 lower_inflammation(y, p.exosome_inflammation_drop);
             }
             TreatmentKind::Microneedling => {
-                y[ix::STIMULATION] += p.microneedling_stimulation_per_session * dose;
-                y[ix::GROWTH_FACTOR] += p.microneedling_growth_factor_per_session * dose;
+                add(
+                    y,
+                    ix::STIMULATION,
+                    p.microneedling_stimulation_per_session * dose,
+                );
+                add(
+                    y,
+                    ix::GROWTH_FACTOR,
+                    p.microneedling_growth_factor_per_session * dose,
+                );
             }
             TreatmentKind::LowLevelLaser => {
-                y[ix::STIMULATION] += p.laser_stimulation_per_session * dose;
+                add(y, ix::STIMULATION, p.laser_stimulation_per_session * dose);
             }
             TreatmentKind::Custom { target, effect, .. } => {
-                let e = effect * dose;
+                let e = T::lit(effect) * dose;
+                let factor = (one + e).max(zero);
                 match target {
-                    Target::Dht => y[ix::DHT] *= (1.0 + e).max(0.0),
-                    Target::Inflammation => y[ix::INFLAMMATION] *= (1.0 + e).max(0.0),
-                    Target::GrowthFactor => y[ix::GROWTH_FACTOR] += e,
-                    Target::Stimulation => y[ix::STIMULATION] += e,
+                    Target::Dht => y[ix::DHT] = y[ix::DHT] * factor,
+                    Target::Inflammation => y[ix::INFLAMMATION] = y[ix::INFLAMMATION] * factor,
+                    Target::GrowthFactor => add(y, ix::GROWTH_FACTOR, e),
+                    Target::Stimulation => add(y, ix::STIMULATION, e),
                 }
             }
             // Continuous kinds have no sessions.
@@ -274,7 +310,7 @@ mod tests {
     #[test]
     fn sessions_move_only_their_inputs() {
         let p = Parameters::default();
-        let mut y = State::zeros();
+        let mut y = [0.0; N_STATES];
         y[ix::INFLAMMATION] = 0.5;
         TreatmentKind::Prp.apply_session(&p, 1.0, &mut y);
         assert!((y[ix::GROWTH_FACTOR] - 1.0).abs() < 1e-12);

@@ -241,3 +241,95 @@ fn a_failing_run_leaves_earlier_outputs_untouched_and_exits_1() {
         );
     assert_eq!(fs::read(out.path().join("summary.json")).unwrap(), before);
 }
+
+#[test]
+fn export_writes_labelled_sbml_and_python_for_a_named_arm() {
+    let out = tempfile::tempdir().unwrap();
+    let combo = common::scenario("combo");
+    for (format, file, marker) in [
+        ("sbml", "arm.xml", "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\""),
+        ("python", "arm.py", "def simulate("),
+    ] {
+        let path = out.path().join(file);
+        sim()
+            .args(["export", format])
+            .arg(&combo)
+            .args(["--arm", "fin + minox + PRP + microneedling", "-o"])
+            .arg(&path)
+            .assert()
+            .success()
+            .stdout("")
+            .stderr(predicate::str::contains("NOT CLINICAL GUIDANCE"));
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(marker), "{format}");
+        assert!(
+            text.contains(LABEL) || text.contains("NOT CLINICAL GUIDANCE"),
+            "{format} carries the label"
+        );
+        // Without -o the same text goes to stdout.
+        let printed = sim()
+            .args(["export", format])
+            .arg(&combo)
+            .args(["--arm", "fin + minox + PRP + microneedling"])
+            .output()
+            .unwrap();
+        assert!(printed.status.success());
+        assert_eq!(String::from_utf8(printed.stdout).unwrap(), text);
+    }
+}
+
+#[test]
+fn export_asks_for_an_arm_and_names_the_choices() {
+    let combo = common::scenario("combo");
+    sim()
+        .args(["export", "sbml"])
+        .arg(&combo)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("choose one with --arm").and(
+            predicate::str::contains("\"finasteride + minoxidil\""),
+        ));
+    sim()
+        .args(["export", "python"])
+        .arg(&combo)
+        .args(["--arm", "finasterid"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no arm `finasterid`"));
+    // A one-arm scenario needs no --arm.
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.toml");
+    fs::write(
+        &one,
+        "[scenario]\nname = \"one\"\nduration = \"1 year\"\noutput_interval = \"1 month\"\n[[arm]]\nname = \"only\"\n",
+    )
+    .unwrap();
+    sim()
+        .args(["export", "sbml"])
+        .arg(&one)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("id=\"hairsim_one_only\""));
+}
+
+#[test]
+fn run_takes_tolerances_and_rejects_bad_ones() {
+    let out = tempfile::tempdir().unwrap();
+    sim()
+        .args(["run", "--format", "csv", "--rtol", "1e-10", "--atol", "1e-13", "--out"])
+        .arg(out.path())
+        .arg(common::scenario("minoxidil"))
+        .assert()
+        .success();
+    for bad in ["--rtol=0", "--rtol=1.5", "--atol=-1", "--atol=inf"] {
+        let flag = bad.split('=').next().unwrap();
+        sim()
+            .arg("run")
+            .arg(bad)
+            .arg(common::scenario("minoxidil"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("{flag} must be")));
+    }
+}
