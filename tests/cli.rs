@@ -247,7 +247,11 @@ fn export_writes_labelled_sbml_and_python_for_a_named_arm() {
     let out = tempfile::tempdir().unwrap();
     let combo = common::scenario("combo");
     for (format, file, marker) in [
-        ("sbml", "arm.xml", "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\""),
+        (
+            "sbml",
+            "arm.xml",
+            "<sbml xmlns=\"http://www.sbml.org/sbml/level3/version2/core\"",
+        ),
         ("python", "arm.py", "def simulate("),
     ] {
         let path = out.path().join(file);
@@ -287,9 +291,10 @@ fn export_asks_for_an_arm_and_names_the_choices() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("choose one with --arm").and(
-            predicate::str::contains("\"finasteride + minoxidil\""),
-        ));
+        .stderr(
+            predicate::str::contains("choose one with --arm")
+                .and(predicate::str::contains("\"finasteride + minoxidil\"")),
+        );
     sim()
         .args(["export", "python"])
         .arg(&combo)
@@ -317,7 +322,9 @@ fn export_asks_for_an_arm_and_names_the_choices() {
 fn run_takes_tolerances_and_rejects_bad_ones() {
     let out = tempfile::tempdir().unwrap();
     sim()
-        .args(["run", "--format", "csv", "--rtol", "1e-10", "--atol", "1e-13", "--out"])
+        .args([
+            "run", "--format", "csv", "--rtol", "1e-10", "--atol", "1e-13", "--out",
+        ])
         .arg(out.path())
         .arg(common::scenario("minoxidil"))
         .assert()
