@@ -310,7 +310,7 @@ fn py_str(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()
 }
 
-const SIMULATE: &str = r##"def simulate(t_eval=None, method="DOP853", rtol=1e-10, atol=1e-12, p=PARAMETERS, **options):
+const SIMULATE: &str = r##"def simulate(t_eval=None, method="LSODA", rtol=1e-10, atol=1e-12, p=PARAMETERS, **options):
     """Integrate from day 0 to DURATION_DAYS and return (columns, stats).
 
     `columns` maps "time_days" and every name in OUTPUTS to a numpy array at
