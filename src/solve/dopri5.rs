@@ -59,20 +59,23 @@ const FAC_MAX: f64 = 10.0;
 const NSTIFF: u64 = 1000;
 const STIFF_LIMIT: f64 = 3.25;
 
-/// `base + h · Σ cⱼ kⱼ` in one pass over the components, on the fixed-size
-/// arrays inside the vectors (nalgebra's operators would make a temporary
-/// vector per term, and its indexing checks bounds).
+/// `out = base + h · Σ cⱼ kⱼ`, written in place, one pass over the fixed-size
+/// arrays inside the vectors: nalgebra's operators would make a temporary per
+/// term, a returned vector must be zeroed and copied, and its indexing checks
+/// bounds. The sum is grouped as in Hairer's code (`Y + H*(A21*K1 + …)`), so
+/// the results are bit for bit those of the vector form.
 macro_rules! stage {
-    ($base:expr, $h:expr; $($c:expr, $k:expr);+) => {{
-        let mut out = State::zeros();
-        {
-            let o = &mut out.data.0[0];
-            for i in 0..N_STATES {
-                o[i] = $base.data.0[0][i] + $h * ($($c * $k.data.0[0][i] +)+ 0.0);
-            }
+    ($out:expr; $base:expr, $h:expr; $c0:expr, $k0:expr $(; $c:expr, $k:expr)*) => {{
+        let (o, b) = (&mut $out.data.0[0], &$base.data.0[0]);
+        for i in 0..N_STATES {
+            o[i] = b[i] + $h * ($c0 * $k0.data.0[0][i] $(+ $c * $k.data.0[0][i])*);
         }
-        out
     }};
+}
+
+/// The components of a state as a plain array (no bounds checks in loops).
+fn arr(s: &State) -> &[f64; N_STATES] {
+    &s.data.0[0]
 }
 
 /// Integrate one segment from `t0` to `t1`, calling `emit` at each time of
@@ -138,6 +141,9 @@ fn step_loop(
         State::zeros(),
         State::zeros(),
     );
+    // Stage arguments: stages 2–5 share one; stage 6's is kept for the
+    // stiffness test, stage 7's is the new solution.
+    let (mut ys, mut y_stiff, mut y_new) = (State::zeros(), State::zeros(), State::zeros());
     let mut next_out = 0;
     let mut fac_old = 1e-4_f64;
     let mut rejected_last = false;
@@ -160,23 +166,30 @@ fn step_loop(
         }
         steps += 1;
 
-        f(&stage!(y, h; A21, k1), &mut k2);
-        f(&stage!(y, h; A31, k1; A32, k2), &mut k3);
-        f(&stage!(y, h; A41, k1; A42, k2; A43, k3), &mut k4);
-        f(&stage!(y, h; A51, k1; A52, k2; A53, k3; A54, k4), &mut k5);
-        let y_stiff = stage!(y, h; A61, k1; A62, k2; A63, k3; A64, k4; A65, k5);
+        stage!(ys; y, h; A21, k1);
+        f(&ys, &mut k2);
+        stage!(ys; y, h; A31, k1; A32, k2);
+        f(&ys, &mut k3);
+        stage!(ys; y, h; A41, k1; A42, k2; A43, k3);
+        f(&ys, &mut k4);
+        stage!(ys; y, h; A51, k1; A52, k2; A53, k3; A54, k4);
+        f(&ys, &mut k5);
+        stage!(y_stiff; y, h; A61, k1; A62, k2; A63, k3; A64, k4; A65, k5);
         f(&y_stiff, &mut k6);
-        let y_new = stage!(y, h; A71, k1; A73, k3; A74, k4; A75, k5; A76, k6);
+        stage!(y_new; y, h; A71, k1; A73, k3; A74, k4; A75, k5; A76, k6);
         f(&y_new, &mut k7);
-        let zero = State::zeros();
-        let err_vec = stage!(zero, h; E1, k1; E3, k3; E4, k4; E5, k5; E6, k6; E7, k7);
 
-        let mut err = 0.0;
+        // The error estimate h · Σ eⱼ kⱼ is formed and scaled in the same pass
+        // as its norm, never stored.
+        let (a1, a3, a4, a5, a6, a7) = (arr(&k1), arr(&k3), arr(&k4), arr(&k5), arr(&k6), arr(&k7));
+        let (y0, y1) = (arr(&y), arr(&y_new));
+        let mut scaled = [0.0; N_STATES];
         for i in 0..N_STATES {
-            let sc = atol + y[i].abs().max(y_new[i].abs()) * rtol;
-            let e = err_vec[i] / sc;
-            err += e * e;
+            let e =
+                h * (E1 * a1[i] + E3 * a3[i] + E4 * a4[i] + E5 * a5[i] + E6 * a6[i] + E7 * a7[i]);
+            scaled[i] = e / (atol + y0[i].abs().max(y1[i].abs()) * rtol);
         }
+        let err = scaled.iter().fold(0.0, |sum, e| sum + e * e);
         let err = (err / N_STATES as f64).sqrt();
 
         // Lund-stabilized PI controller (Hairer's DOPRI5).
@@ -210,10 +223,12 @@ fn step_loop(
             // Dense output for the output times inside this step.
             let t_new = if last { t1 } else { t + h };
             if next_out < outputs.len() && outputs[next_out] <= t_new {
+                let zero = State::zeros();
                 let ydiff = y_new - y;
                 let bspl = k1 * h - ydiff;
                 let r3 = ydiff - k7 * h - bspl;
-                let r4 = stage!(zero, h; D1, k1; D3, k3; D4, k4; D5, k5; D6, k6; D7, k7);
+                let mut r4 = State::zeros();
+                stage!(r4; zero, h; D1, k1; D3, k3; D4, k4; D5, k5; D6, k6; D7, k7);
                 while let Some(&to) = outputs.get(next_out).filter(|&&to| to <= t_new) {
                     let theta = (to - t) / h;
                     let theta1 = 1.0 - theta;
