@@ -229,8 +229,12 @@ fn check_state(arm: &str, method: Method, t: f64, y: &State) -> Result<(), SimEr
             value,
         })
     };
-    if let Some(&v) = y.iter().find(|v| !v.is_finite()) {
-        return bad("a state became NaN or infinite", v);
+    // Checked for every output row: one branch-free pass first (it
+    // vectorizes), the search for the culprit only when something is wrong.
+    if !y.as_slice().iter().fold(true, |ok, v| ok & v.is_finite()) {
+        if let Some(&v) = y.iter().find(|v| !v.is_finite()) {
+            return bad("a state became NaN or infinite", v);
+        }
     }
     let phases = [ix::ANAGEN, ix::CATAGEN, ix::TELOGEN, ix::KENOGEN];
     let sum: f64 = phases.iter().map(|&i| y[i]).sum();
@@ -341,6 +345,8 @@ pub fn integrate_arm(
     let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
     let mut stats = SolveStats::default();
     let (mut t, mut next_event, mut next_row) = (0.0, 0, 0);
+    // The step size reached before a stop is where the next segment starts.
+    let mut next_step = None;
     let solver_err = |source| SimError::Solver {
         arm: arm.name.clone(),
         source,
@@ -364,6 +370,7 @@ pub fn integrate_arm(
             y,
             settings,
             &mut stats,
+            &mut next_step,
             inside,
             &mut |g, y| {
                 if bad_row.is_ok() {

@@ -70,6 +70,7 @@ fn a_dopri5_solve_with_output_rows_allocates_nothing() {
             y0,
             &settings,
             &mut stats,
+            &mut None,
             &outputs,
             &mut |_, y| {
                 rows[n] = *y;

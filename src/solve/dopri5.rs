@@ -80,15 +80,20 @@ fn arr(s: &State) -> &[f64; N_STATES] {
 
 /// Integrate one segment from `t0` to `t1`, calling `emit` at each time of
 /// `outputs` (sorted, strictly inside the segment) with the dense-output
-/// state. `budget` (≥ 1) is the number of steps left for the arm.
+/// state. `budget` (≥ 1) is the number of steps left for the arm; `first_step`
+/// is the step to try first (`None`: Hairer's estimate). Returns the
+/// state at `t1` and the step the controller proposed for going on past `t1`
+/// (before the last step was shortened to land on `t1`), if the error test
+/// chose it (see [`step_loop`]).
 pub(super) fn integrate(
     seg: Segment<'_>,
+    first_step: Option<f64>,
     stats: &mut SolveStats,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
-) -> Result<State, SolveError> {
+) -> Result<(State, Option<f64>), SolveError> {
     let mut work = Work::default();
-    let result = step_loop(seg, &mut work, outputs, emit);
+    let result = step_loop(seg, first_step, &mut work, outputs, emit);
     stats.rhs_evaluations += work.evals.get();
     stats.accepted_steps += work.accepted;
     stats.rejected_steps += work.rejected;
@@ -105,10 +110,11 @@ struct Work {
 
 fn step_loop(
     seg: Segment<'_>,
+    first_step: Option<f64>,
     work: &mut Work,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
-) -> Result<State, SolveError> {
+) -> Result<(State, Option<f64>), SolveError> {
     let Segment {
         model,
         t0,
@@ -131,7 +137,22 @@ fn step_loop(
     let mut t = t0;
     let mut k1 = State::zeros();
     f(&y, &mut k1);
-    let mut h = initial_step(&mut f, &y, &k1, rtol, atol, h_max);
+    // After a dose the state jumps but the time scales of the model do not, so
+    // the step the controller reached before the stop is a far better start
+    // than Hairer's estimate, which guesses from two evaluations at the new
+    // state (one of them extra), picks ~1/25 of the settled step after a
+    // microneedling session and then needs four or five steps to grow back.
+    // A too-large start is caught by the error test like any other step. Only
+    // a step the error test chose is carried (`by_error`): one held at the
+    // growth limit or the segment length (a solution at rest) says nothing
+    // about the time scale after the jump, and starting from it would take
+    // the first steps of a fresh transient far larger than Hairer's code does.
+    let mut h = match first_step {
+        Some(h) if h > 0.0 && h.is_finite() => h.min(h_max),
+        _ => initial_step(&mut f, &y, &k1, rtol, atol, h_max),
+    };
+    let mut by_error = first_step.is_some();
+    let mut h_proposed = None;
 
     let (mut k2, mut k3, mut k4, mut k5, mut k6, mut k7) = (
         State::zeros(),
@@ -145,7 +166,10 @@ fn step_loop(
     // stiffness test, stage 7's is the new solution.
     let (mut ys, mut y_stiff, mut y_new) = (State::zeros(), State::zeros(), State::zeros());
     let mut next_out = 0;
-    let mut fac_old = 1e-4_f64;
+    // The controller works with logarithms: ln of the previous accepted error
+    // (floored at 1e-4, as Hairer's FACOLD) is carried from step to step.
+    let ln_fac_floor = 1e-4_f64.ln();
+    let mut ln_fac_old = ln_fac_floor;
     let mut rejected_last = false;
     let mut steps = 0u64;
     let (mut stiff_hits, mut non_stiff) = (0u32, 0u32);
@@ -162,6 +186,7 @@ fn step_loop(
         }
         let last = t + 1.01 * h >= t1;
         if last {
+            h_proposed = by_error.then_some(h);
             h = t1 - t;
         }
         steps += 1;
@@ -192,12 +217,16 @@ fn step_loop(
         let err = scaled.iter().fold(0.0, |sum, e| sum + e * e);
         let err = (err / N_STATES as f64).sqrt();
 
-        // Lund-stabilized PI controller (Hairer's DOPRI5).
-        let fac11 = err.powf(alpha);
-        let fac = (fac11 * fac_old.powf(-BETA) / SAFETY).clamp(1.0 / FAC_MAX, 1.0 / FAC_MIN);
+        // Lund-stabilized PI controller (Hairer's DOPRI5):
+        // fac = err^α · fac_old^(−β) / safety, formed as one exp of a sum of
+        // logarithms (one `ln` and one `exp` per step instead of two `powf`;
+        // the same value to a few ulps).
+        let ln_err = err.ln();
+        let fac_raw = (alpha * ln_err - BETA * ln_fac_old).exp() / SAFETY;
+        let fac = fac_raw.clamp(1.0 / FAC_MAX, 1.0 / FAC_MIN);
         let mut h_new = h / fac;
         if err <= 1.0 && err.is_finite() {
-            fac_old = err.max(1e-4);
+            ln_fac_old = ln_err.max(ln_fac_floor);
             work.accepted += 1;
             if work.accepted.is_multiple_of(NSTIFF) || stiff_hits > 0 {
                 let num = (k7 - k6).norm_squared();
@@ -223,17 +252,35 @@ fn step_loop(
             // Dense output for the output times inside this step.
             let t_new = if last { t1 } else { t + h };
             if next_out < outputs.len() && outputs[next_out] <= t_new {
-                let zero = State::zeros();
-                let ydiff = y_new - y;
-                let bspl = k1 * h - ydiff;
-                let r3 = ydiff - k7 * h - bspl;
-                let mut r4 = State::zeros();
-                stage!(r4; zero, h; D1, k1; D3, k3; D4, k4; D5, k5; D6, k6; D7, k7);
+                // Hairer's CONT coefficients, in one pass over the components.
+                let mut cont = [[0.0; N_STATES]; 4];
+                let (a1, a3, a4, a5, a6, a7) =
+                    (arr(&k1), arr(&k3), arr(&k4), arr(&k5), arr(&k6), arr(&k7));
+                let (y0, y1) = (arr(&y), arr(&y_new));
+                for i in 0..N_STATES {
+                    let ydiff = y1[i] - y0[i];
+                    let bspl = a1[i] * h - ydiff;
+                    cont[0][i] = ydiff;
+                    cont[1][i] = bspl;
+                    cont[2][i] = ydiff - a7[i] * h - bspl;
+                    cont[3][i] = h
+                        * (D1 * a1[i]
+                            + D3 * a3[i]
+                            + D4 * a4[i]
+                            + D5 * a5[i]
+                            + D6 * a6[i]
+                            + D7 * a7[i]);
+                }
+                let [c0, c1, c2, c3] = &cont;
                 while let Some(&to) = outputs.get(next_out).filter(|&&to| to <= t_new) {
                     let theta = (to - t) / h;
                     let theta1 = 1.0 - theta;
-                    let yo = y + (ydiff + (bspl + (r3 + r4 * theta1) * theta) * theta1) * theta;
-                    emit(to, &yo);
+                    let o = &mut ys.data.0[0];
+                    for i in 0..N_STATES {
+                        o[i] = y0[i]
+                            + (c0[i] + (c1[i] + (c2[i] + c3[i] * theta1) * theta) * theta1) * theta;
+                    }
+                    emit(to, &ys);
                     next_out += 1;
                 }
             }
@@ -243,26 +290,32 @@ fn step_loop(
             if last {
                 break;
             }
+            by_error = fac_raw > 1.0 / FAC_MAX;
             if h_new.abs() > h_max {
                 h_new = h_max;
+                by_error = false;
             }
             if rejected_last {
                 h_new = h_new.min(h);
             }
             rejected_last = false;
         } else {
+            let fac11 = (alpha * ln_err).exp();
             h_new = h / (1.0 / FAC_MIN).min(fac11 / SAFETY);
+            by_error = fac11 / SAFETY < 1.0 / FAC_MIN;
             if !err.is_finite() {
                 h_new = h * FAC_MIN;
+                by_error = false;
             }
             rejected_last = true;
-            if work.accepted >= 1 {
-                work.rejected += 1;
-            }
+            // Unlike Hairer's count, a rejection before the first accepted
+            // step counts too: with a carried-over first step it is a real
+            // cost of the restart, not noise from the starting guess.
+            work.rejected += 1;
         }
         h = h_new;
     }
-    Ok(y)
+    Ok((y, h_proposed))
 }
 
 /// Hairer's starting step (HINIT), capped by the segment length.

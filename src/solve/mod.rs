@@ -252,11 +252,29 @@ pub fn advance(
     settings: &SolverSettings,
     stats: &mut SolveStats,
 ) -> Result<State, SolveError> {
-    advance_with_outputs(model, t0, t1, y0, settings, stats, &[], &mut |_, _| {})
+    let mut fresh = None;
+    advance_with_outputs(
+        model,
+        t0,
+        t1,
+        y0,
+        settings,
+        stats,
+        &mut fresh,
+        &[],
+        &mut |_, _| {},
+    )
 }
 
 /// [`advance`], also calling `emit(t, y)` at each time of `outputs` (sorted,
 /// strictly between `t0` and `t1`), in order.
+///
+/// `next_step` carries the step size from one segment of an arm to the next:
+/// on entry, the step `dopri5` tries first (`None`: Hairer's starting-step
+/// estimate); on return, the step its error controller proposed for going on
+/// past `t1` (`None` if a limit, not the error, set it). Pass the same
+/// variable to every segment of an arm, starting from `None`. The other
+/// methods ignore it and set it to `None`.
 #[allow(clippy::too_many_arguments)]
 pub fn advance_with_outputs(
     model: &HairModel,
@@ -265,6 +283,7 @@ pub fn advance_with_outputs(
     y0: State,
     settings: &SolverSettings,
     stats: &mut SolveStats,
+    next_step: &mut Option<f64>,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
 ) -> Result<State, SolveError> {
@@ -284,6 +303,7 @@ pub fn advance_with_outputs(
             Ok(left)
         }
     };
+    let first_step = next_step.take();
     let segment = |t0, t1, y0, budget| Segment {
         model,
         t0,
@@ -295,7 +315,9 @@ pub fn advance_with_outputs(
     let y = match method.backend() {
         Backend::Hairsim => {
             let seg = segment(t0, t1, y0, budget(stats)?);
-            dopri5::integrate(seg, stats, outputs, emit)?
+            let (y, h) = dopri5::integrate(seg, first_step, stats, outputs, emit)?;
+            *next_step = h;
+            y
         }
         Backend::Diffsol => {
             let seg = segment(t0, t1, y0, budget(stats)?);
