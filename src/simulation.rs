@@ -11,7 +11,9 @@
 use crate::model::{ix, HairModel, Inputs, State};
 use crate::scenario::{Arm, Patient, Scenario};
 use crate::schedule::{expand, Action, Event};
-use crate::solve::{advance_with_outputs, Method, SolveError, SolveStats, SolverSettings};
+use crate::solve::{
+    advance_with_outputs, Method, SolveError, SolveStats, SolverSettings, StepCarry,
+};
 use crate::steady_state::steady_state;
 use crate::trajectory::{Observables, Trajectory};
 
@@ -346,7 +348,7 @@ pub fn integrate_arm(
     let mut stats = SolveStats::default();
     let (mut t, mut next_event, mut next_row) = (0.0, 0, 0);
     // The step size reached before a stop is where the next segment starts.
-    let mut next_step = None;
+    let mut carry = StepCarry::default();
     let solver_err = |source| SimError::Solver {
         arm: arm.name.clone(),
         source,
@@ -370,7 +372,7 @@ pub fn integrate_arm(
             y,
             settings,
             &mut stats,
-            &mut next_step,
+            &mut carry,
             inside,
             &mut |g, y| {
                 if bad_row.is_ok() {

@@ -247,7 +247,7 @@ fn chain_error(method: Method, rtol: f64) -> (f64, SolveStats) {
         y0,
         &s,
         &mut stats,
-        &mut None,
+        &mut hairsim::solve::StepCarry::default(),
         &outputs,
         &mut |t, y| check(t, y),
     )

@@ -10,7 +10,7 @@
 //! its dense output can only emit an evenly spaced grid from the segment start.
 //! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
 
-use super::Segment;
+use super::{Carried, Segment};
 use super::{SolveError, SolveStats};
 use crate::model::{State, N_STATES};
 use std::cell::Cell;
@@ -80,20 +80,21 @@ fn arr(s: &State) -> &[f64; N_STATES] {
 
 /// Integrate one segment from `t0` to `t1`, calling `emit` at each time of
 /// `outputs` (sorted, strictly inside the segment) with the dense-output
-/// state. `budget` (≥ 1) is the number of steps left for the arm; `first_step`
-/// is the step to try first (`None`: Hairer's estimate). Returns the
-/// state at `t1` and the step the controller proposed for going on past `t1`
-/// (before the last step was shortened to land on `t1`), if the error test
-/// chose it (see [`step_loop`]).
+/// state. `budget` (≥ 1) is the number of steps left for the arm; `carried`
+/// is the step to try first and the controller's memory from the previous
+/// segment (`None`: Hairer's starting step, fresh memory). Returns the state
+/// at `t1` and what to carry into the next segment: the step the controller
+/// proposed for going on past `t1` (before the last step was shortened to
+/// land on `t1`), if the error test chose it (see [`step_loop`]).
 pub(super) fn integrate(
     seg: Segment<'_>,
-    first_step: Option<f64>,
+    carried: Option<Carried>,
     stats: &mut SolveStats,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
-) -> Result<(State, Option<f64>), SolveError> {
+) -> Result<(State, Option<Carried>), SolveError> {
     let mut work = Work::default();
-    let result = step_loop(seg, first_step, &mut work, outputs, emit);
+    let result = step_loop(seg, carried, &mut work, outputs, emit);
     stats.rhs_evaluations += work.evals.get();
     stats.accepted_steps += work.accepted;
     stats.rejected_steps += work.rejected;
@@ -110,11 +111,11 @@ struct Work {
 
 fn step_loop(
     seg: Segment<'_>,
-    first_step: Option<f64>,
+    carried: Option<Carried>,
     work: &mut Work,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
-) -> Result<(State, Option<f64>), SolveError> {
+) -> Result<(State, Option<Carried>), SolveError> {
     let Segment {
         model,
         t0,
@@ -147,12 +148,19 @@ fn step_loop(
     // growth limit or the segment length (a solution at rest) says nothing
     // about the time scale after the jump, and starting from it would take
     // the first steps of a fresh transient far larger than Hairer's code does.
-    let mut h = match first_step {
-        Some(h) if h > 0.0 && h.is_finite() => h.min(h_max),
-        _ => initial_step(&mut f, &y, &k1, rtol, atol, h_max),
+    // The PI controller's memory (the last accepted error) is carried with the
+    // step: reset to Hairer's 1e-4 it would cut the second step by a third.
+    // The model is autonomous, so nothing else depends on the restart time.
+    let ln_fac_floor = 1e-4_f64.ln();
+    let carried = carried.filter(|c| c.h > 0.0 && c.h.is_finite());
+    let mut h = match carried {
+        Some(c) => c.h.min(h_max),
+        None => initial_step(&mut f, &y, &k1, rtol, atol, h_max),
     };
-    let mut by_error = first_step.is_some();
+    let mut ln_fac_old = carried.map_or(ln_fac_floor, |c| c.ln_fac_old);
+    let mut by_error = carried.is_some();
     let mut h_proposed = None;
+    let mut proposed_ln_fac_old = ln_fac_old;
 
     let (mut k2, mut k3, mut k4, mut k5, mut k6, mut k7) = (
         State::zeros(),
@@ -166,10 +174,6 @@ fn step_loop(
     // stiffness test, stage 7's is the new solution.
     let (mut ys, mut y_stiff, mut y_new) = (State::zeros(), State::zeros(), State::zeros());
     let mut next_out = 0;
-    // The controller works with logarithms: ln of the previous accepted error
-    // (floored at 1e-4, as Hairer's FACOLD) is carried from step to step.
-    let ln_fac_floor = 1e-4_f64.ln();
-    let mut ln_fac_old = ln_fac_floor;
     let mut rejected_last = false;
     let mut steps = 0u64;
     let (mut stiff_hits, mut non_stiff) = (0u32, 0u32);
@@ -187,6 +191,7 @@ fn step_loop(
         let last = t + 1.01 * h >= t1;
         if last {
             h_proposed = by_error.then_some(h);
+            proposed_ln_fac_old = ln_fac_old;
             h = t1 - t;
         }
         steps += 1;
@@ -315,7 +320,13 @@ fn step_loop(
         }
         h = h_new;
     }
-    Ok((y, h_proposed))
+    Ok((
+        y,
+        h_proposed.map(|h| Carried {
+            h,
+            ln_fac_old: proposed_ln_fac_old,
+        }),
+    ))
 }
 
 /// Hairer's starting step (HINIT), capped by the segment length.

@@ -252,7 +252,7 @@ pub fn advance(
     settings: &SolverSettings,
     stats: &mut SolveStats,
 ) -> Result<State, SolveError> {
-    let mut fresh = None;
+    let mut fresh = StepCarry::default();
     advance_with_outputs(
         model,
         t0,
@@ -269,12 +269,8 @@ pub fn advance(
 /// [`advance`], also calling `emit(t, y)` at each time of `outputs` (sorted,
 /// strictly between `t0` and `t1`), in order.
 ///
-/// `next_step` carries the step size from one segment of an arm to the next:
-/// on entry, the step `dopri5` tries first (`None`: Hairer's starting-step
-/// estimate); on return, the step its error controller proposed for going on
-/// past `t1` (`None` if a limit, not the error, set it). Pass the same
-/// variable to every segment of an arm, starting from `None`. The other
-/// methods ignore it and set it to `None`.
+/// `carry` takes `dopri5`'s step size and controller memory from one segment
+/// of an arm to the next (see [`StepCarry`]).
 #[allow(clippy::too_many_arguments)]
 pub fn advance_with_outputs(
     model: &HairModel,
@@ -283,7 +279,7 @@ pub fn advance_with_outputs(
     y0: State,
     settings: &SolverSettings,
     stats: &mut SolveStats,
-    next_step: &mut Option<f64>,
+    carry: &mut StepCarry,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
 ) -> Result<State, SolveError> {
@@ -303,7 +299,7 @@ pub fn advance_with_outputs(
             Ok(left)
         }
     };
-    let first_step = next_step.take();
+    let carried = carry.next.take();
     let segment = |t0, t1, y0, budget| Segment {
         model,
         t0,
@@ -315,8 +311,8 @@ pub fn advance_with_outputs(
     let y = match method.backend() {
         Backend::Hairsim => {
             let seg = segment(t0, t1, y0, budget(stats)?);
-            let (y, h) = dopri5::integrate(seg, first_step, stats, outputs, emit)?;
-            *next_step = h;
+            let (y, next) = dopri5::integrate(seg, carried, stats, outputs, emit)?;
+            carry.next = next;
             y
         }
         Backend::Diffsol => {
@@ -343,6 +339,25 @@ pub fn advance_with_outputs(
     stats.segments += 1;
     check_finite(method, t1, &y)?;
     Ok(y)
+}
+
+/// What `dopri5` carries from one segment of an arm to the next, so that the
+/// restart after a dose goes on with the step size and step-size controller
+/// memory it had reached instead of estimating a first step again. Start each
+/// arm from `StepCarry::default()` (Hairer's starting step) and pass the same
+/// value to each of its segments; the other methods ignore it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StepCarry {
+    next: Option<Carried>,
+}
+
+/// The step the error controller proposed for going on past the last stop,
+/// and the controller's memory: ln of the last accepted error norm, floored as
+/// Hairer's FACOLD.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Carried {
+    h: f64,
+    ln_fac_old: f64,
 }
 
 /// One segment handed to a backend: the model with its inputs, the span, the
