@@ -53,6 +53,20 @@ fn rhs(c: &mut Criterion) {
             }
         })
     });
+    // The same states, but each input waits for the previous output (y + 0·dy,
+    // the zero hidden from the optimizer), as each Runge–Kutta stage waits for
+    // the one before: the CPU can no longer overlap one evaluation with the
+    // next, so this is the per-evaluation cost a solver's stage chain sees.
+    let zero = black_box(0.0);
+    c.bench_function(&format!("rhs/{}_chained_states", states.len()), |b| {
+        b.iter(|| {
+            for y in &states {
+                let input = y + dy * zero;
+                model.derivatives(&input, &mut dy);
+            }
+            black_box(&dy);
+        })
+    });
 }
 
 /// Every method on one arm of `stem` (the arm named `arm`).

@@ -11,7 +11,9 @@
 use crate::model::{ix, HairModel, State};
 use crate::scenario::{Arm, Scenario};
 use crate::schedule::{expand, Action, Event};
-use crate::solve::{advance_with_outputs, Method, SolveError, SolveStats, SolverSettings};
+use crate::solve::{
+    advance_with_outputs, Method, SolveError, SolveStats, SolverSettings, StepCarry,
+};
 use crate::steady_state::steady_state;
 use crate::timeline::{timeline, Stop, SAME_TIME_DAYS};
 use crate::trajectory::{Observables, Trajectory};
@@ -183,8 +185,12 @@ fn check_state(arm: &str, method: Method, t: f64, y: &State) -> Result<(), SimEr
             value,
         })
     };
-    if let Some(&v) = y.iter().find(|v| !v.is_finite()) {
-        return bad("a state became NaN or infinite", v);
+    // Checked for every output row: one branch-free pass first (it
+    // vectorizes), the search for the culprit only when something is wrong.
+    if !y.as_slice().iter().fold(true, |ok, v| ok & v.is_finite()) {
+        if let Some(&v) = y.iter().find(|v| !v.is_finite()) {
+            return bad("a state became NaN or infinite", v);
+        }
     }
     let phases = [ix::ANAGEN, ix::CATAGEN, ix::TELOGEN, ix::KENOGEN];
     let sum: f64 = phases.iter().map(|&i| y[i]).sum();
@@ -293,6 +299,8 @@ pub fn integrate_arm(
     let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
     let mut stats = SolveStats::default();
     let (mut t, mut next_row) = (0.0, 0);
+    // The step size reached before a stop is where the next segment starts.
+    let mut carry = StepCarry::default();
     let solver_err = |source| SimError::Solver {
         arm: arm.name.clone(),
         source,
@@ -316,6 +324,7 @@ pub fn integrate_arm(
             y,
             settings,
             &mut stats,
+            &mut carry,
             inside,
             &mut |g, y| {
                 if bad_row.is_ok() {

@@ -70,6 +70,7 @@ fn a_dopri5_solve_with_output_rows_allocates_nothing() {
             y0,
             &settings,
             &mut stats,
+            &mut hairsim::solve::StepCarry::default(),
             &outputs,
             &mut |_, y| {
                 rows[n] = *y;

@@ -247,6 +247,7 @@ fn chain_error(method: Method, rtol: f64) -> (f64, SolveStats) {
         y0,
         &s,
         &mut stats,
+        &mut hairsim::solve::StepCarry::default(),
         &outputs,
         &mut |t, y| check(t, y),
     )

@@ -10,7 +10,7 @@
 //! its dense output can only emit an evenly spaced grid from the segment start.
 //! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
 
-use super::Segment;
+use super::{Carried, Segment};
 use super::{SolveError, SolveStats};
 use crate::model::{State, N_STATES};
 use std::cell::Cell;
@@ -59,33 +59,42 @@ const FAC_MAX: f64 = 10.0;
 const NSTIFF: u64 = 1000;
 const STIFF_LIMIT: f64 = 3.25;
 
-/// `base + h · Σ cⱼ kⱼ` in one pass over the components, on the fixed-size
-/// arrays inside the vectors (nalgebra's operators would make a temporary
-/// vector per term, and its indexing checks bounds).
+/// `out = base + h · Σ cⱼ kⱼ`, written in place, one pass over the fixed-size
+/// arrays inside the vectors: nalgebra's operators would make a temporary per
+/// term, a returned vector must be zeroed and copied, and its indexing checks
+/// bounds. The sum is grouped as in Hairer's code (`Y + H*(A21*K1 + …)`), so
+/// the results are bit for bit those of the vector form.
 macro_rules! stage {
-    ($base:expr, $h:expr; $($c:expr, $k:expr);+) => {{
-        let mut out = State::zeros();
-        {
-            let o = &mut out.data.0[0];
-            for i in 0..N_STATES {
-                o[i] = $base.data.0[0][i] + $h * ($($c * $k.data.0[0][i] +)+ 0.0);
-            }
+    ($out:expr; $base:expr, $h:expr; $c0:expr, $k0:expr $(; $c:expr, $k:expr)*) => {{
+        let (o, b) = (&mut $out.data.0[0], &$base.data.0[0]);
+        for i in 0..N_STATES {
+            o[i] = b[i] + $h * ($c0 * $k0.data.0[0][i] $(+ $c * $k.data.0[0][i])*);
         }
-        out
     }};
+}
+
+/// The components of a state as a plain array (no bounds checks in loops).
+fn arr(s: &State) -> &[f64; N_STATES] {
+    &s.data.0[0]
 }
 
 /// Integrate one segment from `t0` to `t1`, calling `emit` at each time of
 /// `outputs` (sorted, strictly inside the segment) with the dense-output
-/// state. `budget` (≥ 1) is the number of steps left for the arm.
+/// state. `budget` (≥ 1) is the number of steps left for the arm; `carried`
+/// is the step to try first and the controller's memory from the previous
+/// segment (`None`: Hairer's starting step, fresh memory). Returns the state
+/// at `t1` and what to carry into the next segment: the step the controller
+/// proposed for going on past `t1` (before the last step was shortened to
+/// land on `t1`), if the error test chose it (see [`step_loop`]).
 pub(super) fn integrate(
     seg: Segment<'_>,
+    carried: Option<Carried>,
     stats: &mut SolveStats,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
-) -> Result<State, SolveError> {
+) -> Result<(State, Option<Carried>), SolveError> {
     let mut work = Work::default();
-    let result = step_loop(seg, &mut work, outputs, emit);
+    let result = step_loop(seg, carried, &mut work, outputs, emit);
     stats.rhs_evaluations += work.evals.get();
     stats.accepted_steps += work.accepted;
     stats.rejected_steps += work.rejected;
@@ -102,10 +111,11 @@ struct Work {
 
 fn step_loop(
     seg: Segment<'_>,
+    carried: Option<Carried>,
     work: &mut Work,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
-) -> Result<State, SolveError> {
+) -> Result<(State, Option<Carried>), SolveError> {
     let Segment {
         model,
         t0,
@@ -128,7 +138,29 @@ fn step_loop(
     let mut t = t0;
     let mut k1 = State::zeros();
     f(&y, &mut k1);
-    let mut h = initial_step(&mut f, &y, &k1, rtol, atol, h_max);
+    // After a dose the state jumps but the time scales of the model do not, so
+    // the step the controller reached before the stop is a far better start
+    // than Hairer's estimate, which guesses from two evaluations at the new
+    // state (one of them extra), picks ~1/25 of the settled step after a
+    // microneedling session and then needs four or five steps to grow back.
+    // A too-large start is caught by the error test like any other step. Only
+    // a step the error test chose is carried (`by_error`): one held at the
+    // growth limit or the segment length (a solution at rest) says nothing
+    // about the time scale after the jump, and starting from it would take
+    // the first steps of a fresh transient far larger than Hairer's code does.
+    // The PI controller's memory (the last accepted error) is carried with the
+    // step: reset to Hairer's 1e-4 it would cut the second step by a third.
+    // The model is autonomous, so nothing else depends on the restart time.
+    let ln_fac_floor = 1e-4_f64.ln();
+    let carried = carried.filter(|c| c.h > 0.0 && c.h.is_finite());
+    let mut h = match carried {
+        Some(c) => c.h.min(h_max),
+        None => initial_step(&mut f, &y, &k1, rtol, atol, h_max),
+    };
+    let mut ln_fac_old = carried.map_or(ln_fac_floor, |c| c.ln_fac_old);
+    let mut by_error = carried.is_some();
+    let mut h_proposed = None;
+    let mut proposed_ln_fac_old = ln_fac_old;
 
     let (mut k2, mut k3, mut k4, mut k5, mut k6, mut k7) = (
         State::zeros(),
@@ -138,8 +170,10 @@ fn step_loop(
         State::zeros(),
         State::zeros(),
     );
+    // Stage arguments: stages 2–5 share one; stage 6's is kept for the
+    // stiffness test, stage 7's is the new solution.
+    let (mut ys, mut y_stiff, mut y_new) = (State::zeros(), State::zeros(), State::zeros());
     let mut next_out = 0;
-    let mut fac_old = 1e-4_f64;
     let mut rejected_last = false;
     let mut steps = 0u64;
     let (mut stiff_hits, mut non_stiff) = (0u32, 0u32);
@@ -156,35 +190,48 @@ fn step_loop(
         }
         let last = t + 1.01 * h >= t1;
         if last {
+            h_proposed = by_error.then_some(h);
+            proposed_ln_fac_old = ln_fac_old;
             h = t1 - t;
         }
         steps += 1;
 
-        f(&stage!(y, h; A21, k1), &mut k2);
-        f(&stage!(y, h; A31, k1; A32, k2), &mut k3);
-        f(&stage!(y, h; A41, k1; A42, k2; A43, k3), &mut k4);
-        f(&stage!(y, h; A51, k1; A52, k2; A53, k3; A54, k4), &mut k5);
-        let y_stiff = stage!(y, h; A61, k1; A62, k2; A63, k3; A64, k4; A65, k5);
+        stage!(ys; y, h; A21, k1);
+        f(&ys, &mut k2);
+        stage!(ys; y, h; A31, k1; A32, k2);
+        f(&ys, &mut k3);
+        stage!(ys; y, h; A41, k1; A42, k2; A43, k3);
+        f(&ys, &mut k4);
+        stage!(ys; y, h; A51, k1; A52, k2; A53, k3; A54, k4);
+        f(&ys, &mut k5);
+        stage!(y_stiff; y, h; A61, k1; A62, k2; A63, k3; A64, k4; A65, k5);
         f(&y_stiff, &mut k6);
-        let y_new = stage!(y, h; A71, k1; A73, k3; A74, k4; A75, k5; A76, k6);
+        stage!(y_new; y, h; A71, k1; A73, k3; A74, k4; A75, k5; A76, k6);
         f(&y_new, &mut k7);
-        let zero = State::zeros();
-        let err_vec = stage!(zero, h; E1, k1; E3, k3; E4, k4; E5, k5; E6, k6; E7, k7);
 
-        let mut err = 0.0;
+        // The error estimate h · Σ eⱼ kⱼ is formed and scaled in the same pass
+        // as its norm, never stored.
+        let (a1, a3, a4, a5, a6, a7) = (arr(&k1), arr(&k3), arr(&k4), arr(&k5), arr(&k6), arr(&k7));
+        let (y0, y1) = (arr(&y), arr(&y_new));
+        let mut scaled = [0.0; N_STATES];
         for i in 0..N_STATES {
-            let sc = atol + y[i].abs().max(y_new[i].abs()) * rtol;
-            let e = err_vec[i] / sc;
-            err += e * e;
+            let e =
+                h * (E1 * a1[i] + E3 * a3[i] + E4 * a4[i] + E5 * a5[i] + E6 * a6[i] + E7 * a7[i]);
+            scaled[i] = e / (atol + y0[i].abs().max(y1[i].abs()) * rtol);
         }
+        let err = scaled.iter().fold(0.0, |sum, e| sum + e * e);
         let err = (err / N_STATES as f64).sqrt();
 
-        // Lund-stabilized PI controller (Hairer's DOPRI5).
-        let fac11 = err.powf(alpha);
-        let fac = (fac11 * fac_old.powf(-BETA) / SAFETY).clamp(1.0 / FAC_MAX, 1.0 / FAC_MIN);
+        // Lund-stabilized PI controller (Hairer's DOPRI5):
+        // fac = err^α · fac_old^(−β) / safety, formed as one exp of a sum of
+        // logarithms (one `ln` and one `exp` per step instead of two `powf`;
+        // the same value to a few ulps).
+        let ln_err = err.ln();
+        let fac_raw = (alpha * ln_err - BETA * ln_fac_old).exp() / SAFETY;
+        let fac = fac_raw.clamp(1.0 / FAC_MAX, 1.0 / FAC_MIN);
         let mut h_new = h / fac;
         if err <= 1.0 && err.is_finite() {
-            fac_old = err.max(1e-4);
+            ln_fac_old = ln_err.max(ln_fac_floor);
             work.accepted += 1;
             if work.accepted.is_multiple_of(NSTIFF) || stiff_hits > 0 {
                 let num = (k7 - k6).norm_squared();
@@ -210,15 +257,35 @@ fn step_loop(
             // Dense output for the output times inside this step.
             let t_new = if last { t1 } else { t + h };
             if next_out < outputs.len() && outputs[next_out] <= t_new {
-                let ydiff = y_new - y;
-                let bspl = k1 * h - ydiff;
-                let r3 = ydiff - k7 * h - bspl;
-                let r4 = stage!(zero, h; D1, k1; D3, k3; D4, k4; D5, k5; D6, k6; D7, k7);
+                // Hairer's CONT coefficients, in one pass over the components.
+                let mut cont = [[0.0; N_STATES]; 4];
+                let (a1, a3, a4, a5, a6, a7) =
+                    (arr(&k1), arr(&k3), arr(&k4), arr(&k5), arr(&k6), arr(&k7));
+                let (y0, y1) = (arr(&y), arr(&y_new));
+                for i in 0..N_STATES {
+                    let ydiff = y1[i] - y0[i];
+                    let bspl = a1[i] * h - ydiff;
+                    cont[0][i] = ydiff;
+                    cont[1][i] = bspl;
+                    cont[2][i] = ydiff - a7[i] * h - bspl;
+                    cont[3][i] = h
+                        * (D1 * a1[i]
+                            + D3 * a3[i]
+                            + D4 * a4[i]
+                            + D5 * a5[i]
+                            + D6 * a6[i]
+                            + D7 * a7[i]);
+                }
+                let [c0, c1, c2, c3] = &cont;
                 while let Some(&to) = outputs.get(next_out).filter(|&&to| to <= t_new) {
                     let theta = (to - t) / h;
                     let theta1 = 1.0 - theta;
-                    let yo = y + (ydiff + (bspl + (r3 + r4 * theta1) * theta) * theta1) * theta;
-                    emit(to, &yo);
+                    let o = &mut ys.data.0[0];
+                    for i in 0..N_STATES {
+                        o[i] = y0[i]
+                            + (c0[i] + (c1[i] + (c2[i] + c3[i] * theta1) * theta) * theta1) * theta;
+                    }
+                    emit(to, &ys);
                     next_out += 1;
                 }
             }
@@ -228,26 +295,38 @@ fn step_loop(
             if last {
                 break;
             }
+            by_error = fac_raw > 1.0 / FAC_MAX;
             if h_new.abs() > h_max {
                 h_new = h_max;
+                by_error = false;
             }
             if rejected_last {
                 h_new = h_new.min(h);
             }
             rejected_last = false;
         } else {
+            let fac11 = (alpha * ln_err).exp();
             h_new = h / (1.0 / FAC_MIN).min(fac11 / SAFETY);
+            by_error = fac11 / SAFETY < 1.0 / FAC_MIN;
             if !err.is_finite() {
                 h_new = h * FAC_MIN;
+                by_error = false;
             }
             rejected_last = true;
-            if work.accepted >= 1 {
-                work.rejected += 1;
-            }
+            // Unlike Hairer's count, a rejection before the first accepted
+            // step counts too: with a carried-over first step it is a real
+            // cost of the restart, not noise from the starting guess.
+            work.rejected += 1;
         }
         h = h_new;
     }
-    Ok(y)
+    Ok((
+        y,
+        h_proposed.map(|h| Carried {
+            h,
+            ln_fac_old: proposed_ln_fac_old,
+        }),
+    ))
 }
 
 /// Hairer's starting step (HINIT), capped by the segment length.

@@ -252,11 +252,25 @@ pub fn advance(
     settings: &SolverSettings,
     stats: &mut SolveStats,
 ) -> Result<State, SolveError> {
-    advance_with_outputs(model, t0, t1, y0, settings, stats, &[], &mut |_, _| {})
+    let mut fresh = StepCarry::default();
+    advance_with_outputs(
+        model,
+        t0,
+        t1,
+        y0,
+        settings,
+        stats,
+        &mut fresh,
+        &[],
+        &mut |_, _| {},
+    )
 }
 
 /// [`advance`], also calling `emit(t, y)` at each time of `outputs` (sorted,
 /// strictly between `t0` and `t1`), in order.
+///
+/// `carry` takes `dopri5`'s step size and controller memory from one segment
+/// of an arm to the next (see [`StepCarry`]).
 #[allow(clippy::too_many_arguments)]
 pub fn advance_with_outputs(
     model: &HairModel,
@@ -265,6 +279,7 @@ pub fn advance_with_outputs(
     y0: State,
     settings: &SolverSettings,
     stats: &mut SolveStats,
+    carry: &mut StepCarry,
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
 ) -> Result<State, SolveError> {
@@ -284,6 +299,7 @@ pub fn advance_with_outputs(
             Ok(left)
         }
     };
+    let carried = carry.next.take();
     let segment = |t0, t1, y0, budget| Segment {
         model,
         t0,
@@ -295,7 +311,9 @@ pub fn advance_with_outputs(
     let y = match method.backend() {
         Backend::Hairsim => {
             let seg = segment(t0, t1, y0, budget(stats)?);
-            dopri5::integrate(seg, stats, outputs, emit)?
+            let (y, next) = dopri5::integrate(seg, carried, stats, outputs, emit)?;
+            carry.next = next;
+            y
         }
         Backend::Diffsol => {
             let seg = segment(t0, t1, y0, budget(stats)?);
@@ -321,6 +339,25 @@ pub fn advance_with_outputs(
     stats.segments += 1;
     check_finite(method, t1, &y)?;
     Ok(y)
+}
+
+/// What `dopri5` carries from one segment of an arm to the next, so that the
+/// restart after a dose goes on with the step size and step-size controller
+/// memory it had reached instead of estimating a first step again. Start each
+/// arm from `StepCarry::default()` (Hairer's starting step) and pass the same
+/// value to each of its segments; the other methods ignore it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StepCarry {
+    next: Option<Carried>,
+}
+
+/// The step the error controller proposed for going on past the last stop,
+/// and the controller's memory: ln of the last accepted error norm, floored as
+/// Hairer's FACOLD.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Carried {
+    h: f64,
+    ln_fac_old: f64,
 }
 
 /// One segment handed to a backend: the model with its inputs, the span, the
