@@ -40,8 +40,9 @@ pub enum Command {
         /// Comma-separated outputs to write: svg, png, csv, json.
         #[arg(long, value_delimiter = ',', default_value = "svg,png,csv,json")]
         format: Vec<String>,
-        /// Override the scenario's solver method: rk4, dopri5, dop853 (ode_solvers);
-        /// bdf, tr_bdf2, esdirk34, tsit45 (diffsol).
+        /// Override the scenario's solver method: dopri5, rodas4 (hairsim's own);
+        /// rk4, dop853, ode_solvers_dopri5 (ode_solvers); bdf, tr_bdf2, esdirk34,
+        /// tsit45 (diffsol).
         #[arg(long)]
         solver: Option<String>,
         /// Override the scenario's relative tolerance (0 < RTOL < 1).

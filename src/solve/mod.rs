@@ -3,7 +3,9 @@
 //! method.
 //!
 //! Three backends sit behind [`advance_with_outputs`]: hairsim's own
-//! allocation-free Dormand–Prince loop (`dopri5`, the default; see `dopri5`),
+//! allocation-free loops, Dormand–Prince (`dopri5`, the default; see
+//! `dopri5`) and the stiff Rosenbrock method RODAS (`rodas4`; see
+//! `rosenbrock`),
 //! `ode_solvers` (`rk4`, `dop853`, and its own `Dopri5` as
 //! `ode_solvers_dopri5`; see `ode_solvers_adapter`) and `diffsol` (`bdf`,
 //! `tr_bdf2`, `esdirk34`, `tsit45`; see `diffsol_adapter`). The crates use
@@ -15,12 +17,13 @@
 //! guarantees it), so every method restarts cleanly at each event. Output
 //! times inside a segment are read off the method's dense output (its
 //! interpolant over the step that covers them) where the method has one
-//! (`dopri5` and the diffsol methods); the `ode_solvers` methods instead stop
+//! (`dopri5`, `rodas4` and the diffsol methods); the `ode_solvers` methods instead stop
 //! and restart at every output time, so their rows are exact step ends.
 
 mod diffsol_adapter;
 mod dopri5;
 mod ode_solvers_adapter;
+mod rosenbrock;
 
 use crate::model::{HairModel, State, STATE_NAMES};
 use serde::Serialize;
@@ -47,13 +50,17 @@ pub enum Method {
     /// `ode_solvers`' own Dormand–Prince 5(4): the same method as `dopri5`,
     /// kept for comparison; it stops at every output time and allocates per segment.
     OdeSolversDopri5,
+    /// RODAS 4(3), an L-stable, stiffly accurate Rosenbrock method for stiff
+    /// problems: hairsim's own allocation-free loop, with a finite-difference
+    /// Jacobian once per step.
+    Rodas4,
 }
 
 /// Which code integrates a method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
-    /// hairsim's own allocation-free loop (`dopri5`).
+    /// hairsim's own allocation-free loops (`dopri5`, `rodas4`).
     Hairsim,
     /// `ode_solvers`.
     OdeSolvers,
@@ -63,7 +70,7 @@ pub enum Backend {
 
 impl Method {
     /// Every method.
-    pub const ALL: [Method; 8] = [
+    pub const ALL: [Method; 9] = [
         Method::Rk4,
         Method::Dopri5,
         Method::Dop853,
@@ -72,6 +79,7 @@ impl Method {
         Method::Esdirk34,
         Method::Tsit45,
         Method::OdeSolversDopri5,
+        Method::Rodas4,
     ];
 
     /// Name as written in scenario files and on the command line.
@@ -85,6 +93,7 @@ impl Method {
             Method::Esdirk34 => "esdirk34",
             Method::Tsit45 => "tsit45",
             Method::OdeSolversDopri5 => "ode_solvers_dopri5",
+            Method::Rodas4 => "rodas4",
         }
     }
 
@@ -96,7 +105,7 @@ impl Method {
     /// The crate that integrates this method.
     pub fn backend(self) -> Backend {
         match self {
-            Method::Dopri5 => Backend::Hairsim,
+            Method::Dopri5 | Method::Rodas4 => Backend::Hairsim,
             Method::Rk4 | Method::Dop853 | Method::OdeSolversDopri5 => Backend::OdeSolvers,
             Method::Bdf | Method::TrBdf2 | Method::Esdirk34 | Method::Tsit45 => Backend::Diffsol,
         }
@@ -104,7 +113,10 @@ impl Method {
 
     /// Whether the method solves a linear system per step (needs a Jacobian).
     pub fn is_implicit(self) -> bool {
-        matches!(self, Method::Bdf | Method::TrBdf2 | Method::Esdirk34)
+        matches!(
+            self,
+            Method::Bdf | Method::TrBdf2 | Method::Esdirk34 | Method::Rodas4
+        )
     }
 
     /// Whether the method adapts its step to `rtol`/`atol` (all but `rk4`).
@@ -212,7 +224,7 @@ pub enum SolveError {
         t_days: f64,
     },
     /// The explicit method detected stiffness.
-    #[error("{method}: the problem became stiff at day {t_days:.3}; use an implicit method (--solver bdf, tr_bdf2 or esdirk34) or loosen tolerances")]
+    #[error("{method}: the problem became stiff at day {t_days:.3}; use an implicit method (--solver bdf, rodas4, tr_bdf2 or esdirk34) or loosen tolerances")]
     Stiff {
         /// Method.
         method: Method,
@@ -311,9 +323,14 @@ pub fn advance_with_outputs(
     let y = match method.backend() {
         Backend::Hairsim => {
             let seg = segment(t0, t1, y0, budget(stats)?);
-            let (y, next) = dopri5::integrate(seg, carried, stats, outputs, emit)?;
-            carry.next = next;
-            y
+            match method {
+                Method::Rodas4 => rosenbrock::integrate(seg, stats, outputs, emit)?,
+                _ => {
+                    let (y, next) = dopri5::integrate(seg, carried, stats, outputs, emit)?;
+                    carry.next = next;
+                    y
+                }
+            }
         }
         Backend::Diffsol => {
             let seg = segment(t0, t1, y0, budget(stats)?);
