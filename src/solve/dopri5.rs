@@ -10,7 +10,7 @@
 //! its dense output can only emit an evenly spaced grid from the segment start.
 //! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
 
-use super::{Carried, Segment};
+use super::{initial_step, Carried, Segment};
 use super::{SolveError, SolveStats};
 use crate::model::{State, N_STATES};
 use std::cell::Cell;
@@ -129,7 +129,7 @@ fn step_loop(
     let h_max = t1 - t0;
     let alpha = 0.2 - BETA * 0.75;
     let evals = &work.evals;
-    let mut f = |y: &State, dy: &mut State| {
+    let f = |y: &State, dy: &mut State| {
         evals.set(evals.get() + 1);
         model.derivatives(y, dy);
     };
@@ -155,7 +155,18 @@ fn step_loop(
     let carried = carried.filter(|c| c.h > 0.0 && c.h.is_finite());
     let mut h = match carried {
         Some(c) => c.h.min(h_max),
-        None => initial_step(&mut f, &y, &k1, rtol, atol, h_max),
+        None => initial_step(
+            &mut |y| {
+                let mut dy = State::zeros();
+                f(y, &mut dy);
+                dy
+            },
+            &y,
+            &k1,
+            (rtol, atol),
+            h_max,
+            5,
+        ),
     };
     let mut ln_fac_old = carried.map_or(ln_fac_floor, |c| c.ln_fac_old);
     let mut by_error = carried.is_some();
@@ -327,41 +338,4 @@ fn step_loop(
             ln_fac_old: proposed_ln_fac_old,
         }),
     ))
-}
-
-/// Hairer's starting step (HINIT), capped by the segment length.
-fn initial_step(
-    f: &mut impl FnMut(&State, &mut State),
-    y: &State,
-    f0: &State,
-    rtol: f64,
-    atol: f64,
-    h_max: f64,
-) -> f64 {
-    let (mut d0, mut d1) = (0.0, 0.0);
-    for i in 0..N_STATES {
-        let sc = atol + y[i].abs() * rtol;
-        d0 += (y[i] / sc).powi(2);
-        d1 += (f0[i] / sc).powi(2);
-    }
-    let mut h0 = if d0 < 1e-10 || d1 < 1e-10 {
-        1e-6
-    } else {
-        0.01 * (d0 / d1).sqrt()
-    };
-    h0 = h0.min(h_max);
-    let mut f1 = State::zeros();
-    f(&(y + f0 * h0), &mut f1);
-    let mut d2 = 0.0;
-    for i in 0..N_STATES {
-        let sc = atol + y[i].abs() * rtol;
-        d2 += ((f1[i] - f0[i]) / sc).powi(2);
-    }
-    let d2 = d2.sqrt() / h0;
-    let h1 = if d1.sqrt().max(d2) <= 1e-15 {
-        1e-6_f64.max(h0 * 1e-3)
-    } else {
-        (0.01 / d1.sqrt().max(d2)).powf(0.2)
-    };
-    (100.0 * h0).min(h1).min(h_max)
 }

@@ -25,7 +25,7 @@ mod dopri5;
 mod ode_solvers_adapter;
 mod rosenbrock;
 
-use crate::model::{HairModel, State, STATE_NAMES};
+use crate::model::{HairModel, State, N_STATES, STATE_NAMES};
 use serde::Serialize;
 use std::fmt;
 
@@ -398,4 +398,42 @@ fn check_finite(method: Method, t_days: f64, y: &State) -> Result<(), SolveError
         }),
         None => Ok(()),
     }
+}
+
+/// Hairer's starting step (HINIT) for a method of order `order`, capped by
+/// the segment length: sizes the first step from estimates of `y'` and `y''`
+/// (one extra evaluation of `f`). Shared by hairsim's own methods.
+fn initial_step(
+    f: &mut impl FnMut(&State) -> State,
+    y: &State,
+    f0: &State,
+    (rtol, atol): (f64, f64),
+    h_max: f64,
+    order: i32,
+) -> f64 {
+    let (mut d0, mut d1) = (0.0, 0.0);
+    for i in 0..N_STATES {
+        let sc = atol + y[i].abs() * rtol;
+        d0 += (y[i] / sc).powi(2);
+        d1 += (f0[i] / sc).powi(2);
+    }
+    let mut h0 = if d0 < 1e-10 || d1 < 1e-10 {
+        1e-6
+    } else {
+        0.01 * (d0 / d1).sqrt()
+    };
+    h0 = h0.min(h_max);
+    let f1 = f(&(y + f0 * h0));
+    let mut d2 = 0.0;
+    for i in 0..N_STATES {
+        let sc = atol + y[i].abs() * rtol;
+        d2 += ((f1[i] - f0[i]) / sc).powi(2);
+    }
+    let d2 = d2.sqrt() / h0;
+    let h1 = if d1.sqrt().max(d2) <= 1e-15 {
+        1e-6_f64.max(h0 * 1e-3)
+    } else {
+        (0.01 / d1.sqrt().max(d2)).powf(1.0 / f64::from(order))
+    };
+    (100.0 * h0).min(h1).min(h_max)
 }

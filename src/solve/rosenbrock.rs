@@ -23,8 +23,8 @@
 //! Measured against `bdf` in BENCHMARKS.md ("`rodas4`"): about twice as fast
 //! at matched error 1e-5…1e-4 on `stiff_pk`, even near 1e-7, slower below.
 
-use super::Segment;
 use super::SolverSettings;
+use super::{initial_step, Segment};
 use super::{SolveError, SolveStats};
 use crate::model::{symbolic_state, HairModel, Pk, State, N_STATES};
 use crate::symbolic::{trace, Node, Sym};
@@ -296,7 +296,7 @@ fn step_loop<F: FnMut(&State, &mut State)>(
         let mut y = y0;
         let mut t = t0;
         let mut fy = rhs.eval(&y);
-        let mut h = initial_step(rhs, &y, &fy, rtol, atol, h_max);
+        let mut h = initial_step(&mut |y| rhs.eval(y), &y, &fy, (rtol, atol), h_max, 4);
         let mut jac = Matrix::zeros();
         let mut jac_current = false;
         let mut next_out = 0;
@@ -489,45 +489,6 @@ fn attempt<F: FnMut(&State, &mut State)>(
         err: k6,
         k: [k1, k2, k3, k4, k5],
     })
-}
-
-/// Hairer's starting step (HINIT) for an order-4 method, capped by the
-/// segment length. It sizes the first step from explicit estimates of `y'`
-/// and `y''`, so on a stiff start it is small; the controller then grows the
-/// step by up to 5× per step.
-fn initial_step<F: FnMut(&State, &mut State)>(
-    rhs: &mut Rhs<F>,
-    y: &State,
-    f0: &State,
-    rtol: f64,
-    atol: f64,
-    h_max: f64,
-) -> f64 {
-    let (mut d0, mut d1) = (0.0, 0.0);
-    for i in 0..N_STATES {
-        let sc = atol + y[i].abs() * rtol;
-        d0 += (y[i] / sc).powi(2);
-        d1 += (f0[i] / sc).powi(2);
-    }
-    let mut h0 = if d0 < 1e-10 || d1 < 1e-10 {
-        1e-6
-    } else {
-        0.01 * (d0 / d1).sqrt()
-    };
-    h0 = h0.min(h_max);
-    let f1 = rhs.eval(&(y + f0 * h0));
-    let mut d2 = 0.0;
-    for i in 0..N_STATES {
-        let sc = atol + y[i].abs() * rtol;
-        d2 += ((f1[i] - f0[i]) / sc).powi(2);
-    }
-    let d2 = d2.sqrt() / h0;
-    let h1 = if d1.sqrt().max(d2) <= 1e-15 {
-        1e-6_f64.max(h0 * 1e-3)
-    } else {
-        (0.01 / d1.sqrt().max(d2)).powf(0.25)
-    };
-    (100.0 * h0).min(h1).min(h_max)
 }
 
 /// LU factorisation with partial pivoting of a 16 × 16 matrix, in place on
