@@ -10,7 +10,7 @@
 //! its dense output can only emit an evenly spaced grid from the segment start.
 //! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
 
-use super::{initial_step, Carried, Segment};
+use super::{check_step, initial_step, Carried, Segment};
 use super::{SolveError, SolveStats};
 use crate::model::{State, N_STATES};
 use std::cell::Cell;
@@ -189,16 +189,7 @@ fn step_loop(
     let mut steps = 0u64;
     let (mut stiff_hits, mut non_stiff) = (0u32, 0u32);
     loop {
-        if steps >= budget {
-            return Err(SolveError::TooManySteps {
-                method,
-                t_days: t,
-                max_steps: settings.max_steps,
-            });
-        }
-        if 0.1 * h.abs() <= f64::EPSILON * t.abs() {
-            return Err(SolveError::StepSizeUnderflow { method, t_days: t });
-        }
+        check_step(steps, budget, h, t, settings)?;
         let last = t + 1.01 * h >= t1;
         if last {
             h_proposed = by_error.then_some(h);

@@ -437,3 +437,26 @@ fn initial_step(
     };
     (100.0 * h0).min(h1).min(h_max)
 }
+
+/// Stop a step loop that has used its step budget or whose step has shrunk
+/// below the resolution of `t` (shared by hairsim's own methods).
+fn check_step(
+    steps: u64,
+    budget: u64,
+    h: f64,
+    t: f64,
+    settings: &SolverSettings,
+) -> Result<(), SolveError> {
+    let method = settings.method;
+    if steps >= budget {
+        return Err(SolveError::TooManySteps {
+            method,
+            t_days: t,
+            max_steps: settings.max_steps,
+        });
+    }
+    if 0.1 * h.abs() <= f64::EPSILON * t.abs() {
+        return Err(SolveError::StepSizeUnderflow { method, t_days: t });
+    }
+    Ok(())
+}

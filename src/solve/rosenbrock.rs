@@ -24,7 +24,7 @@
 //! at matched error 1e-5…1e-4 on `stiff_pk`, even near 1e-7, slower below.
 
 use super::SolverSettings;
-use super::{initial_step, Segment};
+use super::{check_step, initial_step, Segment};
 use super::{SolveError, SolveStats};
 use crate::model::{symbolic_state, HairModel, Pk, State, N_STATES};
 use crate::symbolic::{trace, Node, Sym};
@@ -289,7 +289,6 @@ fn step_loop<F: FnMut(&State, &mut State)>(
     outputs: &[f64],
     emit: &mut dyn FnMut(f64, &State),
 ) -> Result<State, SolveError> {
-    let method = settings.method;
     let (rtol, atol) = (settings.rtol, settings.atol);
     let h_max = t1 - t0;
     {
@@ -305,16 +304,7 @@ fn step_loop<F: FnMut(&State, &mut State)>(
         // Gustafsson's predictive controller: the last accepted step and its error.
         let (mut h_acc, mut err_acc) = (h, 1.0_f64);
         loop {
-            if steps >= budget {
-                return Err(SolveError::TooManySteps {
-                    method,
-                    t_days: t,
-                    max_steps: settings.max_steps,
-                });
-            }
-            if 0.1 * h.abs() <= f64::EPSILON * t.abs() {
-                return Err(SolveError::StepSizeUnderflow { method, t_days: t });
-            }
+            check_step(steps, budget, h, t, settings)?;
             if !jac_current {
                 jac = rhs.jacobian(&y, &fy);
                 work.jacobians += 1;
