@@ -1,0 +1,162 @@
+//! The overhead target of issue 3, measured in one run: for each explicit
+//! method on two arms of combo.toml, solve time ÷ (RHS evaluations × cost of
+//! one RHS evaluation). Both sides are timed in the same process, interleaved
+//! round by round, so a slow spell on this shared machine hits numerator and
+//! denominator alike; the minimum over rounds is the estimate (the run least
+//! disturbed), the median is printed beside it.
+//!
+//! The cost of one evaluation is taken two ways: *independent* (the states of
+//! a real trajectory evaluated back to back, which lets the CPU overlap one
+//! evaluation with the next) and *chained* (each input waits for the previous
+//! output, as every Runge–Kutta stage waits for the one before). The target
+//! is judged on the independent cost, the stricter of the two.
+//!
+//! `cargo bench --bench overhead` (about a minute). BENCHMARKS.md records it.
+
+use hairsim::model::{HairModel, State};
+use hairsim::scenario::{self, Scenario};
+use hairsim::simulation::{integrate_arm, output_grid};
+use hairsim::solve::{Method, SolverSettings};
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+const ROUNDS: usize = 25;
+
+fn load(stem: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{stem}.toml"));
+    match scenario::load(&path) {
+        Ok(s) => s,
+        Err(e) => panic!("benches need scenarios/{stem}.toml: {e}"),
+    }
+}
+
+/// Seconds per call of `f`, over enough calls to last about 20 ms.
+fn seconds_per_call(mut f: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    f();
+    let once = start.elapsed().as_secs_f64().max(1e-7);
+    let n = ((0.02 / once) as usize).clamp(1, 100_000);
+    let start = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    start.elapsed().as_secs_f64() / n as f64
+}
+
+fn min_median(v: &mut [f64]) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[0], v[v.len() / 2])
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument selects methods.
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let sc = load("combo");
+    let grid = output_grid(sc.duration_days, sc.output_interval_days);
+    let arm_named = |name: &str| match sc.arms.iter().find(|a| a.name == name) {
+        Some(a) => a,
+        None => panic!("combo.toml has an arm `{name}`"),
+    };
+    let typical = arm_named("finasteride + minoxidil");
+    let richest = arm_named("fin + minox + PRP + microneedling");
+
+    // The denominator: the states of the typical arm's trajectory, with the
+    // inputs that arm has in its first year.
+    let mut model = HairModel::untreated(sc.patient.params);
+    model.inputs.finasteride_mg_per_day = 1.0;
+    model.inputs.minoxidil_percent = 5.0;
+    let mut states: Vec<State> = Vec::new();
+    if let Err(e) = integrate_arm(typical, sc.duration_days, &grid, &sc.solver, |_, _, y| {
+        states.push(*y)
+    }) {
+        panic!("combo arm solves: {e}");
+    }
+    let n = states.len() as f64;
+    let zero = black_box(0.0);
+
+    let methods: Vec<Method> = Method::ALL
+        .into_iter()
+        .filter(|m| !m.is_implicit())
+        .filter(|m| filter.is_empty() || filter.iter().any(|f| m.name().contains(f.as_str())))
+        .collect();
+    println!(
+        "overhead = solve time / (RHS evaluations x cost of one RHS evaluation); \
+         min (median) over {ROUNDS} interleaved rounds"
+    );
+    println!(
+        "{:<20} {:<36} {:>6} {:>16} {:>16} {:>16}",
+        "method", "arm", "evals", "solve us", "vs independent", "vs chained"
+    );
+    for method in methods {
+        let settings = SolverSettings {
+            method,
+            ..sc.solver
+        };
+        for arm in [typical, richest] {
+            let mut rows: Vec<State> = Vec::with_capacity(grid.len());
+            let mut solve = || {
+                rows.clear();
+                match integrate_arm(black_box(arm), sc.duration_days, &grid, &settings, |_, _, y| {
+                    rows.push(*y)
+                }) {
+                    Ok(stats) => stats.rhs_evaluations,
+                    Err(e) => panic!("{} on `{}`: {e}", method.name(), arm.name),
+                }
+            };
+            let evals = solve() as f64;
+            let (mut t_solve, mut t_ind, mut t_chain) = (vec![], vec![], vec![]);
+            let mut dy = State::zeros();
+            for _ in 0..ROUNDS {
+                t_solve.push(seconds_per_call(|| {
+                    black_box(solve());
+                }));
+                t_ind.push(
+                    seconds_per_call(|| {
+                        for y in &states {
+                            model.derivatives(black_box(y), &mut dy);
+                            black_box(&dy);
+                        }
+                    }) / n,
+                );
+                t_chain.push(
+                    seconds_per_call(|| {
+                        for y in &states {
+                            let input = y + dy * zero;
+                            model.derivatives(&input, &mut dy);
+                        }
+                        black_box(&dy);
+                    }) / n,
+                );
+            }
+            let (s_min, s_med) = min_median(&mut t_solve);
+            let (i_min, i_med) = min_median(&mut t_ind);
+            let (c_min, c_med) = min_median(&mut t_chain);
+            println!(
+                "{:<20} {:<36} {:>6} {:>7.1} ({:>6.1}) {:>7.2} ({:>6.2}) {:>7.2} ({:>6.2})",
+                method.name(),
+                arm.name,
+                evals,
+                s_min * 1e6,
+                s_med * 1e6,
+                s_min / (evals * i_min),
+                s_med / (evals * i_med),
+                s_min / (evals * c_min),
+                s_med / (evals * c_med),
+            );
+            println!(
+                "{:<20} {:<36} {:>6} one RHS: independent {:.1} ns ({:.1}), chained {:.1} ns ({:.1})",
+                "",
+                "",
+                "",
+                i_min * 1e9,
+                i_med * 1e9,
+                c_min * 1e9,
+                c_med * 1e9
+            );
+        }
+    }
+}
