@@ -232,54 +232,10 @@ pub struct HairModel<T = f64> {
     /// EC50ⁿ of the DHT effect, computed once here rather than in every
     /// right-hand-side evaluation.
     dht_ec50_pow: T,
-    /// First-order rate constants of the parameters' half-lives, likewise.
-    k: RateConstants<T>,
     /// Treatment inputs, constant over the current segment.
     pub inputs: Inputs<T>,
     /// How finasteride and dutasteride reach their effect compartments.
     pub pk: Pk,
-}
-
-/// The rate constants ln 2 / half-life of every first-order process, days⁻¹.
-///
-/// Each is a division of two parameters, the same in every right-hand-side
-/// evaluation of a model, so [`HairModel`] computes them once: a dozen
-/// divisions fewer per evaluation, with the very same values (the division is
-/// the one [`rate_for_half_life`] did inline), so results are bit for bit
-/// unchanged; the symbolic model gets the same expression nodes as before.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct RateConstants<T> {
-    dht: T,
-    inflammation: T,
-    growth_factor: T,
-    stimulation: T,
-    finasteride_effect: T,
-    dutasteride_effect: T,
-    minoxidil_effect: T,
-    pk_effect: T,
-    finasteride_absorption: T,
-    finasteride_plasma: T,
-    dutasteride_absorption: T,
-    dutasteride_plasma: T,
-}
-
-impl<T: Scalar> RateConstants<T> {
-    fn of(p: &Parameters<T>) -> Self {
-        RateConstants {
-            dht: rate_for_half_life(p.dht_half_life_days),
-            inflammation: rate_for_half_life(p.inflammation_half_life_days),
-            growth_factor: rate_for_half_life(p.growth_factor_half_life_days),
-            stimulation: rate_for_half_life(p.stimulation_half_life_days),
-            finasteride_effect: rate_for_half_life(p.finasteride_effect_half_life_days),
-            dutasteride_effect: rate_for_half_life(p.dutasteride_effect_half_life_days),
-            minoxidil_effect: rate_for_half_life(p.minoxidil_effect_half_life_days),
-            pk_effect: rate_for_half_life(p.pk_effect_half_life_days),
-            finasteride_absorption: rate_for_half_life(p.finasteride_absorption_half_life_days),
-            finasteride_plasma: rate_for_half_life(p.finasteride_plasma_half_life_days),
-            dutasteride_absorption: rate_for_half_life(p.dutasteride_absorption_half_life_days),
-            dutasteride_plasma: rate_for_half_life(p.dutasteride_plasma_half_life_days),
-        }
-    }
 }
 
 impl HairModel {
@@ -288,7 +244,6 @@ impl HairModel {
         HairModel {
             params,
             dht_ec50_pow: params.dht_ec50_relative.powf(params.dht_hill),
-            k: RateConstants::of(&params),
             inputs: Inputs::default(),
             pk: Pk::Effect,
         }
@@ -362,7 +317,6 @@ impl HairModel<Sym> {
                 .dht_ec50_relative
                 .powf(params.dht_hill)
                 .named("dht_ec50_pow"),
-            k: RateConstants::of(&params),
             inputs: Inputs::symbolic(),
             pk,
         }
@@ -489,19 +443,20 @@ impl<T: Scalar> HairModel<T> {
         dy[ix::TERMINAL] = to_anagen
             * (r.restoration_per_cycle * (one - terminal) - r.miniaturization_per_cycle * terminal);
 
-        let k = &self.k;
         let dht_target = (one - self.dht_inhibition_of(y)) * u.dht_multiplier;
-        dy[ix::DHT] = k.dht * (dht_target - y[ix::DHT]);
-        dy[ix::INFLAMMATION] = k.inflammation
+        dy[ix::DHT] = rate_for_half_life(p.dht_half_life_days) * (dht_target - y[ix::DHT]);
+        dy[ix::INFLAMMATION] = rate_for_half_life(p.inflammation_half_life_days)
             * (p.inflammation_baseline * u.inflammation_multiplier - y[ix::INFLAMMATION]);
-        dy[ix::GROWTH_FACTOR] = k.growth_factor * (u.growth_factor_hold - y[ix::GROWTH_FACTOR]);
-        dy[ix::STIMULATION] = k.stimulation * (u.stimulation_hold - y[ix::STIMULATION]);
+        dy[ix::GROWTH_FACTOR] = rate_for_half_life(p.growth_factor_half_life_days)
+            * (u.growth_factor_hold - y[ix::GROWTH_FACTOR]);
+        dy[ix::STIMULATION] = rate_for_half_life(p.stimulation_half_life_days)
+            * (u.stimulation_hold - y[ix::STIMULATION]);
         match self.pk {
             Pk::Effect => {
-                dy[ix::FINASTERIDE] =
-                    k.finasteride_effect * (u.finasteride_mg_per_day - y[ix::FINASTERIDE]);
-                dy[ix::DUTASTERIDE] =
-                    k.dutasteride_effect * (u.dutasteride_mg_per_day - y[ix::DUTASTERIDE]);
+                dy[ix::FINASTERIDE] = rate_for_half_life(p.finasteride_effect_half_life_days)
+                    * (u.finasteride_mg_per_day - y[ix::FINASTERIDE]);
+                dy[ix::DUTASTERIDE] = rate_for_half_life(p.dutasteride_effect_half_life_days)
+                    * (u.dutasteride_mg_per_day - y[ix::DUTASTERIDE]);
                 for i in ix::EXPLICIT_PK_ONLY {
                     dy[i] = T::lit(0.0);
                 }
@@ -510,30 +465,32 @@ impl<T: Scalar> HairModel<T> {
                 // Gut → plasma → elimination; plasma × elimination rate is the
                 // drug cleared per day, which equals the dose rate at steady
                 // state, so it drives the effect compartment in mg/day.
+                let k_effect = rate_for_half_life(p.pk_effect_half_life_days);
                 for (dose, gut, plasma, effect, ka, ke) in [
                     (
                         u.finasteride_mg_per_day,
                         ix::FINASTERIDE_GUT,
                         ix::FINASTERIDE_PLASMA,
                         ix::FINASTERIDE,
-                        k.finasteride_absorption,
-                        k.finasteride_plasma,
+                        rate_for_half_life(p.finasteride_absorption_half_life_days),
+                        rate_for_half_life(p.finasteride_plasma_half_life_days),
                     ),
                     (
                         u.dutasteride_mg_per_day,
                         ix::DUTASTERIDE_GUT,
                         ix::DUTASTERIDE_PLASMA,
                         ix::DUTASTERIDE,
-                        k.dutasteride_absorption,
-                        k.dutasteride_plasma,
+                        rate_for_half_life(p.dutasteride_absorption_half_life_days),
+                        rate_for_half_life(p.dutasteride_plasma_half_life_days),
                     ),
                 ] {
                     dy[gut] = dose - ka * y[gut];
                     dy[plasma] = ka * y[gut] - ke * y[plasma];
-                    dy[effect] = k.pk_effect * (ke * y[plasma] - y[effect]);
+                    dy[effect] = k_effect * (ke * y[plasma] - y[effect]);
                 }
             }
         }
-        dy[ix::MINOXIDIL] = k.minoxidil_effect * (u.minoxidil_percent - y[ix::MINOXIDIL]);
+        dy[ix::MINOXIDIL] = rate_for_half_life(p.minoxidil_effect_half_life_days)
+            * (u.minoxidil_percent - y[ix::MINOXIDIL]);
     }
 }
