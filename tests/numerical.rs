@@ -102,14 +102,15 @@ fn the_cli_solver_override_is_named_in_the_error() {
 }
 
 /// An explicit fixed step far too large for the 14-day catagen drives a phase
-/// negative: caught at the first output time, named, nothing written.
+/// negative: caught at the first output time (day 100, read off rk4's Hermite
+/// interpolant), named, nothing written.
 #[test]
 fn a_state_leaving_its_range_is_caught_at_once_and_named() {
     assert_clear(
         "output_interval = \"100 days\"\n[solver]\nmethod = \"rk4\"\nrk4_step = \"60 days\"",
         &[
             "arm `victim`",
-            "a phase fraction became negative at day 182.625",
+            "a phase fraction became negative at day 100.000",
             "with rk4",
             "use a smaller rk4_step",
         ],

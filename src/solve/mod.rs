@@ -3,11 +3,11 @@
 //! method.
 //!
 //! Three backends sit behind [`advance_with_outputs`]: hairsim's own
-//! allocation-free loops, Dormand–Prince (`dopri5`, the default; see
-//! `dopri5`) and the stiff Rosenbrock method RODAS (`rodas4`; see
-//! `rosenbrock`),
-//! `ode_solvers` (`rk4`, `dop853`, and its own `Dopri5` as
-//! `ode_solvers_dopri5`; see `ode_solvers_adapter`) and `diffsol` (`bdf`,
+//! allocation-free loops, the explicit Runge–Kutta engine (`erk`) with its
+//! methods Dormand–Prince (`dopri5`, the default) and classic RK4 (`rk4`),
+//! and the stiff Rosenbrock method RODAS (`rodas4`; see `rosenbrock`),
+//! `ode_solvers` (`dop853`, and its own `Dopri5` and `Rk4` as
+//! `ode_solvers_dopri5`, `ode_solvers_rk4`; see `ode_solvers_adapter`) and `diffsol` (`bdf`,
 //! `tr_bdf2`, `esdirk34`, `tsit45`; see `diffsol_adapter`). The crates use
 //! different nalgebra versions, so each adapter keeps its crate's types to
 //! itself; the right-hand side is [`HairModel::derivatives`], written once,
@@ -17,12 +17,14 @@
 //! guarantees it), so every method restarts cleanly at each event. Output
 //! times inside a segment are read off the method's dense output (its
 //! interpolant over the step that covers them) where the method has one
-//! (`dopri5`, `rodas4` and the diffsol methods); the `ode_solvers` methods instead stop
+//! (`rk4`, `dopri5`, `rodas4` and the diffsol methods); the `ode_solvers` methods instead stop
 //! and restart at every output time, so their rows are exact step ends.
 
 mod diffsol_adapter;
 mod dopri5;
+mod erk;
 mod ode_solvers_adapter;
+mod rk4;
 mod rosenbrock;
 
 use crate::model::{HairModel, State, N_STATES, STATE_NAMES};
@@ -33,9 +35,10 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
-    /// Classic fixed-step Runge–Kutta of order 4 (`ode_solvers`).
+    /// Classic fixed-step Runge–Kutta of order 4, hairsim's own (the
+    /// explicit engine), output rows from cubic Hermite interpolation.
     Rk4,
-    /// Dormand–Prince 5(4), adaptive (the default; `ode_solvers`).
+    /// Dormand–Prince 5(4), adaptive, hairsim's own (the explicit engine; the default).
     Dopri5,
     /// Dormand–Prince 8(5,3), adaptive, for tight tolerances (`ode_solvers`).
     Dop853,
@@ -54,13 +57,17 @@ pub enum Method {
     /// problems: hairsim's own allocation-free loop, with a finite-difference
     /// Jacobian once per step.
     Rodas4,
+    /// `ode_solvers`' own classic RK4: the same method as `rk4`, kept for
+    /// comparison; it stops at every output time and allocates per segment.
+    OdeSolversRk4,
 }
 
 /// Which code integrates a method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
-    /// hairsim's own allocation-free loops (`dopri5`, `rodas4`).
+    /// hairsim's own allocation-free loops (`rk4`, `dopri5` on the explicit
+    /// engine; `rodas4`).
     Hairsim,
     /// `ode_solvers`.
     OdeSolvers,
@@ -70,7 +77,7 @@ pub enum Backend {
 
 impl Method {
     /// Every method.
-    pub const ALL: [Method; 9] = [
+    pub const ALL: [Method; 10] = [
         Method::Rk4,
         Method::Dopri5,
         Method::Dop853,
@@ -80,6 +87,7 @@ impl Method {
         Method::Tsit45,
         Method::OdeSolversDopri5,
         Method::Rodas4,
+        Method::OdeSolversRk4,
     ];
 
     /// Name as written in scenario files and on the command line.
@@ -94,6 +102,7 @@ impl Method {
             Method::Tsit45 => "tsit45",
             Method::OdeSolversDopri5 => "ode_solvers_dopri5",
             Method::Rodas4 => "rodas4",
+            Method::OdeSolversRk4 => "ode_solvers_rk4",
         }
     }
 
@@ -105,8 +114,10 @@ impl Method {
     /// The crate that integrates this method.
     pub fn backend(self) -> Backend {
         match self {
-            Method::Dopri5 | Method::Rodas4 => Backend::Hairsim,
-            Method::Rk4 | Method::Dop853 | Method::OdeSolversDopri5 => Backend::OdeSolvers,
+            Method::Dopri5 | Method::Rk4 | Method::Rodas4 => Backend::Hairsim,
+            Method::Dop853 | Method::OdeSolversDopri5 | Method::OdeSolversRk4 => {
+                Backend::OdeSolvers
+            }
             Method::Bdf | Method::TrBdf2 | Method::Esdirk34 | Method::Tsit45 => Backend::Diffsol,
         }
     }
@@ -119,9 +130,10 @@ impl Method {
         )
     }
 
-    /// Whether the method adapts its step to `rtol`/`atol` (all but `rk4`).
+    /// Whether the method adapts its step to `rtol`/`atol` (all but `rk4`
+    /// and `ode_solvers_rk4`, whose step is `rk4_step_days`).
     pub fn is_adaptive(self) -> bool {
-        self != Method::Rk4
+        !matches!(self, Method::Rk4 | Method::OdeSolversRk4)
     }
 
     /// Whether output times inside a segment come from the method's dense
@@ -325,8 +337,13 @@ pub fn advance_with_outputs(
             let seg = segment(t0, t1, y0, budget(stats)?);
             match method {
                 Method::Rodas4 => rosenbrock::integrate(seg, stats, outputs, emit)?,
+                Method::Rk4 => {
+                    let (y, _) = erk::integrate::<rk4::Stages>(seg, None, stats, outputs, emit)?;
+                    y
+                }
                 _ => {
-                    let (y, next) = dopri5::integrate(seg, carried, stats, outputs, emit)?;
+                    let (y, next) =
+                        erk::integrate::<dopri5::Stages>(seg, carried, stats, outputs, emit)?;
                     carry.next = next;
                     y
                 }

@@ -1,5 +1,6 @@
-//! The `ode_solvers` backend: `rk4`, `dop853` and its `Dopri5` (as
-//! `ode_solvers_dopri5`; hairsim's default `dopri5` is its own loop).
+//! The `ode_solvers` backend: `dop853`, and its `Dopri5` and `Rk4` as
+//! `ode_solvers_dopri5` and `ode_solvers_rk4` (hairsim's `dopri5` and `rk4`
+//! run on its own explicit engine, `erk`).
 //!
 //! `ode_solvers` constructors take long positional float lists whose order
 //! differs by method; this is the only place that calls them, and the only
@@ -85,7 +86,7 @@ pub(super) fn advance(seg: Segment<'_>, stats: &mut SolveStats) -> Result<State,
         }};
     }
     let (s, y) = match method {
-        Method::Rk4 => {
+        Method::OdeSolversRk4 => {
             let n = (len / settings.rk4_step_days).ceil().max(1.0);
             if n > f64::from(n_max) {
                 return Err(SolveError::TooManySteps {
