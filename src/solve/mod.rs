@@ -21,6 +21,9 @@
 //! and restart at every output time, so their rows are exact step ends.
 
 mod diffsol_adapter;
+// Not called yet: the generic engine for hairsim's own explicit methods wires it in.
+#[allow(dead_code)]
+mod dop853;
 mod dopri5;
 mod erk;
 mod ode_solvers_adapter;
