@@ -100,9 +100,13 @@ fn main() {
             let mut rows: Vec<State> = Vec::with_capacity(grid.len());
             let mut solve = || {
                 rows.clear();
-                match integrate_arm(black_box(arm), sc.duration_days, &grid, &settings, |_, _, y| {
-                    rows.push(*y)
-                }) {
+                match integrate_arm(
+                    black_box(arm),
+                    sc.duration_days,
+                    &grid,
+                    &settings,
+                    |_, _, y| rows.push(*y),
+                ) {
                     Ok(stats) => stats.rhs_evaluations,
                     Err(e) => panic!("{} on `{}`: {e}", method.name(), arm.name),
                 }
