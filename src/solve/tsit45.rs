@@ -55,7 +55,7 @@ const B6: f64 = 2.324710524099774;
 // Error weights E = b̂ − b (OrdinaryDiffEq's `btilde`): the estimate is
 // h · Σ Eᵢ kᵢ, the embedded 4th-order solution minus the propagated one. They
 // sum to 0 (E7 = b̂7 = +1/66, b7 = 0); the tests check that b + E is of order 4.
-const E1: f64 = -0.00178001105222577714;
+const E1: f64 = -0.001_780_011_052_225_777;
 const E2: f64 = -0.0008164344596567469;
 const E3: f64 = 0.007880878010261995;
 const E4: f64 = -0.1447110071732629;
