@@ -15,9 +15,9 @@
 //! Every routine is generic over `N`, the number of leading components it
 //! integrates (the engine uses 12, the effect-compartment model whose
 //! explicit-PK states stay 0, or 16). Components `N..` of the caller's vectors
-//! are never written; the stage arguments take them from `y`, so the caller
-//! keeps them equal in `y` and `y_new` (for the model: all 0) and `f` must
-//! leave them 0 in its output for the skipped components to stay meaningless.
+//! are never written and what `f` writes there is ignored. Stages 2–6 take
+//! those components from `y` and the seventh from `y_new`, so the caller keeps
+//! them equal in both (for the model with N = 12: all 0, and they stay 0).
 
 use crate::model::{State, N_STATES};
 
