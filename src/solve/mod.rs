@@ -29,6 +29,10 @@ mod erk;
 mod ode_solvers_adapter;
 mod rk4;
 mod rosenbrock;
+// Tsitouras 5(4) step numerics; the generic explicit Runge–Kutta engine wires
+// it in (until then only its tests use it).
+#[allow(dead_code)]
+mod tsit45;
 
 use crate::model::{HairModel, State, N_STATES, STATE_NAMES};
 use serde::Serialize;
