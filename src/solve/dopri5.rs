@@ -173,11 +173,14 @@ impl ExplicitPair for Stages {
         self.k[0] = self.k[6];
     }
 
-    fn stiffness(&self, y_new: &State) -> (f64, f64) {
-        (
-            (self.k[6] - self.k[5]).norm_squared(),
-            (y_new - self.y_stiff).norm_squared(),
-        )
+    fn stiffness_h_lambda(&self, h: f64, y_new: &State) -> f64 {
+        let num = (self.k[6] - self.k[5]).norm_squared();
+        let den = (y_new - self.y_stiff).norm_squared();
+        if den > 0.0 {
+            h * (num / den).sqrt()
+        } else {
+            0.0
+        }
     }
 }
 

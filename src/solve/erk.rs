@@ -8,8 +8,8 @@
 //!
 //! A method is a [`ExplicitPair`]: its stage storage, one step (fill the
 //! stages, write `y_new`, return the error norm), its dense output and its
-//! FSAL hand-over. `dopri5`, `rk4` are implemented on it (see their modules);
-//! adding a method is one impl.
+//! FSAL hand-over. `rk4`, `dopri5`, `tsit45` and `dop853` are implemented on
+//! it (see their modules); adding a method is one impl.
 //!
 //! Why one engine: the per-step bookkeeping (controller, row handling, carry,
 //! stats) was written once for `dopri5` without allocation and tuned; every
@@ -120,10 +120,10 @@ pub(super) trait ExplicitPair: Default {
     /// FSAL: make k1 the derivative at `y_new` for the next step.
     fn advance(&mut self);
 
-    /// The squared norms `‖Δk‖²`, `‖Δy‖²` of Hairer's stiffness test for the
-    /// step just accepted (`h·|λ| ≈ h·√(‖Δk‖²/‖Δy‖²)`).
-    fn stiffness(&self, _y_new: &State) -> (f64, f64) {
-        (0.0, 0.0)
+    /// Hairer's stiffness quotient `h·|λ|` for the step of size `h` just
+    /// accepted, from the last two stages (compared with `STIFF_LIMIT`).
+    fn stiffness_h_lambda(&self, _h: f64, _y_new: &State) -> f64 {
+        0.0
     }
 }
 
@@ -311,12 +311,7 @@ fn adaptive<P: ExplicitPair, const N: usize>(
             work.accepted += 1;
             if let Some(limit) = P::STIFF_LIMIT {
                 if work.accepted.is_multiple_of(NSTIFF) || stiff_hits > 0 {
-                    let (num, den) = stages.stiffness(&y_new);
-                    let h_lamb = if den > 0.0 {
-                        h * (num / den).sqrt()
-                    } else {
-                        0.0
-                    };
+                    let h_lamb = stages.stiffness_h_lambda(h, &y_new);
                     if h_lamb > limit {
                         non_stiff = 0;
                         stiff_hits += 1;

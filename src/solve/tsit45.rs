@@ -19,6 +19,7 @@
 //! those components from `y` and the seventh from `y_new`, so the caller keeps
 //! them equal in both (for the model with N = 12: all 0, and they stay 0).
 
+use super::erk::{Controller, DenseOutput, ExplicitPair, StepRule};
 use crate::model::{State, N_STATES};
 
 /// Order of the propagated solution (for Hairer's starting-step estimate).
@@ -253,6 +254,61 @@ impl Dense {
         for i in 0..N {
             o[i] = y0[i] + theta * (d1[i] + theta * (d2[i] + theta * (d3[i] + theta * d4[i])));
         }
+    }
+}
+
+// The engine's view of this module (see `erk`): the inherent functions above.
+impl ExplicitPair for Stages {
+    type Dense = Dense;
+    const RULE: StepRule = StepRule::Adaptive {
+        order: ORDER,
+        // A 5(4) pair like DOPRI5: Hairer's DOPRI5 controller constants.
+        controller: Controller {
+            safety: 0.9,
+            alpha: 0.2 - 0.04 * 0.75,
+            beta: 0.04,
+            fac_min: 0.2,
+            fac_max: 10.0,
+        },
+    };
+    fn k1_mut(&mut self) -> &mut State {
+        Stages::k1_mut(self)
+    }
+
+    #[inline(always)]
+    fn step<const N: usize>(
+        &mut self,
+        f: &mut impl FnMut(&State, &mut State),
+        y: &State,
+        h: f64,
+        y_new: &mut State,
+        rtol: f64,
+        atol: f64,
+    ) -> f64 {
+        Stages::step::<N>(self, f, y, h, y_new, rtol, atol)
+    }
+
+    #[inline(always)]
+    fn dense<const N: usize>(
+        &mut self,
+        f: &mut impl FnMut(&State, &mut State),
+        y: &State,
+        y_new: &State,
+        h: f64,
+    ) -> Dense {
+        Stages::dense::<N>(self, f, y, y_new, h)
+    }
+
+    #[inline(always)]
+    fn advance(&mut self) {
+        Stages::advance(self);
+    }
+}
+
+impl DenseOutput for Dense {
+    #[inline(always)]
+    fn eval<const N: usize>(&self, theta: f64, y: &State, out: &mut State) {
+        Dense::eval::<N>(self, theta, y, out);
     }
 }
 
