@@ -18,10 +18,12 @@ use crate::steady_state::steady_state;
 use crate::timeline::{timeline, Stop, SAME_TIME_DAYS};
 use crate::trajectory::{Observables, Trajectory};
 
-/// Most fixed steps in one integration segment. The solver keeps every step of
-/// a segment until it ends, so a tiny `rk4_step` on a long segment would hold
-/// gigabytes; longer rk4 segments are split (no row or event is added, and at
-/// 0.5-day steps only segments over 13 years are affected).
+/// Most fixed steps in one integration segment. `ode_solvers_rk4` keeps every
+/// step of a segment until it ends, so a tiny `rk4_step` on a long segment
+/// would hold gigabytes; longer segments of both fixed-step methods (`rk4`,
+/// `ode_solvers_rk4`) are split the same way, so both take the same steps
+/// (no row or event is added, and at 0.5-day steps only segments over 13
+/// years are affected).
 const MAX_RK4_STEPS_PER_SEGMENT: f64 = 10_000.0;
 
 /// Largest tolerated drift of the phase fractions from summing to 1, or below 0.
@@ -102,7 +104,7 @@ pub enum SimError {
 /// What to try when a state leaves its valid range, by method.
 fn invalid_state_hint(method: Method) -> &'static str {
     match method {
-        Method::Rk4 => "the fixed step is too large for the model's fastest phase: use a smaller rk4_step (e.g. \"0.5 days\") or an adaptive method (--solver dopri5)",
+        Method::Rk4 | Method::OdeSolversRk4 => "the fixed step is too large for the model's fastest phase: use a smaller rk4_step (e.g. \"0.5 days\") or an adaptive method (--solver dopri5)",
         // Adaptive methods (and any added later): tolerance first.
         _ => "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values",
     }
@@ -152,10 +154,10 @@ pub fn simulate(scenario: &Scenario) -> Result<SimulationResult, SimError> {
     })
 }
 
-/// Extra (empty) stops so that no rk4 segment exceeds [`MAX_RK4_STEPS_PER_SEGMENT`].
+/// Extra (empty) stops so that no fixed-step segment exceeds [`MAX_RK4_STEPS_PER_SEGMENT`].
 fn split_long_segments(stops: Vec<Stop>, settings: &SolverSettings) -> Vec<Stop> {
     let max_len = settings.rk4_step_days * MAX_RK4_STEPS_PER_SEGMENT;
-    if settings.method != Method::Rk4 || !max_len.is_finite() || max_len <= 0.0 {
+    if settings.method.is_adaptive() || !max_len.is_finite() || max_len <= 0.0 {
         return stops;
     }
     let mut out = Vec::with_capacity(stops.len());

@@ -1,6 +1,7 @@
 //! No heap allocation inside the step loop: a counting global allocator
 //! around one solve of a three-year segment with output rows, by each of
-//! hairsim's own methods (`dopri5`, `rodas4`).
+//! hairsim's own methods (`rk4`, `dopri5`, `tsit45`, `dop853` on the explicit
+//! engine, `rodas4`).
 
 use hairsim::model::{HairModel, State};
 use hairsim::profile::PROFILES;
@@ -46,6 +47,21 @@ fn allocations(f: impl FnOnce()) -> u64 {
 #[test]
 fn a_dopri5_solve_with_output_rows_allocates_nothing() {
     solve_allocates_nothing(Method::Dopri5);
+}
+
+#[test]
+fn an_rk4_solve_with_output_rows_allocates_nothing() {
+    solve_allocates_nothing(Method::Rk4);
+}
+
+#[test]
+fn a_tsit45_solve_with_output_rows_allocates_nothing() {
+    solve_allocates_nothing(Method::Tsit45);
+}
+
+#[test]
+fn a_dop853_solve_with_output_rows_allocates_nothing() {
+    solve_allocates_nothing(Method::Dop853);
 }
 
 #[test]

@@ -143,7 +143,14 @@ fn reference_csv(scenario: &Path, dir: &Path) -> PathBuf {
     sim()
         .arg("run")
         .arg(&run_this)
-        .args(["--solver", "dop853", "--rtol", "1e-12", "--atol", "1e-14"])
+        .args([
+            "--solver",
+            "ode_solvers_dop853",
+            "--rtol",
+            "1e-12",
+            "--atol",
+            "1e-14",
+        ])
         .args(["--format", "csv", "-o"])
         .arg(&out)
         .assert()

@@ -280,11 +280,11 @@ fn sessions_in_all(ctx: &Ctx, raw: &RawFile, arms: &[Arm], duration: f64) -> R<(
     Ok(())
 }
 
-/// With `rk4`, the fixed step fixes the step count: refuse a step so small that
+/// With `rk4` (or `ode_solvers_rk4`), the fixed step fixes the step count: refuse a step so small that
 /// the arm would run out of `max_steps`, before simulating anything.
 fn rk4_steps(ctx: &Ctx, raw: Option<&RawSolver>, s: &SolverSettings, duration: f64) -> R<()> {
     let steps = (duration / s.rk4_step_days).ceil();
-    if s.method != Method::Rk4 || steps <= f64::from(s.max_steps) {
+    if s.method.is_adaptive() || steps <= f64::from(s.max_steps) {
         return Ok(());
     }
     let span = raw

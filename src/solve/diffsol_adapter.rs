@@ -1,5 +1,6 @@
-//! The `diffsol` backend: `bdf`, `tr_bdf2`, `esdirk34` (implicit) and `tsit45`
-//! (explicit).
+//! The `diffsol` backend: `bdf`, `tr_bdf2`, `esdirk34` (implicit) and its
+//! `tsit45` as `diffsol_tsit45` (explicit; hairsim's own `tsit45` runs on the
+//! explicit engine, `erk`).
 //!
 //! diffsol uses nalgebra 0.35 while the model uses 0.34, so no nalgebra type
 //! crosses this boundary: diffsol's closures see plain `&[f64]` slices, which
@@ -97,7 +98,7 @@ pub(super) fn advance(
             Ok(s) => run_with.run(s),
             Err(e) => (Err(backend(t0, &e)), (0, 0)),
         },
-        Method::Tsit45 => match problem.tsit45() {
+        Method::DiffsolTsit45 => match problem.tsit45() {
             Ok(s) => run_with.run(s),
             Err(e) => (Err(backend(t0, &e)), (0, 0)),
         },

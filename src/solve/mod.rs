@@ -3,12 +3,14 @@
 //! method.
 //!
 //! Three backends sit behind [`advance_with_outputs`]: hairsim's own
-//! allocation-free loops, Dormand–Prince (`dopri5`, the default; see
-//! `dopri5`) and the stiff Rosenbrock method RODAS (`rodas4`; see
-//! `rosenbrock`),
-//! `ode_solvers` (`rk4`, `dop853`, and its own `Dopri5` as
-//! `ode_solvers_dopri5`; see `ode_solvers_adapter`) and `diffsol` (`bdf`,
-//! `tr_bdf2`, `esdirk34`, `tsit45`; see `diffsol_adapter`). The crates use
+//! allocation-free loops, the explicit Runge–Kutta engine (`erk`) with its
+//! methods classic RK4 (`rk4`), Dormand–Prince (`dopri5`, the default),
+//! Tsitouras (`tsit45`) and DOP853 (`dop853`), and the stiff Rosenbrock
+//! method RODAS (`rodas4`; see `rosenbrock`); `ode_solvers` (its own `Rk4`,
+//! `Dopri5` and `Dop853` as `ode_solvers_rk4`, `ode_solvers_dopri5`,
+//! `ode_solvers_dop853`; see `ode_solvers_adapter`) and `diffsol` (`bdf`,
+//! `tr_bdf2`, `esdirk34`, and its `tsit45` as `diffsol_tsit45`; see
+//! `diffsol_adapter`). The crates use
 //! different nalgebra versions, so each adapter keeps its crate's types to
 //! itself; the right-hand side is [`HairModel::derivatives`], written once,
 //! and the implicit methods get its Jacobian from [`HairModel::jacobian_times`].
@@ -17,13 +19,17 @@
 //! guarantees it), so every method restarts cleanly at each event. Output
 //! times inside a segment are read off the method's dense output (its
 //! interpolant over the step that covers them) where the method has one
-//! (`dopri5`, `rodas4` and the diffsol methods); the `ode_solvers` methods instead stop
+//! (hairsim's own methods and the diffsol ones); the `ode_solvers` methods instead stop
 //! and restart at every output time, so their rows are exact step ends.
 
 mod diffsol_adapter;
+mod dop853;
 mod dopri5;
+mod erk;
 mod ode_solvers_adapter;
+mod rk4;
 mod rosenbrock;
+mod tsit45;
 
 use crate::model::{HairModel, State, N_STATES, STATE_NAMES};
 use serde::Serialize;
@@ -33,11 +39,13 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
-    /// Classic fixed-step Runge–Kutta of order 4 (`ode_solvers`).
+    /// Classic fixed-step Runge–Kutta of order 4, hairsim's own (the
+    /// explicit engine), output rows from cubic Hermite interpolation.
     Rk4,
-    /// Dormand–Prince 5(4), adaptive (the default; `ode_solvers`).
+    /// Dormand–Prince 5(4), adaptive, hairsim's own (the explicit engine; the default).
     Dopri5,
-    /// Dormand–Prince 8(5,3), adaptive, for tight tolerances (`ode_solvers`).
+    /// Dormand–Prince 8(5,3), adaptive, for tight tolerances, hairsim's own
+    /// (the explicit engine; Hairer's DOP853 with its 7th-order dense output).
     Dop853,
     /// Variable-order BDF (orders 1–5), implicit, for stiff problems (`diffsol`).
     Bdf,
@@ -45,7 +53,8 @@ pub enum Method {
     TrBdf2,
     /// ESDIRK3(4), an L-stable singly diagonally implicit Runge–Kutta of order 3 (`diffsol`).
     Esdirk34,
-    /// Tsitouras 5(4), adaptive explicit Runge–Kutta (`diffsol`).
+    /// Tsitouras 5(4), adaptive explicit Runge–Kutta, hairsim's own (the
+    /// explicit engine).
     Tsit45,
     /// `ode_solvers`' own Dormand–Prince 5(4): the same method as `dopri5`,
     /// kept for comparison; it stops at every output time and allocates per segment.
@@ -54,13 +63,23 @@ pub enum Method {
     /// problems: hairsim's own allocation-free loop, with a finite-difference
     /// Jacobian once per step.
     Rodas4,
+    /// `ode_solvers`' own classic RK4: the same method as `rk4`, kept for
+    /// comparison; it stops at every output time and allocates per segment.
+    OdeSolversRk4,
+    /// `ode_solvers`' own DOP853: the same method as `dop853`, kept for
+    /// comparison (and as `sim bench`'s independent reference); it stops at
+    /// every output time and allocates per segment.
+    OdeSolversDop853,
+    /// `diffsol`'s Tsitouras 5(4): the same method as `tsit45`, kept for comparison.
+    DiffsolTsit45,
 }
 
 /// Which code integrates a method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
-    /// hairsim's own allocation-free loops (`dopri5`, `rodas4`).
+    /// hairsim's own allocation-free loops (`rk4`, `dopri5`, `tsit45`,
+    /// `dop853` on the explicit engine; `rodas4`).
     Hairsim,
     /// `ode_solvers`.
     OdeSolvers,
@@ -70,7 +89,7 @@ pub enum Backend {
 
 impl Method {
     /// Every method.
-    pub const ALL: [Method; 9] = [
+    pub const ALL: [Method; 12] = [
         Method::Rk4,
         Method::Dopri5,
         Method::Dop853,
@@ -80,6 +99,9 @@ impl Method {
         Method::Tsit45,
         Method::OdeSolversDopri5,
         Method::Rodas4,
+        Method::OdeSolversRk4,
+        Method::OdeSolversDop853,
+        Method::DiffsolTsit45,
     ];
 
     /// Name as written in scenario files and on the command line.
@@ -94,6 +116,9 @@ impl Method {
             Method::Tsit45 => "tsit45",
             Method::OdeSolversDopri5 => "ode_solvers_dopri5",
             Method::Rodas4 => "rodas4",
+            Method::OdeSolversRk4 => "ode_solvers_rk4",
+            Method::OdeSolversDop853 => "ode_solvers_dop853",
+            Method::DiffsolTsit45 => "diffsol_tsit45",
         }
     }
 
@@ -105,9 +130,15 @@ impl Method {
     /// The crate that integrates this method.
     pub fn backend(self) -> Backend {
         match self {
-            Method::Dopri5 | Method::Rodas4 => Backend::Hairsim,
-            Method::Rk4 | Method::Dop853 | Method::OdeSolversDopri5 => Backend::OdeSolvers,
-            Method::Bdf | Method::TrBdf2 | Method::Esdirk34 | Method::Tsit45 => Backend::Diffsol,
+            Method::Rk4 | Method::Dopri5 | Method::Tsit45 | Method::Dop853 | Method::Rodas4 => {
+                Backend::Hairsim
+            }
+            Method::OdeSolversDopri5 | Method::OdeSolversRk4 | Method::OdeSolversDop853 => {
+                Backend::OdeSolvers
+            }
+            Method::Bdf | Method::TrBdf2 | Method::Esdirk34 | Method::DiffsolTsit45 => {
+                Backend::Diffsol
+            }
         }
     }
 
@@ -119,9 +150,10 @@ impl Method {
         )
     }
 
-    /// Whether the method adapts its step to `rtol`/`atol` (all but `rk4`).
+    /// Whether the method adapts its step to `rtol`/`atol` (all but `rk4`
+    /// and `ode_solvers_rk4`, whose step is `rk4_step_days`).
     pub fn is_adaptive(self) -> bool {
-        self != Method::Rk4
+        !matches!(self, Method::Rk4 | Method::OdeSolversRk4)
     }
 
     /// Whether output times inside a segment come from the method's dense
@@ -325,8 +357,20 @@ pub fn advance_with_outputs(
             let seg = segment(t0, t1, y0, budget(stats)?);
             match method {
                 Method::Rodas4 => rosenbrock::integrate(seg, stats, outputs, emit)?,
+                Method::Rk4 => {
+                    let (y, _) = erk::integrate::<rk4::Stages>(seg, None, stats, outputs, emit)?;
+                    y
+                }
                 _ => {
-                    let (y, next) = dopri5::integrate(seg, carried, stats, outputs, emit)?;
+                    let (y, next) = match method {
+                        Method::Tsit45 => {
+                            erk::integrate::<tsit45::Stages>(seg, carried, stats, outputs, emit)?
+                        }
+                        Method::Dop853 => {
+                            erk::integrate::<dop853::Stages>(seg, carried, stats, outputs, emit)?
+                        }
+                        _ => erk::integrate::<dopri5::Stages>(seg, carried, stats, outputs, emit)?,
+                    };
                     carry.next = next;
                     y
                 }

@@ -1,5 +1,7 @@
-//! The `ode_solvers` backend: `rk4`, `dop853` and its `Dopri5` (as
-//! `ode_solvers_dopri5`; hairsim's default `dopri5` is its own loop).
+//! The `ode_solvers` backend: its `Rk4`, `Dopri5` and `Dop853` as
+//! `ode_solvers_rk4`, `ode_solvers_dopri5` and `ode_solvers_dop853`
+//! (hairsim's `rk4`, `dopri5` and `dop853` run on its own explicit engine,
+//! `erk`), kept for comparison and as an independent reference.
 //!
 //! `ode_solvers` constructors take long positional float lists whose order
 //! differs by method; this is the only place that calls them, and the only
@@ -85,7 +87,7 @@ pub(super) fn advance(seg: Segment<'_>, stats: &mut SolveStats) -> Result<State,
         }};
     }
     let (s, y) = match method {
-        Method::Rk4 => {
+        Method::OdeSolversRk4 => {
             let n = (len / settings.rk4_step_days).ceil().max(1.0);
             if n > f64::from(n_max) {
                 return Err(SolveError::TooManySteps {
@@ -104,7 +106,7 @@ pub(super) fn advance(seg: Segment<'_>, stats: &mut SolveStats) -> Result<State,
         // Controller constants are each method's published defaults (Hairer's
         // DOPRI5 / DOP853 codes): safety 0.9, then beta, fac_min, fac_max.
         Method::OdeSolversDopri5 => adaptive!(Dopri5, 0.04, 0.2, 10.0),
-        Method::Dop853 => adaptive!(Dop853, 0.0, 0.333, 6.0),
+        Method::OdeSolversDop853 => adaptive!(Dop853, 0.0, 0.333, 6.0),
         other => {
             return Err(SolveError::Backend {
                 method: other,
