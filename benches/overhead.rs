@@ -9,9 +9,16 @@
 //! a real trajectory evaluated back to back, which lets the CPU overlap one
 //! evaluation with the next) and *chained* (each input waits for the previous
 //! output, as every Runge–Kutta stage waits for the one before). The target
-//! is judged on the independent cost, the stricter of the two.
+//! is judged on the independent cost, the stricter of the two; the chained
+//! cost over the independent one is the *floor*, the ratio a step loop that
+//! cost nothing would still show, since its evaluations cannot overlap.
 //!
-//! `cargo bench --bench overhead` (about a minute). BENCHMARKS.md records it.
+//! `cargo bench --bench overhead [METHOD...]` (about a minute per method).
+//! With `--untimed`, each solve runs 20 times and nothing is timed: that is
+//! the mode to count instructions in, exactly and repeatably, e.g.
+//! `valgrind --tool=callgrind --toggle-collect='*integrate_arm*'
+//! target/release/deps/overhead-* --untimed dopri5` (÷ 20 solves; the RHS
+//! alone: `--toggle-collect='*rhs_sweep*'`). BENCHMARKS.md records both.
 
 use hairsim::model::{HairModel, State};
 use hairsim::scenario::{self, Scenario};
@@ -44,6 +51,16 @@ fn seconds_per_call(mut f: impl FnMut()) -> f64 {
     start.elapsed().as_secs_f64() / n as f64
 }
 
+/// The independent evaluations, kept out of line so that callgrind can count
+/// their instructions alone (`--toggle-collect='*rhs_sweep*'`).
+#[inline(never)]
+fn rhs_sweep(model: &HairModel, states: &[State], dy: &mut State) {
+    for y in states {
+        model.derivatives(black_box(y), dy);
+        black_box(&*dy);
+    }
+}
+
 fn min_median(v: &mut [f64]) -> (f64, f64) {
     v.sort_by(f64::total_cmp);
     (v[0], v[v.len() / 2])
@@ -51,10 +68,19 @@ fn min_median(v: &mut [f64]) -> (f64, f64) {
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects methods.
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let untimed = args.iter().any(|a| a == "--untimed");
+    // Arguments that are not flags pick methods by exact name, and `typical`
+    // or `richest` one of the two arms; none: everything.
+    let picked: Vec<&str> = args
+        .iter()
         .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
         .collect();
+    let want_arm = |key: &str| {
+        let arm_keys = ["typical", "richest"];
+        !picked.iter().any(|p| arm_keys.contains(p)) || picked.contains(&key)
+    };
     let sc = load("combo");
     let grid = output_grid(sc.duration_days, sc.output_interval_days);
     let arm_named = |name: &str| match sc.arms.iter().find(|a| a.name == name) {
@@ -81,7 +107,9 @@ fn main() {
     let methods: Vec<Method> = Method::ALL
         .into_iter()
         .filter(|m| !m.is_implicit())
-        .filter(|m| filter.is_empty() || filter.iter().any(|f| m.name().contains(f.as_str())))
+        .filter(|m| {
+            !picked.iter().any(|p| Method::from_name(p).is_some()) || picked.contains(&m.name())
+        })
         .collect();
     println!(
         "overhead = solve time / (RHS evaluations x cost of one RHS evaluation); \
@@ -96,7 +124,10 @@ fn main() {
             method,
             ..sc.solver
         };
-        for arm in [typical, richest] {
+        for (key, arm) in [("typical", typical), ("richest", richest)] {
+            if !want_arm(key) {
+                continue;
+            }
             let mut rows: Vec<State> = Vec::with_capacity(grid.len());
             let mut solve = || {
                 rows.clear();
@@ -112,20 +143,29 @@ fn main() {
                 }
             };
             let evals = solve() as f64;
+            if untimed {
+                for _ in 1..20 {
+                    black_box(solve());
+                }
+                let mut dy = State::zeros();
+                for _ in 0..20 {
+                    rhs_sweep(&model, &states, &mut dy);
+                }
+                println!(
+                    "{:<20} {:<36} {evals:>6} x 20 solves, {} x 20 RHS evaluations",
+                    method.name(),
+                    arm.name,
+                    states.len()
+                );
+                continue;
+            }
             let (mut t_solve, mut t_ind, mut t_chain) = (vec![], vec![], vec![]);
             let mut dy = State::zeros();
             for _ in 0..ROUNDS {
                 t_solve.push(seconds_per_call(|| {
                     black_box(solve());
                 }));
-                t_ind.push(
-                    seconds_per_call(|| {
-                        for y in &states {
-                            model.derivatives(black_box(y), &mut dy);
-                            black_box(&dy);
-                        }
-                    }) / n,
-                );
+                t_ind.push(seconds_per_call(|| rhs_sweep(&model, &states, &mut dy)) / n);
                 t_chain.push(
                     seconds_per_call(|| {
                         for y in &states {
@@ -152,14 +192,17 @@ fn main() {
                 s_med / (evals * c_med),
             );
             println!(
-                "{:<20} {:<36} {:>6} one RHS: independent {:.1} ns ({:.1}), chained {:.1} ns ({:.1})",
+                "{:<20} {:<36} {:>6} one RHS: independent {:.1} ns ({:.1}), chained {:.1} ns ({:.1}); \
+                 floor (a loop that costs nothing) {:.2} ({:.2})",
                 "",
                 "",
                 "",
                 i_min * 1e9,
                 i_med * 1e9,
                 c_min * 1e9,
-                c_med * 1e9
+                c_med * 1e9,
+                c_min / i_min,
+                c_med / i_med,
             );
         }
     }
