@@ -7,7 +7,7 @@
 //! and printed: unit-consistency warnings are acceptable);
 //! (b) libroadrunner (CVODE, rtol 1e-10, atol 1e-14) on the SBML and
 //! (c) the module's `simulate` (scipy `solve_ivp` LSODA, rtol 1e-10, atol 1e-12)
-//! against `sim run`'s timeseries.csv (dop853, rtol 1e-12, atol 1e-14): every
+//! against `sim run`'s timeseries.csv (ode_solvers_dop853, rtol 1e-12, atol 1e-14): every
 //! column, every output row, within [`MATCH`] relative (the floor for columns
 //! that decay to zero is explained in check_exports.py).
 //!
