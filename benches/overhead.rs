@@ -54,11 +54,79 @@ fn seconds_per_call(mut f: impl FnMut()) -> f64 {
 /// The independent evaluations, kept out of line so that callgrind can count
 /// their instructions alone (`--toggle-collect='*rhs_sweep*'`).
 #[inline(never)]
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 fn rhs_sweep(model: &HairModel, states: &[State], dy: &mut State) {
     for y in states {
         model.derivatives(black_box(y), dy);
         black_box(&*dy);
     }
+}
+
+/// The least any Dormand–Prince 5(4) step loop can cost with this
+/// right-hand side: `steps` steps of size `h` doing nothing but the stage
+/// sums and the six chained evaluations (no error estimate, no controller,
+/// no rows, no bookkeeping). Kept out of line for callgrind.
+#[inline(never)]
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
+fn dopri5_skeleton(model: &HairModel, y0: &State, h: f64, steps: usize) -> State {
+    const A: [&[f64]; 6] = [
+        &[1.0 / 5.0],
+        &[3.0 / 40.0, 9.0 / 40.0],
+        &[44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0],
+        &[
+            19372.0 / 6561.0,
+            -25360.0 / 2187.0,
+            64448.0 / 6561.0,
+            -212.0 / 729.0,
+        ],
+        &[
+            9017.0 / 3168.0,
+            -355.0 / 33.0,
+            46732.0 / 5247.0,
+            49.0 / 176.0,
+            -5103.0 / 18656.0,
+        ],
+        &[
+            35.0 / 384.0,
+            0.0,
+            500.0 / 1113.0,
+            125.0 / 192.0,
+            -2187.0 / 6784.0,
+            11.0 / 84.0,
+        ],
+    ];
+    let mut k = [State::zeros(); 7];
+    let mut y = *y0;
+    model.derivatives(&y, &mut k[0]);
+    let mut arg = State::zeros();
+    for _ in 0..steps {
+        for (s, row) in A.iter().enumerate() {
+            for i in 0..12 {
+                let mut acc = y[i];
+                for (j, a) in row.iter().enumerate() {
+                    acc = k[j][i].mul_add(h * a, acc);
+                }
+                arg[i] = acc;
+            }
+            let (done, rest) = k.split_at_mut(s + 1);
+            let _ = done;
+            model.derivatives(&arg, &mut rest[0]);
+        }
+        y = arg;
+        k[0] = k[6];
+    }
+    y
+}
+
+/// The chained evaluations: each input waits for the previous output.
+#[inline(never)]
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
+fn rhs_chain(model: &HairModel, states: &[State], dy: &mut State, zero: f64) {
+    for y in states {
+        let input = y + *dy * zero;
+        model.derivatives(&input, dy);
+    }
+    black_box(&*dy);
 }
 
 fn min_median(v: &mut [f64]) -> (f64, f64) {
@@ -143,6 +211,9 @@ fn main() {
                 }
             };
             let evals = solve() as f64;
+            let skeleton_steps = ((evals - 1.0) / 6.0).round() as usize;
+            let skeleton_h = sc.duration_days / skeleton_steps as f64;
+            let y_start = states[0];
             if untimed {
                 for _ in 1..20 {
                     black_box(solve());
@@ -160,25 +231,35 @@ fn main() {
                 continue;
             }
             let (mut t_solve, mut t_ind, mut t_chain) = (vec![], vec![], vec![]);
+            let mut t_skel = vec![];
             let mut dy = State::zeros();
             for _ in 0..ROUNDS {
                 t_solve.push(seconds_per_call(|| {
                     black_box(solve());
                 }));
                 t_ind.push(seconds_per_call(|| rhs_sweep(&model, &states, &mut dy)) / n);
-                t_chain.push(
-                    seconds_per_call(|| {
-                        for y in &states {
-                            let input = y + dy * zero;
-                            model.derivatives(&input, &mut dy);
-                        }
-                        black_box(&dy);
-                    }) / n,
-                );
+                t_skel.push(seconds_per_call(|| {
+                    black_box(dopri5_skeleton(
+                        &model,
+                        black_box(&y_start),
+                        skeleton_h,
+                        skeleton_steps,
+                    ));
+                }));
+                t_chain.push(seconds_per_call(|| rhs_chain(&model, &states, &mut dy, zero)) / n);
             }
             let (s_min, s_med) = min_median(&mut t_solve);
             let (i_min, i_med) = min_median(&mut t_ind);
             let (c_min, c_med) = min_median(&mut t_chain);
+            let (k_min, k_med) = min_median(&mut t_skel);
+            println!(
+                "skeleton {} steps: {:.1} us ({:.1}); vs independent {:.2} ({:.2})",
+                skeleton_steps,
+                k_min * 1e6,
+                k_med * 1e6,
+                k_min / (6.0 * skeleton_steps as f64 * i_min),
+                k_med / (6.0 * skeleton_steps as f64 * i_med)
+            );
             println!(
                 "{:<20} {:<36} {:>6} {:>7.1} ({:>6.1}) {:>7.2} ({:>6.2}) {:>7.2} ({:>6.2})",
                 method.name(),

@@ -220,6 +220,50 @@ pub fn rate_for_half_life<T: Scalar>(days: T) -> T {
     T::lit(std::f64::consts::LN_2) / days
 }
 
+/// The first-order rate constants (day⁻¹) of the model's half-lives,
+/// `ln 2 / half-life`.
+///
+/// Why a struct of its own: the solvers call the right-hand side through a
+/// closure that is not inlined into their step loop, so a division written
+/// in the equations runs on every evaluation. Twelve divisions of constants
+/// per evaluation kept the divider (the slowest unit the right-hand side
+/// uses) busy for no result; here they run once per model. For the symbolic
+/// model they are the same expressions, so the exports do not change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RateConstants<T> {
+    dht: T,
+    inflammation: T,
+    growth_factor: T,
+    stimulation: T,
+    minoxidil_effect: T,
+    finasteride_effect: T,
+    dutasteride_effect: T,
+    pk_effect: T,
+    finasteride_absorption: T,
+    finasteride_plasma: T,
+    dutasteride_absorption: T,
+    dutasteride_plasma: T,
+}
+
+impl<T: Scalar> RateConstants<T> {
+    fn of(p: &Parameters<T>) -> Self {
+        RateConstants {
+            dht: rate_for_half_life(p.dht_half_life_days),
+            inflammation: rate_for_half_life(p.inflammation_half_life_days),
+            growth_factor: rate_for_half_life(p.growth_factor_half_life_days),
+            stimulation: rate_for_half_life(p.stimulation_half_life_days),
+            minoxidil_effect: rate_for_half_life(p.minoxidil_effect_half_life_days),
+            finasteride_effect: rate_for_half_life(p.finasteride_effect_half_life_days),
+            dutasteride_effect: rate_for_half_life(p.dutasteride_effect_half_life_days),
+            pk_effect: rate_for_half_life(p.pk_effect_half_life_days),
+            finasteride_absorption: rate_for_half_life(p.finasteride_absorption_half_life_days),
+            finasteride_plasma: rate_for_half_life(p.finasteride_plasma_half_life_days),
+            dutasteride_absorption: rate_for_half_life(p.dutasteride_absorption_half_life_days),
+            dutasteride_plasma: rate_for_half_life(p.dutasteride_plasma_half_life_days),
+        }
+    }
+}
+
 /// The model: parameters plus the inputs of the current segment.
 ///
 /// Generic over [`Scalar`]: `HairModel` (of `f64`) is what the solvers
@@ -227,11 +271,13 @@ pub fn rate_for_half_life<T: Scalar>(days: T) -> T {
 /// equations to record them for the SBML and Python exports.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HairModel<T = f64> {
-    /// Parameters (private: `dht_ec50_pow` is derived from them).
+    /// Parameters (private: `dht_ec50_pow` and `rates_per_day` are derived from them).
     params: Parameters<T>,
     /// EC50ⁿ of the DHT effect, computed once here rather than in every
     /// right-hand-side evaluation.
     dht_ec50_pow: T,
+    /// First-order rate constants of the half-lives, computed once here.
+    rates_per_day: RateConstants<T>,
     /// Treatment inputs, constant over the current segment.
     pub inputs: Inputs<T>,
     /// How finasteride and dutasteride reach their effect compartments.
@@ -244,6 +290,7 @@ impl HairModel {
         HairModel {
             params,
             dht_ec50_pow: params.dht_ec50_relative.powf(params.dht_hill),
+            rates_per_day: RateConstants::of(&params),
             inputs: Inputs::default(),
             pk: Pk::Effect,
         }
@@ -269,8 +316,9 @@ impl HairModel {
         self.observe_of(as_array(y))
     }
 
-    /// The right-hand side dy/dt (days⁻¹).
-    #[inline]
+    /// The right-hand side dy/dt (days⁻¹). Always inlined: the solvers'
+    /// step loops compile it in place, for their CPU target.
+    #[inline(always)]
     pub fn derivatives(&self, y: &State, dy: &mut State) {
         self.derivatives_of(as_array(y), &mut dy.data.0[0]);
     }
@@ -317,6 +365,7 @@ impl HairModel<Sym> {
                 .dht_ec50_relative
                 .powf(params.dht_hill)
                 .named("dht_ec50_pow"),
+            rates_per_day: RateConstants::of(&params),
             inputs: Inputs::symbolic(),
             pk,
         }
@@ -426,6 +475,7 @@ impl<T: Scalar> HairModel<T> {
     pub fn derivatives_of(&self, y: &[T; N_STATES], dy: &mut [T; N_STATES]) {
         let p = &self.params;
         let u = &self.inputs;
+        let k = &self.rates_per_day;
         let one = T::lit(1.0);
         let r = self.rates_of(y);
 
@@ -444,19 +494,17 @@ impl<T: Scalar> HairModel<T> {
             * (r.restoration_per_cycle * (one - terminal) - r.miniaturization_per_cycle * terminal);
 
         let dht_target = (one - self.dht_inhibition_of(y)) * u.dht_multiplier;
-        dy[ix::DHT] = rate_for_half_life(p.dht_half_life_days) * (dht_target - y[ix::DHT]);
-        dy[ix::INFLAMMATION] = rate_for_half_life(p.inflammation_half_life_days)
+        dy[ix::DHT] = k.dht * (dht_target - y[ix::DHT]);
+        dy[ix::INFLAMMATION] = k.inflammation
             * (p.inflammation_baseline * u.inflammation_multiplier - y[ix::INFLAMMATION]);
-        dy[ix::GROWTH_FACTOR] = rate_for_half_life(p.growth_factor_half_life_days)
-            * (u.growth_factor_hold - y[ix::GROWTH_FACTOR]);
-        dy[ix::STIMULATION] = rate_for_half_life(p.stimulation_half_life_days)
-            * (u.stimulation_hold - y[ix::STIMULATION]);
+        dy[ix::GROWTH_FACTOR] = k.growth_factor * (u.growth_factor_hold - y[ix::GROWTH_FACTOR]);
+        dy[ix::STIMULATION] = k.stimulation * (u.stimulation_hold - y[ix::STIMULATION]);
         match self.pk {
             Pk::Effect => {
-                dy[ix::FINASTERIDE] = rate_for_half_life(p.finasteride_effect_half_life_days)
-                    * (u.finasteride_mg_per_day - y[ix::FINASTERIDE]);
-                dy[ix::DUTASTERIDE] = rate_for_half_life(p.dutasteride_effect_half_life_days)
-                    * (u.dutasteride_mg_per_day - y[ix::DUTASTERIDE]);
+                dy[ix::FINASTERIDE] =
+                    k.finasteride_effect * (u.finasteride_mg_per_day - y[ix::FINASTERIDE]);
+                dy[ix::DUTASTERIDE] =
+                    k.dutasteride_effect * (u.dutasteride_mg_per_day - y[ix::DUTASTERIDE]);
                 for i in ix::EXPLICIT_PK_ONLY {
                     dy[i] = T::lit(0.0);
                 }
@@ -465,23 +513,23 @@ impl<T: Scalar> HairModel<T> {
                 // Gut → plasma → elimination; plasma × elimination rate is the
                 // drug cleared per day, which equals the dose rate at steady
                 // state, so it drives the effect compartment in mg/day.
-                let k_effect = rate_for_half_life(p.pk_effect_half_life_days);
+                let k_effect = k.pk_effect;
                 for (dose, gut, plasma, effect, ka, ke) in [
                     (
                         u.finasteride_mg_per_day,
                         ix::FINASTERIDE_GUT,
                         ix::FINASTERIDE_PLASMA,
                         ix::FINASTERIDE,
-                        rate_for_half_life(p.finasteride_absorption_half_life_days),
-                        rate_for_half_life(p.finasteride_plasma_half_life_days),
+                        k.finasteride_absorption,
+                        k.finasteride_plasma,
                     ),
                     (
                         u.dutasteride_mg_per_day,
                         ix::DUTASTERIDE_GUT,
                         ix::DUTASTERIDE_PLASMA,
                         ix::DUTASTERIDE,
-                        rate_for_half_life(p.dutasteride_absorption_half_life_days),
-                        rate_for_half_life(p.dutasteride_plasma_half_life_days),
+                        k.dutasteride_absorption,
+                        k.dutasteride_plasma,
                     ),
                 ] {
                     dy[gut] = dose - ka * y[gut];
@@ -490,7 +538,6 @@ impl<T: Scalar> HairModel<T> {
                 }
             }
         }
-        dy[ix::MINOXIDIL] = rate_for_half_life(p.minoxidil_effect_half_life_days)
-            * (u.minoxidil_percent - y[ix::MINOXIDIL]);
+        dy[ix::MINOXIDIL] = k.minoxidil_effect * (u.minoxidil_percent - y[ix::MINOXIDIL]);
     }
 }

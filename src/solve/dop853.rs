@@ -30,7 +30,7 @@
 // can be compared with the Fortran source; most carry more digits than an f64.
 #![allow(clippy::excessive_precision)]
 
-use super::erk::{Controller, DenseOutput, ExplicitPair, StepRule};
+use super::erk::{stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
 use crate::model::{State, N_STATES};
 
 /// Order used by Hairer's starting-step rule (HINIT) for DOP853 (`IORD = 8`).
@@ -212,19 +212,6 @@ const D714: f64 = 0.96324553959188282948394950600E+02;
 const D715: f64 = -0.39177261675615439165231486172E+02;
 const D716: f64 = -0.14972683625798562581422125276E+03;
 
-/// `out = base + h · Σ cⱼ kⱼ` over the components `0..N`, in place, one pass
-/// over the fixed-size arrays inside the vectors (as `dopri5`'s `stage!`):
-/// no temporaries, no bounds checks (N ≤ 16 is known at compile time). The
-/// sum is grouped as in `dop853.f` (`Y(I)+H*(A21*K1(I)+…)`).
-macro_rules! stage {
-    ($n:expr; $out:expr; $base:expr, $h:expr; $c0:expr, $k0:expr $(; $c:expr, $k:expr)*) => {{
-        let (o, b) = (&mut $out.data.0[0], &$base.data.0[0]);
-        for i in 0..$n {
-            o[i] = b[i] + $h * ($c0 * $k0.data.0[0][i] $(+ $c * $k.data.0[0][i])*);
-        }
-    }};
-}
-
 /// The components of a state as a plain array (no bounds checks in loops).
 fn arr(s: &State) -> &[f64; N_STATES] {
     &s.data.0[0]
@@ -313,9 +300,10 @@ impl Stages {
     /// accepted, f(y_new) is evaluated on every call (also for a step the
     /// engine will reject): twelve evaluations per call.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     pub(super) fn step<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         h: f64,
         y_new: &mut State,
@@ -324,35 +312,35 @@ impl Stages {
     ) -> f64 {
         const { assert!(N <= N_STATES) };
         stage!(N; self.arg; y, h; A21, self.k1);
-        f(&self.arg, &mut self.k2);
+        f.eval(&self.arg, &mut self.k2);
         stage!(N; self.arg; y, h; A31, self.k1; A32, self.k2);
-        f(&self.arg, &mut self.k3);
+        f.eval(&self.arg, &mut self.k3);
         stage!(N; self.arg; y, h; A41, self.k1; A43, self.k3);
-        f(&self.arg, &mut self.k4);
+        f.eval(&self.arg, &mut self.k4);
         stage!(N; self.arg; y, h; A51, self.k1; A53, self.k3; A54, self.k4);
-        f(&self.arg, &mut self.k5);
+        f.eval(&self.arg, &mut self.k5);
         stage!(N; self.arg; y, h; A61, self.k1; A64, self.k4; A65, self.k5);
-        f(&self.arg, &mut self.k6);
+        f.eval(&self.arg, &mut self.k6);
         stage!(N; self.arg; y, h; A71, self.k1; A74, self.k4; A75, self.k5; A76, self.k6);
-        f(&self.arg, &mut self.k7);
+        f.eval(&self.arg, &mut self.k7);
         stage!(N; self.arg; y, h;
             A81, self.k1; A84, self.k4; A85, self.k5; A86, self.k6; A87, self.k7);
-        f(&self.arg, &mut self.k8);
+        f.eval(&self.arg, &mut self.k8);
         stage!(N; self.arg; y, h;
             A91, self.k1; A94, self.k4; A95, self.k5; A96, self.k6; A97, self.k7; A98, self.k8);
-        f(&self.arg, &mut self.k9);
+        f.eval(&self.arg, &mut self.k9);
         stage!(N; self.arg; y, h;
             A101, self.k1; A104, self.k4; A105, self.k5; A106, self.k6; A107, self.k7;
             A108, self.k8; A109, self.k9);
-        f(&self.arg, &mut self.k10);
+        f.eval(&self.arg, &mut self.k10);
         stage!(N; self.arg; y, h;
             A111, self.k1; A114, self.k4; A115, self.k5; A116, self.k6; A117, self.k7;
             A118, self.k8; A119, self.k9; A1110, self.k10);
-        f(&self.arg, &mut self.k11);
+        f.eval(&self.arg, &mut self.k11);
         stage!(N; self.arg; y, h;
             A121, self.k1; A124, self.k4; A125, self.k5; A126, self.k6; A127, self.k7;
             A128, self.k8; A129, self.k9; A1210, self.k10; A1211, self.k11);
-        f(&self.arg, &mut self.k12);
+        f.eval(&self.arg, &mut self.k12);
 
         // The solution, both error estimates and the stiffness denominator in
         // one pass; `arg` still holds the argument of stage 12.
@@ -365,7 +353,7 @@ impl Stages {
         );
         let (y0, a12) = (arr(y), arr(&self.arg));
         let y1 = &mut y_new.data.0[0];
-        let (mut err5, mut err3, mut den) = (0.0, 0.0, 0.0);
+        let (mut err5, mut err3, mut den) = ([0.0; N], [0.0; N], [0.0; N]);
         for i in 0..N {
             let b = B1 * k1[i]
                 + B6 * k6[i]
@@ -379,7 +367,7 @@ impl Stages {
             y1[i] = yi;
             let sk = atol + rtol * y0[i].abs().max(yi.abs());
             let e3 = (b - BHH1 * k1[i] - BHH2 * k9[i] - BHH3 * k12[i]) / sk;
-            err3 += e3 * e3;
+            err3[i] = e3;
             let e5 = (ER1 * k1[i]
                 + ER6 * k6[i]
                 + ER7 * k7[i]
@@ -389,12 +377,13 @@ impl Stages {
                 + ER11 * k11[i]
                 + ER12 * k12[i])
                 / sk;
-            err5 += e5 * e5;
+            err5[i] = e5;
             let d = yi - a12[i];
-            den += d * d;
+            den[i] = d;
         }
-        f(y_new, &mut self.k13);
-        self.stiff_den = den;
+        f.eval(y_new, &mut self.k13);
+        let (err5, err3) = (sum_sq(&err5), sum_sq(&err3));
+        self.stiff_den = sum_sq(&den);
         self.n = N;
 
         let mut deno = err5 + 0.01 * err3;
@@ -408,9 +397,10 @@ impl Stages {
     /// [`Stages::step`]): Hairer's dense-output coefficients (`CONTD8`,
     /// order 7), at the cost of three more evaluations of `f`. Call it before
     /// [`Stages::advance`] or after, but before the next `step`.
+    #[inline(always)]
     pub(super) fn dense<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         y_new: &State,
         h: f64,
@@ -419,15 +409,15 @@ impl Stages {
         stage!(N; self.arg; y, h;
             A141, self.k1; A147, self.k7; A148, self.k8; A149, self.k9; A1410, self.k10;
             A1411, self.k11; A1412, self.k12; A1413, self.k13);
-        f(&self.arg, &mut self.k14);
+        f.eval(&self.arg, &mut self.k14);
         stage!(N; self.arg; y, h;
             A151, self.k1; A156, self.k6; A157, self.k7; A158, self.k8; A1511, self.k11;
             A1512, self.k12; A1513, self.k13; A1514, self.k14);
-        f(&self.arg, &mut self.k15);
+        f.eval(&self.arg, &mut self.k15);
         stage!(N; self.arg; y, h;
             A161, self.k1; A166, self.k6; A167, self.k7; A168, self.k8; A169, self.k9;
             A1613, self.k13; A1614, self.k14; A1615, self.k15);
-        f(&self.arg, &mut self.k16);
+        f.eval(&self.arg, &mut self.k16);
 
         let (k1, k6, k7, k8) = (arr(&self.k1), arr(&self.k6), arr(&self.k7), arr(&self.k8));
         let (k9, k10, k11, k12) = (
@@ -528,6 +518,7 @@ pub(super) struct Dense {
 impl Dense {
     /// The solution at `x + θh` (θ in [0, 1]) by Hairer's `CONTD8`, into the
     /// components `0..N` of `out`.
+    #[inline(always)]
     pub(super) fn eval<const N: usize>(&self, theta: f64, out: &mut State) {
         const { assert!(N <= N_STATES) };
         let s1 = 1.0 - theta;
@@ -562,7 +553,7 @@ impl ExplicitPair for Stages {
     #[inline(always)]
     fn step<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         h: f64,
         y_new: &mut State,
@@ -575,7 +566,7 @@ impl ExplicitPair for Stages {
     #[inline(always)]
     fn dense<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         y_new: &State,
         h: f64,

@@ -10,7 +10,7 @@
 //! its dense output can only emit an evenly spaced grid from the segment start.
 //! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
 
-use super::erk::{Controller, DenseOutput, ExplicitPair, StepRule};
+use super::erk::{stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
 use crate::model::{State, N_STATES};
 
 // Butcher tableau (Dormand & Prince 1980), as in Hairer's DOPRI5. The model is
@@ -49,22 +49,6 @@ const D6: f64 = -1453857185.0 / 822651844.0;
 const D7: f64 = 69997945.0 / 29380423.0;
 
 const BETA: f64 = 0.04;
-
-/// `out = base + h · Σ cⱼ kⱼ` over the first `N` components, written in
-/// place, one pass over the fixed-size arrays inside the vectors: nalgebra's
-/// operators would make a temporary per term, a returned vector must be
-/// zeroed and copied, and its indexing checks bounds. The sum is grouped as
-/// in Hairer's code (`Y + H*(A21*K1 + …)`), so the results are bit for bit
-/// those of the vector form.
-macro_rules! stage {
-    ($n:expr; $out:expr; $base:expr, $h:expr; $c0:expr, $k0:expr $(; $c:expr, $k:expr)*) => {{
-        let (o, b) = (&mut $out.data.0[0], &$base.data.0[0]);
-        for i in 0..$n {
-            o[i] = b[i] + $h * ($c0 * $k0.data.0[0][i] $(+ $c * $k.data.0[0][i])*);
-        }
-    }};
-}
-pub(super) use stage;
 
 /// The components of a state as a plain array (no bounds checks in loops).
 pub(super) fn arr(s: &State) -> &[f64; N_STATES] {
@@ -107,7 +91,7 @@ impl ExplicitPair for Stages {
     #[inline(always)]
     fn step<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         h: f64,
         y_new: &mut State,
@@ -117,17 +101,17 @@ impl ExplicitPair for Stages {
         let [k1, k2, k3, k4, k5, k6, k7] = &mut self.k;
         let (ys, y_stiff) = (&mut self.ys, &mut self.y_stiff);
         stage!(N; ys; y, h; A21, k1);
-        f(ys, k2);
+        f.eval(ys, k2);
         stage!(N; ys; y, h; A31, k1; A32, k2);
-        f(ys, k3);
+        f.eval(ys, k3);
         stage!(N; ys; y, h; A41, k1; A42, k2; A43, k3);
-        f(ys, k4);
+        f.eval(ys, k4);
         stage!(N; ys; y, h; A51, k1; A52, k2; A53, k3; A54, k4);
-        f(ys, k5);
+        f.eval(ys, k5);
         stage!(N; y_stiff; y, h; A61, k1; A62, k2; A63, k3; A64, k4; A65, k5);
-        f(y_stiff, k6);
+        f.eval(y_stiff, k6);
         stage!(N; y_new; y, h; A71, k1; A73, k3; A74, k4; A75, k5; A76, k6);
-        f(y_new, k7);
+        f.eval(y_new, k7);
 
         // The error estimate h · Σ eⱼ kⱼ is formed and scaled in the same pass
         // as its norm, never stored; the skipped components would add 0.
@@ -139,14 +123,13 @@ impl ExplicitPair for Stages {
                 h * (E1 * a1[i] + E3 * a3[i] + E4 * a4[i] + E5 * a5[i] + E6 * a6[i] + E7 * a7[i]);
             scaled[i] = e / (atol + y0[i].abs().max(y1[i].abs()) * rtol);
         }
-        let err = scaled.iter().fold(0.0, |sum, e| sum + e * e);
-        (err / N_STATES as f64).sqrt()
+        (sum_sq(&scaled) / N_STATES as f64).sqrt()
     }
 
     #[inline(always)]
     fn dense<const N: usize>(
         &mut self,
-        _f: &mut impl FnMut(&State, &mut State),
+        _f: &mut impl Rhs,
         y: &State,
         y_new: &State,
         h: f64,

@@ -27,8 +27,53 @@
 
 use super::{check_step, initial_step, Carried, Segment};
 use super::{SolveError, SolveStats};
-use crate::model::{ix, Pk, State, N_STATES};
-use std::cell::Cell;
+use crate::model::{ix, HairModel, Pk, State, N_STATES};
+
+/// `out = base + Σ (h·cⱼ)·kⱼ` over components `0..N`, in place, one pass
+/// over the fixed-size arrays inside the vectors (no nalgebra temporaries, no
+/// bounds checks once `N` is known), for every method on this engine.
+///
+/// Why this form: each term is one fused multiply-add (`f64::mul_add`, one
+/// rounding), the terms enter oldest first, so the stage that was just
+/// evaluated enters last in a single FMA: the next evaluation waits one
+/// operation for its argument instead of four (the sum, the product with
+/// `h`, the addition of `base`), and the older terms are summed while that
+/// evaluation is still running. `mul_add` is the exactly rounded FMA on
+/// every target (an instruction where the CPU has one, which `step_loop`'s
+/// AVX2 clone uses), so results are the same bits on every machine.
+macro_rules! stage {
+    ($n:expr; $out:expr; $base:expr, $h:expr; $($c:expr, $k:expr);+ $(;)?) => {{
+        let h: f64 = $h;
+        let (o, b) = (&mut $out.data.0[0], &$base.data.0[0]);
+        for i in 0..$n {
+            let mut acc = b[i];
+            $(acc = $k.data.0[0][i].mul_add(h * $c, acc);)+
+            o[i] = acc;
+        }
+    }};
+}
+pub(super) use stage;
+
+/// `Σ xᵢ²`, kept in four interleaved partial sums (component `i` goes to
+/// sum `i % 4`; the four are combined pairwise at the end).
+///
+/// Why: the error norm is the last thing a step computes before the
+/// controller, and the next step cannot start until it is known. One running
+/// sum over 12 components is a chain of 12 dependent additions; four partial
+/// sums (one SIMD register of fused multiply-adds) cut it to three plus two.
+/// `N` is a multiple of 4 (12 or 16), and the components a shortened loop
+/// skips are exact zeros, so 12 and 16 components give the same bits.
+#[inline(always)]
+pub(super) fn sum_sq<const N: usize>(x: &[f64; N]) -> f64 {
+    const { assert!(N.is_multiple_of(4)) };
+    let mut acc = [0.0_f64; 4];
+    for chunk in x.chunks_exact(4) {
+        for (a, &v) in acc.iter_mut().zip(chunk) {
+            *a = v.mul_add(v, *a);
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
 
 /// Components the default model (`Pk::Effect`) moves: all but the explicit-PK ones.
 pub(super) const ACTIVE_EFFECT: usize = 12;
@@ -41,6 +86,42 @@ const _: () = {
         i += 1;
     }
 };
+
+/// The right-hand side as a method's stages call it.
+///
+/// Why a trait and not `FnMut`: the engine's evaluation (the model's
+/// equations plus the evaluation count) must be inlined into the step loop,
+/// so that it is compiled inside `step_loop`'s AVX2 clone and scheduled with
+/// the stage sums around it. A closure cannot be marked `#[inline(always)]`
+/// on stable Rust, and LLVM declined to inline one called seven times a step:
+/// it ran as baseline SSE2 code behind a call. Closures still implement it
+/// (the unit tests drive the methods with test problems that way).
+pub(super) trait Rhs {
+    /// `dy = f(y)`.
+    fn eval(&mut self, y: &State, dy: &mut State);
+}
+
+impl<F: FnMut(&State, &mut State)> Rhs for F {
+    #[inline(always)]
+    fn eval(&mut self, y: &State, dy: &mut State) {
+        self(y, dy)
+    }
+}
+
+/// The model's right-hand side, counted: what the engine integrates.
+struct CountedRhs<'a> {
+    model: &'a HairModel,
+    /// Kept in the segment's [`Work`], so that a failed segment reports it too.
+    evals: &'a mut u64,
+}
+
+impl Rhs for CountedRhs<'_> {
+    #[inline(always)]
+    fn eval(&mut self, y: &State, dy: &mut State) {
+        *self.evals += 1;
+        self.model.derivatives(y, dy);
+    }
+}
 
 /// Step-size controller constants of a method (Hairer's codes): the new step
 /// is `h / fac` with `fac = err^alpha · fac_old^(−beta) / safety`, clamped so
@@ -99,7 +180,7 @@ pub(super) trait ExplicitPair: Default {
     /// write `y_new`, return Hairer's error norm (0 for a fixed-step method).
     fn step<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         h: f64,
         y_new: &mut State,
@@ -111,7 +192,7 @@ pub(super) trait ExplicitPair: Default {
     /// (may evaluate `f`).
     fn dense<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         y_new: &State,
         h: f64,
@@ -155,7 +236,7 @@ pub(super) fn integrate<P: ExplicitPair>(
     } else {
         step_loop::<P, N_STATES>(seg, carried, &mut work, outputs, emit)
     };
-    stats.rhs_evaluations += work.evals.get();
+    stats.rhs_evaluations += work.evals;
     stats.accepted_steps += work.accepted;
     stats.rejected_steps += work.rejected;
     result
@@ -164,7 +245,7 @@ pub(super) fn integrate<P: ExplicitPair>(
 /// Work done in one segment, kept even when it fails.
 #[derive(Default)]
 struct Work {
-    evals: Cell<u64>,
+    evals: u64,
     accepted: u64,
     rejected: u64,
 }
@@ -202,7 +283,7 @@ fn step_loop<P: ExplicitPair, const N: usize>(
 #[inline(always)]
 fn emit_rows<P: ExplicitPair, const N: usize>(
     stages: &mut P,
-    f: &mut impl FnMut(&State, &mut State),
+    f: &mut impl Rhs,
     (y, y_new, out): (&State, &State, &mut State),
     (t, t_new, h): (f64, f64, f64),
     outputs: &[f64],
@@ -242,16 +323,15 @@ fn adaptive<P: ExplicitPair, const N: usize>(
     let method = settings.method;
     let (rtol, atol) = (settings.rtol, settings.atol);
     let h_max = t1 - t0;
-    let evals = &work.evals;
-    let mut f = |y: &State, dy: &mut State| {
-        evals.set(evals.get() + 1);
-        model.derivatives(y, dy);
+    let mut f = CountedRhs {
+        model,
+        evals: &mut work.evals,
     };
 
     let mut stages = P::default();
     let mut y = y0;
     let mut t = t0;
-    f(&y, stages.k1_mut());
+    f.eval(&y, stages.k1_mut());
     // After a dose the state jumps but the time scales of the model do not, so
     // the step the controller reached before the stop is a far better start
     // than Hairer's estimate, which guesses from two evaluations at the new
@@ -274,7 +354,7 @@ fn adaptive<P: ExplicitPair, const N: usize>(
             initial_step(
                 &mut |y| {
                     let mut dy = State::zeros();
-                    f(y, &mut dy);
+                    f.eval(y, &mut dy);
                     dy
                 },
                 &y,
@@ -308,13 +388,14 @@ fn adaptive<P: ExplicitPair, const N: usize>(
         let err = stages.step::<N>(&mut f, &y, h, &mut y_new, rtol, atol);
 
         // Lund-stabilized PI controller (Hairer's DOPRI5 / DOP853):
-        // fac = err^α · fac_old^(−β) / safety, formed as one exp of a sum of
-        // logarithms (one `ln` and one `exp` per step instead of two `powf`;
-        // the same value to a few ulps).
+        // h_new / h = safety · err^(−α) · fac_old^β, clamped to
+        // [fac_min, fac_max], formed as one exp of a sum of logarithms and
+        // two multiplications (Hairer's code: two `powf` and two divisions;
+        // the same value to a few ulps). The next step waits for this value,
+        // so it is kept short.
         let ln_err = err.ln();
-        let fac_raw = (ctl.alpha * ln_err - ctl.beta * ln_fac_old).exp() / ctl.safety;
-        let fac = fac_raw.clamp(1.0 / ctl.fac_max, 1.0 / ctl.fac_min);
-        let mut h_new = h / fac;
+        let ratio_raw = ctl.safety * (ctl.beta * ln_fac_old - ctl.alpha * ln_err).exp();
+        let mut h_new = h * ratio_raw.clamp(ctl.fac_min, ctl.fac_max);
         if err <= 1.0 && err.is_finite() {
             ln_fac_old = ln_err.max(ln_fac_floor);
             work.accepted += 1;
@@ -351,7 +432,7 @@ fn adaptive<P: ExplicitPair, const N: usize>(
             if last {
                 break;
             }
-            by_error = fac_raw > 1.0 / ctl.fac_max;
+            by_error = ratio_raw < ctl.fac_max;
             if h_new.abs() > h_max {
                 h_new = h_max;
                 by_error = false;
@@ -361,9 +442,9 @@ fn adaptive<P: ExplicitPair, const N: usize>(
             }
             rejected_last = false;
         } else {
-            let fac11 = (ctl.alpha * ln_err).exp();
-            h_new = h / (1.0 / ctl.fac_min).min(fac11 / ctl.safety);
-            by_error = fac11 / ctl.safety < 1.0 / ctl.fac_min;
+            let shrink = ctl.safety * (-ctl.alpha * ln_err).exp();
+            h_new = h * shrink.max(ctl.fac_min);
+            by_error = shrink > ctl.fac_min;
             if !err.is_finite() {
                 h_new = h * ctl.fac_min;
                 by_error = false;
@@ -415,14 +496,13 @@ fn fixed<P: ExplicitPair, const N: usize>(
     // Exact: n ≤ budget ≤ u32::MAX.
     let n = n as u64;
     let h_step = len / n as f64;
-    let evals = &work.evals;
-    let mut f = |y: &State, dy: &mut State| {
-        evals.set(evals.get() + 1);
-        model.derivatives(y, dy);
+    let mut f = CountedRhs {
+        model,
+        evals: &mut work.evals,
     };
     let mut stages = P::default();
     let mut y = y0;
-    f(&y, stages.k1_mut());
+    f.eval(&y, stages.k1_mut());
     let (mut y_new, mut out) = (State::zeros(), State::zeros());
     let mut next_out = 0;
     for k in 0..n {

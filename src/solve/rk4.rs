@@ -8,8 +8,8 @@
 //! `ode_solvers`' `Rk4` stays available as `ode_solvers_rk4`; it stops the
 //! integrator at every output row instead.
 
-use super::dopri5::{arr, stage};
-use super::erk::{DenseOutput, ExplicitPair, StepRule};
+use super::dopri5::arr;
+use super::erk::{stage, DenseOutput, ExplicitPair, Rhs, StepRule};
 use crate::model::{State, N_STATES};
 
 /// The four stage derivatives, `f(y_new)` (next step's k1) and the stage argument.
@@ -33,7 +33,7 @@ impl ExplicitPair for Stages {
     #[inline(always)]
     fn step<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         h: f64,
         y_new: &mut State,
@@ -44,21 +44,21 @@ impl ExplicitPair for Stages {
         let ys = &mut self.ys;
         let half = 0.5 * h;
         stage!(N; ys; y, half; 1.0, k1);
-        f(ys, k2);
+        f.eval(ys, k2);
         stage!(N; ys; y, half; 1.0, k2);
-        f(ys, k3);
+        f.eval(ys, k3);
         stage!(N; ys; y, h; 1.0, k3);
-        f(ys, k4);
+        f.eval(ys, k4);
         let sixth = h / 6.0;
         stage!(N; y_new; y, sixth; 1.0, k1; 2.0, k2; 2.0, k3; 1.0, k4);
-        f(y_new, k5);
+        f.eval(y_new, k5);
         0.0
     }
 
     #[inline(always)]
     fn dense<const N: usize>(
         &mut self,
-        _f: &mut impl FnMut(&State, &mut State),
+        _f: &mut impl Rhs,
         y: &State,
         y_new: &State,
         h: f64,
@@ -119,7 +119,14 @@ mod tests {
             if k > 0 {
                 s.advance();
             }
-            s.step::<2>(&mut |y, dy| f(y, dy), &y, h, &mut y_new, 0.0, 0.0);
+            s.step::<2>(
+                &mut |y: &State, dy: &mut State| f(y, dy),
+                &y,
+                h,
+                &mut y_new,
+                0.0,
+                0.0,
+            );
             prev = y;
             y = y_new;
         }
@@ -137,7 +144,7 @@ mod tests {
     #[test]
     fn the_interpolant_matches_both_ends_and_is_accurate_inside() {
         let (_, mut s, y0, y1, h) = solve(10);
-        let d = s.dense::<2>(&mut |y, dy| f(y, dy), &y0, &y1, h);
+        let d = s.dense::<2>(&mut |y: &State, dy: &mut State| f(y, dy), &y0, &y1, h);
         let mut out = State::zeros();
         d.eval::<2>(0.0, &y0, &mut out);
         assert!((out[0] - y0[0]).abs() < 1e-15);

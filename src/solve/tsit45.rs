@@ -19,7 +19,7 @@
 //! those components from `y` and the seventh from `y_new`, so the caller keeps
 //! them equal in both (for the model with N = 12: all 0, and they stay 0).
 
-use super::erk::{Controller, DenseOutput, ExplicitPair, StepRule};
+use super::erk::{stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
 use crate::model::{State, N_STATES};
 
 /// Order of the propagated solution (for Hairer's starting-step estimate).
@@ -87,18 +87,6 @@ const R72: f64 = 1.5;
 const R73: f64 = -4.0;
 const R74: f64 = 2.5;
 
-/// `out = base + h · Σ cⱼ kⱼ` over the first `N` components, written in place,
-/// one pass over the fixed-size arrays inside the vectors (as `dopri5`'s
-/// `stage!`: no nalgebra temporaries, no bounds checks once `N` is known).
-macro_rules! stage {
-    ($n:ident; $out:expr; $base:expr, $h:expr; $c0:expr, $k0:expr $(; $c:expr, $k:expr)*) => {{
-        let (o, b) = (&mut $out.data.0[0], &$base.data.0[0]);
-        for i in 0..$n {
-            o[i] = b[i] + $h * ($c0 * $k0.data.0[0][i] $(+ $c * $k.data.0[0][i])*);
-        }
-    }};
-}
-
 /// The components of a state as a plain array (no bounds checks in loops).
 fn arr(s: &State) -> &[f64; N_STATES] {
     &s.data.0[0]
@@ -129,9 +117,10 @@ impl Stages {
     /// `sqrt( Σᵢ (errᵢ / (atol + max(|yᵢ|, |y_newᵢ|) · rtol))² / N_STATES )`.
     /// Writes only components `0..N` of `y_new`; evaluates `f` six times (the
     /// seventh stage is at `y_new`, kept for the next step: FSAL).
+    #[inline(always)]
     pub(super) fn step<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         h: f64,
         y_new: &mut State,
@@ -152,17 +141,17 @@ impl Stages {
         // The components the step skips are held at their value in `y`.
         ys.data.0[0][N..].copy_from_slice(&y.data.0[0][N..]);
         stage!(N; ys; y, h; A21, k1);
-        f(ys, k2);
+        f.eval(ys, k2);
         stage!(N; ys; y, h; A31, k1; A32, k2);
-        f(ys, k3);
+        f.eval(ys, k3);
         stage!(N; ys; y, h; A41, k1; A42, k2; A43, k3);
-        f(ys, k4);
+        f.eval(ys, k4);
         stage!(N; ys; y, h; A51, k1; A52, k2; A53, k3; A54, k4);
-        f(ys, k5);
+        f.eval(ys, k5);
         stage!(N; ys; y, h; A61, k1; A62, k2; A63, k3; A64, k4; A65, k5);
-        f(ys, k6);
+        f.eval(ys, k6);
         stage!(N; y_new; y, h; B1, k1; B2, k2; B3, k3; B4, k4; B5, k5; B6, k6);
-        f(y_new, k7);
+        f.eval(y_new, k7);
 
         // The error estimate h · Σ Eⱼ kⱼ is formed, scaled and squared in one
         // pass, never stored.
@@ -176,7 +165,7 @@ impl Stages {
             arr(k7),
         );
         let (y0, y1) = (arr(y), arr(y_new));
-        let mut sum = 0.0;
+        let mut scaled = [0.0; N];
         for i in 0..N {
             let e = h
                 * (E1 * a1[i]
@@ -186,10 +175,9 @@ impl Stages {
                     + E5 * a5[i]
                     + E6 * a6[i]
                     + E7 * a7[i]);
-            let scaled = e / (atol + y0[i].abs().max(y1[i].abs()) * rtol);
-            sum += scaled * scaled;
+            scaled[i] = e / (atol + y0[i].abs().max(y1[i].abs()) * rtol);
         }
-        (sum / N_STATES as f64).sqrt()
+        (sum_sq(&scaled) / N_STATES as f64).sqrt()
     }
 
     /// After an accepted step from `y` of size `h`: the dense-output
@@ -198,9 +186,10 @@ impl Stages {
     /// alone (it reproduces `y_new` at θ = 1 from them; [`Dense::eval`] takes
     /// `y`); `f`, `y` and `y_new` are taken for the engine's sake, which
     /// drives methods whose interpolants need them.
+    #[inline(always)]
     pub(super) fn dense<const N: usize>(
         &mut self,
-        _f: &mut impl FnMut(&State, &mut State),
+        _f: &mut impl Rhs,
         _y: &State,
         _y_new: &State,
         h: f64,
@@ -247,6 +236,7 @@ pub(super) struct Dense {
 impl Dense {
     /// The interpolant at `t + θh` (θ in [0, 1]) from the step start `y`,
     /// written into the first `N` components of `out` (the rest untouched).
+    #[inline(always)]
     pub(super) fn eval<const N: usize>(&self, theta: f64, y: &State, out: &mut State) {
         const { assert!(N <= N_STATES) };
         let [d1, d2, d3, d4] = &self.d;
@@ -278,7 +268,7 @@ impl ExplicitPair for Stages {
     #[inline(always)]
     fn step<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         h: f64,
         y_new: &mut State,
@@ -291,7 +281,7 @@ impl ExplicitPair for Stages {
     #[inline(always)]
     fn dense<const N: usize>(
         &mut self,
-        f: &mut impl FnMut(&State, &mut State),
+        f: &mut impl Rhs,
         y: &State,
         y_new: &State,
         h: f64,
