@@ -30,7 +30,7 @@
 // can be compared with the Fortran source; most carry more digits than an f64.
 #![allow(clippy::excessive_precision)]
 
-use super::erk::{stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
+use super::erk::{dot, stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
 use crate::model::{State, N_STATES};
 
 /// Order used by Hairer's starting-step rule (HINIT) for DOP853 (`IORD = 8`).
@@ -355,29 +355,16 @@ impl Stages {
         let y1 = &mut y_new.data.0[0];
         let (mut err5, mut err3, mut den) = ([0.0; N], [0.0; N], [0.0; N]);
         for i in 0..N {
-            let b = B1 * k1[i]
-                + B6 * k6[i]
-                + B7 * k7[i]
-                + B8 * k8[i]
-                + B9 * k9[i]
-                + B10 * k10[i]
-                + B11 * k11[i]
-                + B12 * k12[i];
-            let yi = y0[i] + h * b;
+            let b =
+                dot!(i; 1.0; B1, k1; B6, k6; B7, k7; B8, k8; B9, k9; B10, k10; B11, k11; B12, k12);
+            let yi = b.mul_add(h, y0[i]);
             y1[i] = yi;
-            let sk = atol + rtol * y0[i].abs().max(yi.abs());
+            let sk = y0[i].abs().max(yi.abs()).mul_add(rtol, atol);
             let e3 = (b - BHH1 * k1[i] - BHH2 * k9[i] - BHH3 * k12[i]) / sk;
             err3[i] = e3;
-            let e5 = (ER1 * k1[i]
-                + ER6 * k6[i]
-                + ER7 * k7[i]
-                + ER8 * k8[i]
-                + ER9 * k9[i]
-                + ER10 * k10[i]
-                + ER11 * k11[i]
-                + ER12 * k12[i])
-                / sk;
-            err5[i] = e5;
+            let e5 = dot!(i; 1.0;
+                ER1, k1; ER6, k6; ER7, k7; ER8, k8; ER9, k9; ER10, k10; ER11, k11; ER12, k12);
+            err5[i] = e5 / sk;
             let d = yi - a12[i];
             den[i] = d;
         }
@@ -438,47 +425,23 @@ impl Stages {
             // As `dop853.f`: the first eight stages' part of each `D` row,
             // then the rest, times h.
             let ydiff = y1[i] - y0[i];
-            let bspl = h * k1[i] - ydiff;
+            let bspl = k1[i].mul_add(h, -ydiff);
             c[0][i] = y0[i];
             c[1][i] = ydiff;
             c[2][i] = bspl;
-            c[3][i] = ydiff - h * k13[i] - bspl;
-            let d4 = D41 * k1[i]
-                + D46 * k6[i]
-                + D47 * k7[i]
-                + D48 * k8[i]
-                + D49 * k9[i]
-                + D410 * k10[i]
-                + D411 * k11[i]
-                + D412 * k12[i];
-            c[4][i] = h * (d4 + D413 * k13[i] + D414 * k14[i] + D415 * k15[i] + D416 * k16[i]);
-            let d5 = D51 * k1[i]
-                + D56 * k6[i]
-                + D57 * k7[i]
-                + D58 * k8[i]
-                + D59 * k9[i]
-                + D510 * k10[i]
-                + D511 * k11[i]
-                + D512 * k12[i];
-            c[5][i] = h * (d5 + D513 * k13[i] + D514 * k14[i] + D515 * k15[i] + D516 * k16[i]);
-            let d6 = D61 * k1[i]
-                + D66 * k6[i]
-                + D67 * k7[i]
-                + D68 * k8[i]
-                + D69 * k9[i]
-                + D610 * k10[i]
-                + D611 * k11[i]
-                + D612 * k12[i];
-            c[6][i] = h * (d6 + D613 * k13[i] + D614 * k14[i] + D615 * k15[i] + D616 * k16[i]);
-            let d7 = D71 * k1[i]
-                + D76 * k6[i]
-                + D77 * k7[i]
-                + D78 * k8[i]
-                + D79 * k9[i]
-                + D710 * k10[i]
-                + D711 * k11[i]
-                + D712 * k12[i];
-            c[7][i] = h * (d7 + D713 * k13[i] + D714 * k14[i] + D715 * k15[i] + D716 * k16[i]);
+            c[3][i] = k13[i].mul_add(-h, ydiff) - bspl;
+            c[4][i] = dot!(i; h;
+                D41, k1; D46, k6; D47, k7; D48, k8; D49, k9; D410, k10; D411, k11; D412, k12;
+                D413, k13; D414, k14; D415, k15; D416, k16);
+            c[5][i] = dot!(i; h;
+                D51, k1; D56, k6; D57, k7; D58, k8; D59, k9; D510, k10; D511, k11; D512, k12;
+                D513, k13; D514, k14; D515, k15; D516, k16);
+            c[6][i] = dot!(i; h;
+                D61, k1; D66, k6; D67, k7; D68, k8; D69, k9; D610, k10; D611, k11; D612, k12;
+                D613, k13; D614, k14; D615, k15; D616, k16);
+            c[7][i] = dot!(i; h;
+                D71, k1; D76, k6; D77, k7; D78, k8; D79, k9; D710, k10; D711, k11; D712, k12;
+                D713, k13; D714, k14; D715, k15; D716, k16);
         }
         Dense { c }
     }
@@ -525,8 +488,12 @@ impl Dense {
         let [c0, c1, c2, c3, c4, c5, c6, c7] = &self.c;
         let o = &mut out.data.0[0];
         for i in 0..N {
-            let conpar = c4[i] + theta * (c5[i] + s1 * (c6[i] + theta * c7[i]));
-            o[i] = c0[i] + theta * (c1[i] + s1 * (c2[i] + theta * (c3[i] + s1 * conpar)));
+            let conpar = c7[i]
+                .mul_add(theta, c6[i])
+                .mul_add(s1, c5[i])
+                .mul_add(theta, c4[i]);
+            let p = conpar.mul_add(s1, c3[i]).mul_add(theta, c2[i]);
+            o[i] = p.mul_add(s1, c1[i]).mul_add(theta, c0[i]);
         }
     }
 }

@@ -10,7 +10,7 @@
 //! its dense output can only emit an evenly spaced grid from the segment start.
 //! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
 
-use super::erk::{stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
+use super::erk::{dot, stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
 use crate::model::{State, N_STATES};
 
 // Butcher tableau (Dormand & Prince 1980), as in Hairer's DOPRI5. The model is
@@ -119,9 +119,8 @@ impl ExplicitPair for Stages {
         let (y0, y1) = (arr(y), arr(y_new));
         let mut scaled = [0.0; N];
         for i in 0..N {
-            let e =
-                h * (E1 * a1[i] + E3 * a3[i] + E4 * a4[i] + E5 * a5[i] + E6 * a6[i] + E7 * a7[i]);
-            scaled[i] = e / (atol + y0[i].abs().max(y1[i].abs()) * rtol);
+            let e = dot!(i; h; E1, a1; E3, a3; E4, a4; E5, a5; E6, a6; E7, a7);
+            scaled[i] = e / y0[i].abs().max(y1[i].abs()).mul_add(rtol, atol);
         }
         (sum_sq(&scaled) / N_STATES as f64).sqrt()
     }
@@ -141,12 +140,11 @@ impl ExplicitPair for Stages {
         let (y0, y1) = (arr(y), arr(y_new));
         for i in 0..N {
             let ydiff = y1[i] - y0[i];
-            let bspl = a1[i] * h - ydiff;
+            let bspl = a1[i].mul_add(h, -ydiff);
             cont[0][i] = ydiff;
             cont[1][i] = bspl;
-            cont[2][i] = ydiff - a7[i] * h - bspl;
-            cont[3][i] =
-                h * (D1 * a1[i] + D3 * a3[i] + D4 * a4[i] + D5 * a5[i] + D6 * a6[i] + D7 * a7[i]);
+            cont[2][i] = a7[i].mul_add(-h, ydiff) - bspl;
+            cont[3][i] = dot!(i; h; D1, a1; D3, a3; D4, a4; D5, a5; D6, a6; D7, a7);
         }
         Dense(cont)
     }
@@ -174,7 +172,8 @@ impl DenseOutput for Dense {
         let (y0, o) = (arr(y), &mut out.data.0[0]);
         let theta1 = 1.0 - theta;
         for i in 0..N {
-            o[i] = y0[i] + (c0[i] + (c1[i] + (c2[i] + c3[i] * theta1) * theta) * theta1) * theta;
+            let p = c3[i].mul_add(theta1, c2[i]).mul_add(theta, c1[i]);
+            o[i] = p.mul_add(theta1, c0[i]).mul_add(theta, y0[i]);
         }
     }
 }

@@ -54,6 +54,22 @@ macro_rules! stage {
 }
 pub(super) use stage;
 
+/// `Σ (h·cⱼ)·aⱼ[i]` for one component `i` of the arrays `aⱼ`, as a chain of
+/// fused multiply-adds (one rounding a term, half the instructions of
+/// separate products and sums): the error estimates and dense-output
+/// coefficients of the methods on this engine. `h·cⱼ` does not depend on
+/// `i`, so it is computed once per step, outside the component loop.
+macro_rules! dot {
+    ($i:expr; $h:expr; $c0:expr, $a0:expr $(; $c:expr, $a:expr)* $(;)?) => {{
+        let h: f64 = $h;
+        #[allow(unused_mut)]
+        let mut acc = $a0[$i] * (h * $c0);
+        $(acc = $a[$i].mul_add(h * $c, acc);)*
+        acc
+    }};
+}
+pub(super) use dot;
+
 /// `Σ xᵢ²`, kept in four interleaved partial sums (component `i` goes to
 /// sum `i % 4`; the four are combined pairwise at the end).
 ///

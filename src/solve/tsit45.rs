@@ -19,7 +19,7 @@
 //! those components from `y` and the seventh from `y_new`, so the caller keeps
 //! them equal in both (for the model with N = 12: all 0, and they stay 0).
 
-use super::erk::{stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
+use super::erk::{dot, stage, sum_sq, Controller, DenseOutput, ExplicitPair, Rhs, StepRule};
 use crate::model::{State, N_STATES};
 
 /// Order of the propagated solution (for Hairer's starting-step estimate).
@@ -167,15 +167,8 @@ impl Stages {
         let (y0, y1) = (arr(y), arr(y_new));
         let mut scaled = [0.0; N];
         for i in 0..N {
-            let e = h
-                * (E1 * a1[i]
-                    + E2 * a2[i]
-                    + E3 * a3[i]
-                    + E4 * a4[i]
-                    + E5 * a5[i]
-                    + E6 * a6[i]
-                    + E7 * a7[i]);
-            scaled[i] = e / (atol + y0[i].abs().max(y1[i].abs()) * rtol);
+            let e = dot!(i; h; E1, a1; E2, a2; E3, a3; E4, a4; E5, a5; E6, a6; E7, a7);
+            scaled[i] = e / y0[i].abs().max(y1[i].abs()).mul_add(rtol, atol);
         }
         (sum_sq(&scaled) / N_STATES as f64).sqrt()
     }
@@ -207,14 +200,10 @@ impl Stages {
         let mut d = [[0.0; N_STATES]; 4];
         let [d1, d2, d3, d4] = &mut d;
         for i in 0..N {
-            let (q1, q2, q3, q4, q5, q6, q7) = (a1[i], a2[i], a3[i], a4[i], a5[i], a6[i], a7[i]);
-            d1[i] = h * q1;
-            d2[i] =
-                h * (R12 * q1 + R22 * q2 + R32 * q3 + R42 * q4 + R52 * q5 + R62 * q6 + R72 * q7);
-            d3[i] =
-                h * (R13 * q1 + R23 * q2 + R33 * q3 + R43 * q4 + R53 * q5 + R63 * q6 + R73 * q7);
-            d4[i] =
-                h * (R14 * q1 + R24 * q2 + R34 * q3 + R44 * q4 + R54 * q5 + R64 * q6 + R74 * q7);
+            d1[i] = h * a1[i];
+            d2[i] = dot!(i; h; R12, a1; R22, a2; R32, a3; R42, a4; R52, a5; R62, a6; R72, a7);
+            d3[i] = dot!(i; h; R13, a1; R23, a2; R33, a3; R43, a4; R53, a5; R63, a6; R73, a7);
+            d4[i] = dot!(i; h; R14, a1; R24, a2; R34, a3; R44, a4; R54, a5; R64, a6; R74, a7);
         }
         Dense { d }
     }
@@ -242,7 +231,8 @@ impl Dense {
         let [d1, d2, d3, d4] = &self.d;
         let (y0, o) = (arr(y), &mut out.data.0[0]);
         for i in 0..N {
-            o[i] = y0[i] + theta * (d1[i] + theta * (d2[i] + theta * (d3[i] + theta * d4[i])));
+            let p = d4[i].mul_add(theta, d3[i]).mul_add(theta, d2[i]);
+            o[i] = p.mul_add(theta, d1[i]).mul_add(theta, y0[i]);
         }
     }
 }
