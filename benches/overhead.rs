@@ -29,10 +29,10 @@
 //! --untimed dopri5 richest` (÷ 20 solves; the RHS alone:
 //! `--toggle-collect='*rhs_sweep*'`). BENCHMARKS.md records both.
 
-use hairsim::model::{ix, HairModel, State};
+use hairsim::model::{HairModel, State};
 use hairsim::scenario::{self, Scenario};
 use hairsim::simulation::{integrate_arm, output_grid};
-use hairsim::solve::{Method, SolverSettings};
+use hairsim::solve::{stages_only, Method, SolverSettings};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -69,80 +69,6 @@ fn rhs_sweep(model: &HairModel, states: &[State], dy: &mut State) {
         model.derivatives(black_box(y), dy);
         black_box(&*dy);
     }
-}
-
-/// The Dormand–Prince stage pattern alone: `steps` steps of size `h` from
-/// `y0`, each six stage sums (fused multiply-adds, the newest stage entering
-/// last, as hairsim's engine does) and six chained evaluations, and nothing
-/// else. Its time per evaluation is the RK floor (module docs).
-#[inline(never)]
-#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
-fn dopri5_skeleton(model: &HairModel, y0: &State, h: f64, steps: usize) -> State {
-    // Rows of Dormand & Prince's A (the last one is b, the step's result).
-    const A: [&[f64]; 6] = [
-        &[1.0 / 5.0],
-        &[3.0 / 40.0, 9.0 / 40.0],
-        &[44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0],
-        &[
-            19372.0 / 6561.0,
-            -25360.0 / 2187.0,
-            64448.0 / 6561.0,
-            -212.0 / 729.0,
-        ],
-        &[
-            9017.0 / 3168.0,
-            -355.0 / 33.0,
-            46732.0 / 5247.0,
-            49.0 / 176.0,
-            -5103.0 / 18656.0,
-        ],
-        &[
-            35.0 / 384.0,
-            0.0,
-            500.0 / 1113.0,
-            125.0 / 192.0,
-            -2187.0 / 6784.0,
-            11.0 / 84.0,
-        ],
-    ];
-    // The default model moves the first 12 components (as the engine's loops).
-    const ACTIVE: usize = 12;
-    let mut k = [State::zeros(); 7];
-    let mut y = *y0;
-    let mut arg = State::zeros();
-    model.derivatives(&y, &mut k[0]);
-    for _ in 0..steps {
-        for (stage, row) in A.iter().enumerate() {
-            for i in 0..ACTIVE {
-                let mut acc = y[i];
-                for (kj, a) in k.iter().zip(row.iter()) {
-                    acc = kj[i].mul_add(h * a, acc);
-                }
-                arg[i] = acc;
-            }
-            model.derivatives(&arg, &mut k[stage + 1]);
-        }
-        y = arg;
-        k[0] = k[6];
-    }
-    y
-}
-
-/// The chained evaluations: each input waits for the previous output. The
-/// wait runs through two scalars, the outputs at the ends of the model's two
-/// longest paths (the terminal fraction, behind an `exp`, and anagen, behind
-/// two divisions), not through a vector load of the fresh output: a wide load
-/// of values just stored one by one stalls on store forwarding, which would
-/// add a cost of this harness to the evaluation's.
-#[inline(never)]
-#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
-fn rhs_chain(model: &HairModel, states: &[State], dy: &mut State, zero: f64) {
-    for y in states {
-        let wait = (dy[ix::TERMINAL] + dy[ix::ANAGEN]) * zero;
-        let input = y.add_scalar(wait);
-        model.derivatives(&input, dy);
-    }
-    black_box(&*dy);
 }
 
 /// Median, smallest and largest.
@@ -187,7 +113,6 @@ fn main() {
         panic!("combo arm solves: {e}");
     }
     let n = states.len() as f64;
-    let zero = black_box(0.0);
 
     let methods: Vec<Method> = Method::ALL
         .into_iter()
@@ -201,8 +126,8 @@ fn main() {
          formed in each of {ROUNDS} rounds: median [min-max]; solve: median (min)"
     );
     println!(
-        "{:<20} {:<36} {:>6} {:>16} {:>18} {:>18}",
-        "method", "arm", "evals", "solve us", "vs independent", "vs chained"
+        "{:<20} {:<36} {:>6} {:>16} {:>18} {:>13} {:>15}",
+        "method", "arm", "evals", "solve us", "vs independent", "stages alone", "solve / stages"
     );
     for method in methods {
         let settings = SolverSettings {
@@ -223,11 +148,12 @@ fn main() {
                     &settings,
                     |_, _, y| rows.push(*y),
                 ) {
-                    Ok(stats) => stats.rhs_evaluations,
+                    Ok(stats) => (stats.rhs_evaluations, stats.steps()),
                     Err(e) => panic!("{} on `{}`: {e}", method.name(), arm.name),
                 }
             };
-            let evals = solve() as f64;
+            let (evals, solve_steps) = solve();
+            let evals = evals as f64;
             if untimed {
                 for _ in 1..20 {
                     black_box(solve());
@@ -244,29 +170,44 @@ fn main() {
                 );
                 continue;
             }
-            // The skeleton takes as many evaluations as the solve, at the
-            // solve's mean step.
-            let skeleton_steps = (evals / 6.0).round().max(1.0) as usize;
-            let skeleton_h = sc.duration_days / skeleton_steps as f64;
-            let skeleton_evals = 6.0 * skeleton_steps as f64 + 1.0;
-            // Per round: solve, independent, chained, skeleton (per evaluation).
+            // The method's own step code alone (no controller, rows or
+            // checks), for as many steps as the solve took, at its mean step.
+            let evals_per_step = match method.name() {
+                "rk4" => 4.0,
+                "dopri5" | "tsit45" => 6.0,
+                "dop853" => 12.0,
+                _ => f64::NAN,
+            };
+            let steps = solve_steps as usize;
+            let h = sc.duration_days / solve_steps as f64;
+            // Per round: solve, independent evaluation, stages alone (per
+            // evaluation), the same solve without output rows.
             let mut rounds: Vec<[f64; 4]> = Vec::with_capacity(ROUNDS);
+            let no_rows: [f64; 0] = [];
             let mut dy = State::zeros();
             for _ in 0..ROUNDS {
                 let t_solve = seconds_per_call(|| {
                     black_box(solve());
                 });
                 let t_ind = seconds_per_call(|| rhs_sweep(&model, &states, &mut dy)) / n;
-                let t_chain = seconds_per_call(|| rhs_chain(&model, &states, &mut dy, zero)) / n;
-                let t_skel = seconds_per_call(|| {
-                    black_box(dopri5_skeleton(
-                        &model,
-                        black_box(&states[0]),
-                        skeleton_h,
-                        skeleton_steps,
-                    ));
-                }) / skeleton_evals;
-                rounds.push([t_solve, t_ind, t_chain, t_skel]);
+                let t_stages = if evals_per_step.is_nan() {
+                    f64::NAN
+                } else {
+                    seconds_per_call(|| {
+                        black_box(stages_only(method, &model, black_box(&states[0]), h, steps));
+                    }) / (evals_per_step * steps as f64 + 1.0)
+                };
+                let t_no_rows = seconds_per_call(|| {
+                    let run = integrate_arm(
+                        black_box(arm),
+                        sc.duration_days,
+                        &no_rows,
+                        &settings,
+                        |_, _, _| {},
+                    );
+                    black_box(run.is_ok());
+                });
+                rounds.push([t_solve, t_ind, t_stages, t_no_rows]);
             }
             // This machine shares its cores: in some spells the independent
             // evaluations (bound by throughput) run up to 1.5x slower while
@@ -282,9 +223,11 @@ fn main() {
             let pick = |f: &dyn Fn(&[f64; 4]) -> f64| summary(quiet.iter().map(f).collect());
             let (s_med, s_min, _) = pick(&|r| r[0] * 1e6);
             let (i_med, i_lo, i_hi) = pick(&|r| r[0] / (evals * r[1]));
-            let (c_med, c_lo, c_hi) = pick(&|r| r[0] / (evals * r[2]));
+            let stages_ratio = pick(&|r| r[2] / r[1]).0;
+            let above = pick(&|r| r[0] / (evals * r[2])).0;
+            let rows_share = pick(&|r| 1.0 - r[3] / r[0]).0;
             println!(
-                "{:<20} {:<36} {:>6} {:>7.1} ({:>6.1}) {:>5.2} [{:.2}-{:.2}] {:>5.2} [{:.2}-{:.2}]",
+                "{:<20} {:<36} {:>6} {:>7.1} ({:>6.1}) {:>5.2} [{:.2}-{:.2}] {:>13.2} {:>15.2}",
                 method.name(),
                 arm.name,
                 evals,
@@ -293,19 +236,16 @@ fn main() {
                 i_med,
                 i_lo,
                 i_hi,
-                c_med,
-                c_lo,
-                c_hi,
+                stages_ratio,
+                above,
             );
             println!(
-                "{:<20} {} of {ROUNDS} rounds uncontended; one RHS: independent {:.1} ns, \
-                 chained {:.1} ns; chain floor {:.2}; RK floor (dopri5 stages alone) {:.2}",
+                "{:<20} {} of {ROUNDS} rounds uncontended; one independent RHS evaluation \
+                 {:.1} ns; output rows {:.0}% of the solve",
                 "",
                 quiet.len(),
                 pick(&|r| r[1] * 1e9).0,
-                pick(&|r| r[2] * 1e9).0,
-                pick(&|r| r[2] / r[1]).0,
-                pick(&|r| r[3] / r[1]).0,
+                100.0 * rows_share,
             );
         }
     }

@@ -433,6 +433,27 @@ struct Segment<'a> {
     budget: u64,
 }
 
+/// For `benches/overhead.rs`: `steps` steps of size `h` from `y0` with an
+/// explicit method's own step code on hairsim's engine and nothing else (no
+/// controller, rows or checks), in the default model; `None` for the other
+/// methods. Not part of the supported API.
+#[doc(hidden)]
+pub fn stages_only(
+    method: Method,
+    model: &HairModel,
+    y0: &State,
+    h: f64,
+    steps: usize,
+) -> Option<State> {
+    Some(match method {
+        Method::Rk4 => erk::stages_only::<rk4::Stages>(model, y0, h, steps),
+        Method::Dopri5 => erk::stages_only::<dopri5::Stages>(model, y0, h, steps),
+        Method::Tsit45 => erk::stages_only::<tsit45::Stages>(model, y0, h, steps),
+        Method::Dop853 => erk::stages_only::<dop853::Stages>(model, y0, h, steps),
+        _ => return None,
+    })
+}
+
 fn check_finite(method: Method, t_days: f64, y: &State) -> Result<(), SolveError> {
     match y.iter().position(|v| !v.is_finite()) {
         Some(i) => Err(SolveError::NonFinite {
