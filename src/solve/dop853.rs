@@ -16,8 +16,10 @@
 //! controller constants and the HINIT order below.
 //!
 //! Written like `dopri5`: fixed-size arrays read through `s.data.0[0]`, one
-//! pass over the components per stage, the sums grouped as in `dop853.f` so
-//! the arithmetic is that of the Fortran code, and nothing allocated. Each
+//! pass over the components per stage, the sums formed as chains of fused
+//! multiply-adds (the engine's `stage!` and `dot!`: the terms of `dop853.f`
+//! in its order, each rounded once, so the last bits differ from the
+//! Fortran code's), and nothing allocated. Each
 //! pass covers only the components `0..N` (a const generic, 12 or 16):
 //! with the effect-compartment model the last four states are 0 and stay 0,
 //! so the engine can skip them; components `N..` of the vectors written

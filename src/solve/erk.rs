@@ -303,15 +303,14 @@ struct Work {
 
 /// The step loop of one segment, compiled for baseline x86-64 (SSE2) and for
 /// AVX2 (+FMA) with run-time dispatch (`multiversion`, no `unsafe` here).
-/// Rust never contracts `a*b + c` into an FMA, so both clones give the same
-/// bits (the gallery test passes on the AVX2 clone). Measured on the richest
-/// combo arm with `dopri5` at rtol 1e-6 (callgrind, instructions per solve):
-/// 2.458 M (SSE2 only) → 2.148 M (AVX2 clone), −12.6%, on top of the
-/// 12-component loops. In wall time the gain is within this machine's noise
-/// (10 interleaved rounds of 1000 solves: min 492 → 479 ms, median 553 → 538
-/// ms, −3%): the step is bound by the latency of the chained RHS evaluations,
-/// which the stage sums overlap. Kept because it never costs time and cuts
-/// instructions.
+/// The right-hand side is inlined into it ([`Rhs`]), so the model's
+/// equations are compiled for the same target. The methods' sums are written
+/// with `f64::mul_add`, the exactly rounded fused multiply-add, so both
+/// clones give the same bits; the AVX2 clone does it in one instruction, the
+/// baseline one calls libm's `fma`, which is slow on a CPU without FMA
+/// (x86-64 before 2013) but still right. First measured on the richest combo
+/// arm with `dopri5` at rtol 1e-6 (callgrind, instructions per solve), before
+/// the sums were fused: 2.458 M (SSE2 only) → 2.148 M (AVX2 clone), −12.6%.
 #[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 fn step_loop<P: ExplicitPair, const N: usize>(
     seg: Segment<'_>,
