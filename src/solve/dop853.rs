@@ -562,10 +562,9 @@ impl DenseOutput for Dense {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_model::treated_model;
     use super::*;
     use crate::model::HairModel;
-    use crate::profile::PROFILES;
-    use crate::steady_state::steady_state;
     use ode_solvers::dop_shared::OutputType;
     use ode_solvers::{Dop853, System};
 
@@ -960,25 +959,6 @@ mod tests {
         dense.eval::<12>(0.5, &mut out);
         assert!(out.iter().skip(12).all(|&v| v == -3.0));
         assert!(out.iter().take(12).all(|&v| v != -3.0));
-    }
-
-    /// The `aga_moderate` profile at its untreated steady state, put on
-    /// finasteride 1 mg/day and minoxidil 5 % (as `tests/alloc.rs`): a
-    /// transient over months, with the effect-compartment model (states
-    /// 12–15 stay 0).
-    fn treated_model() -> (HairModel, State) {
-        let profile = PROFILES
-            .iter()
-            .find(|p| p.name == "aga_moderate")
-            .expect("profile exists");
-        let params = profile.parameters().expect("valid profile");
-        let mut model = HairModel::untreated(params);
-        model.inputs.finasteride_mg_per_day = 1.0;
-        model.inputs.minoxidil_percent = 5.0;
-        (
-            model,
-            steady_state(&params, profile.terminal_fraction_start),
-        )
     }
 
     struct Run {

@@ -584,10 +584,8 @@ fn fixed<P: ExplicitPair, const N: usize>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_model::treated_model;
     use super::super::{advance, stages_only, Method, SolveStats, SolverSettings};
-    use crate::model::{HairModel, State};
-    use crate::profile::PROFILES;
-    use crate::steady_state::steady_state;
 
     /// `stages_only` runs the method itself: 60 days of fixed steps from the
     /// untreated steady state onto finasteride and minoxidil land near a
@@ -595,15 +593,7 @@ mod tests {
     /// methods off the engine give `None`.
     #[test]
     fn stages_only_integrates_with_the_methods_own_steps() {
-        let profile = PROFILES
-            .iter()
-            .find(|p| p.name == "aga_moderate")
-            .expect("profile exists");
-        let params = profile.parameters().expect("valid profile");
-        let mut model = HairModel::untreated(params);
-        model.inputs.finasteride_mg_per_day = 1.0;
-        model.inputs.minoxidil_percent = 5.0;
-        let y0: State = steady_state(&params, profile.terminal_fraction_start);
+        let (model, y0) = treated_model();
         let tight = SolverSettings {
             method: Method::Dop853,
             rtol: 1e-12,

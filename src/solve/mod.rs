@@ -525,3 +525,30 @@ fn check_step(
     }
     Ok(())
 }
+
+/// What the explicit methods' unit tests integrate.
+#[cfg(test)]
+pub(crate) mod test_model {
+    use crate::model::{HairModel, State};
+    use crate::profile::PROFILES;
+    use crate::steady_state::steady_state;
+
+    /// The `aga_moderate` profile at its untreated steady state, put on
+    /// finasteride 1 mg/day and minoxidil 5 % (as `tests/alloc.rs`): a
+    /// transient over months, with the effect-compartment model (states
+    /// 12–15 stay 0).
+    pub(crate) fn treated_model() -> (HairModel, State) {
+        let profile = PROFILES
+            .iter()
+            .find(|p| p.name == "aga_moderate")
+            .expect("profile exists");
+        let params = profile.parameters().expect("valid profile");
+        let mut model = HairModel::untreated(params);
+        model.inputs.finasteride_mg_per_day = 1.0;
+        model.inputs.minoxidil_percent = 5.0;
+        (
+            model,
+            steady_state(&params, profile.terminal_fraction_start),
+        )
+    }
+}

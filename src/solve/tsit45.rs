@@ -632,20 +632,8 @@ mod tests {
 
     #[test]
     fn a_step_of_the_hair_model_is_the_same_with_12_or_16_components() {
-        use crate::model::HairModel;
-        use crate::profile::PROFILES;
-        use crate::steady_state::steady_state;
-
-        let profile = PROFILES
-            .iter()
-            .find(|p| p.name == "aga_moderate")
-            .expect("profile exists");
-        let params = profile.parameters().expect("valid profile");
-        let mut model = HairModel::untreated(params);
         // Treatment moves the state off the untreated steady state.
-        model.inputs.finasteride_mg_per_day = 1.0;
-        model.inputs.minoxidil_percent = 5.0;
-        let y = steady_state(&params, profile.terminal_fraction_start);
+        let (model, y) = super::super::test_model::treated_model();
         let mut f = |y: &State, dy: &mut State| model.derivatives(y, dy);
         let mut k = State::zeros();
         f(&y, &mut k);
