@@ -223,12 +223,12 @@ pub fn rate_for_half_life<T: Scalar>(days: T) -> T {
 /// The first-order rate constants (day⁻¹) of the model's half-lives,
 /// `ln 2 / half-life`.
 ///
-/// Why a struct of its own: the solvers call the right-hand side through a
-/// closure that is not inlined into their step loop, so a division written
-/// in the equations runs on every evaluation. Twelve divisions of constants
-/// per evaluation kept the divider (the slowest unit the right-hand side
-/// uses) busy for no result; here they run once per model. For the symbolic
-/// model they are the same expressions, so the exports do not change.
+/// Why computed once, when the model is built: written in the equations,
+/// these twelve divisions of constants ran on every evaluation wherever the
+/// compiler could not hoist them out of the caller's loop (it could not while
+/// the solvers called the equations through a closure), and the divider is
+/// the slowest unit the right-hand side uses. For the symbolic model they are
+/// the same expressions, so the exports do not change.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct RateConstants<T> {
     dht: T,

@@ -34,13 +34,14 @@ use crate::model::{ix, HairModel, Pk, State, N_STATES};
 /// bounds checks once `N` is known), for every method on this engine.
 ///
 /// Why this form: each term is one fused multiply-add (`f64::mul_add`, one
-/// rounding), the terms enter oldest first, so the stage that was just
-/// evaluated enters last in a single FMA: the next evaluation waits one
-/// operation for its argument instead of four (the sum, the product with
-/// `h`, the addition of `base`), and the older terms are summed while that
-/// evaluation is still running. `mul_add` is the exactly rounded FMA on
-/// every target (an instruction where the CPU has one, which `step_loop`'s
-/// AVX2 clone uses), so results are the same bits on every machine.
+/// rounding), and the terms enter oldest first, so the stage that was just
+/// evaluated enters last, in a single FMA, instead of through a sum, a
+/// product with `h` and an addition of `base`. (Accumulating each stage's
+/// share into all later arguments as soon as it is known was tried too; it
+/// did not pay: BENCHMARKS.md, third pass.) `mul_add` is the exactly rounded
+/// FMA on every target (an instruction where the CPU has one, which
+/// `step_loop`'s AVX2 clone uses), so results are the same bits on every
+/// machine.
 macro_rules! stage {
     ($n:expr; $out:expr; $base:expr, $h:expr; $($c:expr, $k:expr);+ $(;)?) => {{
         let h: f64 = $h;
