@@ -199,16 +199,22 @@ fn main() {
                         black_box(stages_only(method, &model, black_box(&states[0]), h, steps));
                     }) / (evals_per_step * steps as f64 + 1.0)
                 };
-                let t_no_rows = seconds_per_call(|| {
-                    let run = integrate_arm(
-                        black_box(arm),
-                        sc.duration_days,
-                        &no_rows,
-                        &settings,
-                        |_, _, _| {},
-                    );
-                    black_box(run.is_ok());
-                });
+                // Only for hairsim's methods: the crates' stop at every row,
+                // so without rows they would take other steps.
+                let t_no_rows = if evals_per_step.is_nan() {
+                    f64::NAN
+                } else {
+                    seconds_per_call(|| {
+                        let run = integrate_arm(
+                            black_box(arm),
+                            sc.duration_days,
+                            &no_rows,
+                            &settings,
+                            |_, _, _| {},
+                        );
+                        black_box(run.is_ok());
+                    })
+                };
                 rounds.push([t_solve, t_ind, t_stages, t_no_rows]);
             }
             // This machine shares its cores: in some spells the independent
@@ -241,9 +247,6 @@ fn main() {
                 stages_ratio,
                 above,
             );
-            // The crates' methods stop at every row, so without rows they
-            // take other steps: the comparison means something only for
-            // hairsim's own, whose steps do not depend on the rows.
             let rows = if evals_per_step.is_nan() {
                 String::new()
             } else {

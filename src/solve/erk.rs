@@ -264,19 +264,15 @@ pub(super) fn integrate<P: ExplicitPair>(
 /// step's error norm is computed (it is part of the method's arithmetic) and
 /// dropped. What the full engine costs above this is what the controller,
 /// the rows and the bookkeeping cost (`benches/overhead.rs`). The default
-/// model's 12 active components, as in a solve of it.
+/// model's 12 active components, as in a solve of it; compiled as
+/// [`step_loop`] is.
+#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 pub(super) fn stages_only<P: ExplicitPair>(
     model: &HairModel,
     y0: &State,
     h: f64,
     steps: usize,
 ) -> State {
-    stages_only_loop::<P>(model, y0, h, steps)
-}
-
-/// The loop of [`stages_only`], compiled as [`step_loop`] is.
-#[multiversion::multiversion(targets("x86_64+avx2+fma"))]
-fn stages_only_loop<P: ExplicitPair>(model: &HairModel, y0: &State, h: f64, steps: usize) -> State {
     let mut evals = 0;
     let mut f = CountedRhs {
         model,
