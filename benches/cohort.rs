@@ -1,9 +1,10 @@
 //! Criterion benches of virtual cohorts on the shipped `scenarios/cohort.toml`:
 //! cost per patient count (should be linear) for the whole six-arm cohort.
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hairsim::population;
 use hairsim::scenario::{self, Scenario};
+use std::hint::black_box;
 use std::path::Path;
 
 fn cohort() -> Scenario {

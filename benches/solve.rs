@@ -3,12 +3,18 @@
 //! whole combo scenario, and scaling with horizon (1, 3, 10, 30 years) and with
 //! the number of arms. Numbers are recorded in BENCHMARKS.md.
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hairsim::model::{HairModel, State};
 use hairsim::scenario::{self, Scenario};
 use hairsim::simulation::{integrate_arm, output_grid, simulate, simulate_arm};
 use hairsim::solve::{Method, SolverSettings};
 use hairsim::steady_state::steady_state;
+// Not `criterion::black_box`: in criterion 0.5 it is a volatile read of its
+// argument, here a reference, which did not stop LLVM from dropping work whose
+// result is only pointed to. Once the right-hand side was inlined,
+// `rhs/549_trajectory_states` skipped both `exp` calls of every evaluation
+// but the last and reported 14 ns an evaluation instead of 26.
+use std::hint::black_box;
 use std::path::Path;
 
 fn load(stem: &str) -> Scenario {
