@@ -11,9 +11,10 @@ use hairsim::solve::{Method, SolverSettings};
 use hairsim::steady_state::steady_state;
 // Not `criterion::black_box`: in criterion 0.5 it is a volatile read of its
 // argument, here a reference, which did not stop LLVM from dropping work whose
-// result is only pointed to. Once the right-hand side was inlined,
-// `rhs/549_trajectory_states` skipped both `exp` calls of every evaluation
-// but the last and reported 14 ns an evaluation instead of 26.
+// result is only pointed to. Once the right-hand side was inlined, LLVM moved
+// both `exp` calls out of `rhs/549_trajectory_states`'s hot loop (`perf`
+// found no samples in them), which then reported 14 ns an evaluation
+// instead of 26.
 use std::hint::black_box;
 use std::path::Path;
 
