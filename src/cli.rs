@@ -40,9 +40,10 @@ pub enum Command {
         /// Comma-separated outputs to write: svg, png, csv, json.
         #[arg(long, value_delimiter = ',', default_value = "svg,png,csv,json")]
         format: Vec<String>,
-        /// Override the scenario's solver method: dopri5, rodas4 (hairsim's own);
-        /// rk4, dop853, ode_solvers_dopri5 (ode_solvers); bdf, tr_bdf2, esdirk34,
-        /// tsit45 (diffsol).
+        /// Override the scenario's solver method: rk4, dopri5, tsit45, dop853,
+        /// rodas4 (hairsim's own); ode_solvers_rk4, ode_solvers_dopri5,
+        /// ode_solvers_dop853 (ode_solvers); bdf, tr_bdf2, esdirk34,
+        /// diffsol_tsit45 (diffsol).
         #[arg(long)]
         solver: Option<String>,
         /// Override the scenario's relative tolerance (0 < RTOL < 1).
@@ -157,4 +158,49 @@ pub enum Command {
         /// Shell: bash, zsh, fish, elvish, powershell.
         shell: clap_complete::Shell,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+    use hairsim::solve::{Backend, Method};
+
+    /// The `--solver` help is written by hand: it must name every method,
+    /// under the crate it comes from.
+    #[test]
+    fn solver_help_names_every_method_with_its_crate() {
+        let cmd = Cli::command();
+        let run = cmd.find_subcommand("run").expect("a run subcommand");
+        let solver = run
+            .get_arguments()
+            .find(|a| a.get_id() == "solver")
+            .expect("a --solver option");
+        let help = solver.get_help().expect("--solver has help").to_string();
+        let help = help.replace('\n', " ");
+        let groups: Vec<(&str, &str)> = help
+            .trim_end_matches('.')
+            .split(';')
+            .filter_map(|g| g.trim().rsplit_once(" ("))
+            .collect();
+        for method in Method::ALL {
+            let crate_name = match method.backend() {
+                Backend::Hairsim => "hairsim's own)",
+                Backend::OdeSolvers => "ode_solvers)",
+                Backend::Diffsol => "diffsol)",
+            };
+            let listed = groups.iter().any(|(names, from)| {
+                *from == crate_name
+                    && names
+                        .rsplit(": ")
+                        .next()
+                        .is_some_and(|n| n.split(", ").any(|n| n == method.name()))
+            });
+            assert!(
+                listed,
+                "`{}` missing or under the wrong crate in: {help}",
+                method.name()
+            );
+        }
+    }
 }
