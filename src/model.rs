@@ -20,6 +20,20 @@ pub const N_STATES: usize = 16;
 pub type State = SVector<f64, N_STATES>;
 
 /// Named indices into [`State`].
+///
+/// **Why this order.** The equations read some states in pairs or triples
+/// (the two 5α-reductase inhibitors together; growth factor, stimulation and
+/// minoxidil through the same Emax form), and LLVM loads such neighbours with
+/// one 16-byte instruction. A Runge–Kutta stage writes its argument a moment
+/// earlier with 32-byte stores, one per group of four components. A load
+/// that straddles two such stores cannot be forwarded from the store queue:
+/// it waits until both stores reach the cache, once in every stage. So the
+/// states read together sit inside one aligned group of four (checked
+/// below): follicle phases 0–3; terminal fraction, DHT and the two inhibitors
+/// that drive DHT 4–7; the growth signals and inflammation 8–11; the
+/// explicit-PK states last, where the default model's shortened loops skip
+/// them. With growth factor and stimulation at 7 and 8 (straddling), a
+/// `dopri5` solve took 6 % longer (BENCHMARKS.md, fifth pass).
 pub mod ix {
     /// Fraction of follicles in anagen.
     pub const ANAGEN: usize = 0;
@@ -33,18 +47,18 @@ pub mod ix {
     pub const TERMINAL: usize = 4;
     /// Scalp DHT relative to untreated.
     pub const DHT: usize = 5;
-    /// Micro-inflammation index.
-    pub const INFLAMMATION: usize = 6;
-    /// Growth-factor signal.
-    pub const GROWTH_FACTOR: usize = 7;
-    /// Stimulation / hypoxia signal.
-    pub const STIMULATION: usize = 8;
     /// Finasteride effect-compartment exposure, mg/day equivalent.
-    pub const FINASTERIDE: usize = 9;
+    pub const FINASTERIDE: usize = 6;
     /// Dutasteride effect-compartment exposure, mg/day equivalent.
-    pub const DUTASTERIDE: usize = 10;
+    pub const DUTASTERIDE: usize = 7;
+    /// Growth-factor signal.
+    pub const GROWTH_FACTOR: usize = 8;
+    /// Stimulation / hypoxia signal.
+    pub const STIMULATION: usize = 9;
     /// Minoxidil effect-compartment exposure, topical-% equivalent.
-    pub const MINOXIDIL: usize = 11;
+    pub const MINOXIDIL: usize = 10;
+    /// Micro-inflammation index.
+    pub const INFLAMMATION: usize = 11;
     /// Explicit PK only: finasteride in the gut, mg.
     pub const FINASTERIDE_GUT: usize = 12;
     /// Explicit PK only: finasteride in plasma, mg.
@@ -60,27 +74,59 @@ pub mod ix {
         DUTASTERIDE_GUT,
         DUTASTERIDE_PLASMA,
     ];
+
+    /// States the equations read together, each set inside one aligned
+    /// group of four (see the module's note on order).
+    const READ_TOGETHER: [&[usize]; 2] = [
+        &[FINASTERIDE, DUTASTERIDE],
+        &[GROWTH_FACTOR, STIMULATION, MINOXIDIL],
+    ];
+    const _: () = {
+        let mut s = 0;
+        while s < READ_TOGETHER.len() {
+            let set = READ_TOGETHER[s];
+            let mut i = 1;
+            while i < set.len() {
+                assert!(
+                    set[i] / 4 == set[0] / 4,
+                    "states read together must share a group of four"
+                );
+                i += 1;
+            }
+            s += 1;
+        }
+    };
 }
 
-/// Names of the states, by index, for docs and diagnostics.
-pub const STATE_NAMES: [(&str, &str); N_STATES] = [
-    ("anagen", "fraction of follicles"),
-    ("catagen", "fraction of follicles"),
-    ("telogen", "fraction of follicles"),
-    ("kenogen", "fraction of follicles"),
-    ("terminal_fraction", "fraction of follicles"),
-    ("dht", "relative to untreated"),
-    ("inflammation", "dimensionless index"),
-    ("growth_factor", "dimensionless"),
-    ("stimulation", "dimensionless"),
-    ("finasteride_exposure", "mg/day equivalent"),
-    ("dutasteride_exposure", "mg/day equivalent"),
-    ("minoxidil_exposure", "topical % equivalent"),
-    ("finasteride_gut", "mg (explicit PK only)"),
-    ("finasteride_plasma", "mg (explicit PK only)"),
-    ("dutasteride_gut", "mg (explicit PK only)"),
-    ("dutasteride_plasma", "mg (explicit PK only)"),
-];
+/// Names of the states, by index, for docs and diagnostics. Placed by the
+/// [`ix`] constants, so that the names cannot drift from the order.
+pub const STATE_NAMES: [(&str, &str); N_STATES] = {
+    const FOLLICLES: &str = "fraction of follicles";
+    let mut n = [("", ""); N_STATES];
+    n[ix::ANAGEN] = ("anagen", FOLLICLES);
+    n[ix::CATAGEN] = ("catagen", FOLLICLES);
+    n[ix::TELOGEN] = ("telogen", FOLLICLES);
+    n[ix::KENOGEN] = ("kenogen", FOLLICLES);
+    n[ix::TERMINAL] = ("terminal_fraction", FOLLICLES);
+    n[ix::DHT] = ("dht", "relative to untreated");
+    n[ix::INFLAMMATION] = ("inflammation", "dimensionless index");
+    n[ix::GROWTH_FACTOR] = ("growth_factor", "dimensionless");
+    n[ix::STIMULATION] = ("stimulation", "dimensionless");
+    n[ix::FINASTERIDE] = ("finasteride_exposure", "mg/day equivalent");
+    n[ix::DUTASTERIDE] = ("dutasteride_exposure", "mg/day equivalent");
+    n[ix::MINOXIDIL] = ("minoxidil_exposure", "topical % equivalent");
+    n[ix::FINASTERIDE_GUT] = ("finasteride_gut", "mg (explicit PK only)");
+    n[ix::FINASTERIDE_PLASMA] = ("finasteride_plasma", "mg (explicit PK only)");
+    n[ix::DUTASTERIDE_GUT] = ("dutasteride_gut", "mg (explicit PK only)");
+    n[ix::DUTASTERIDE_PLASMA] = ("dutasteride_plasma", "mg (explicit PK only)");
+    // Every slot filled once: a missing name would stay "".
+    let mut i = 0;
+    while i < N_STATES {
+        assert!(!n[i].0.is_empty(), "every state has a name");
+        i += 1;
+    }
+    n
+};
 
 /// How the 5α-reductase inhibitors reach their effect compartments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
