@@ -33,7 +33,8 @@ pub type State = SVector<f64, N_STATES>;
 /// that drive DHT 4–7; the growth signals and inflammation 8–11; the
 /// explicit-PK states last, where the default model's shortened loops skip
 /// them. With growth factor and stimulation at 7 and 8 (straddling), a
-/// `dopri5` solve took 6 % longer (BENCHMARKS.md, fifth pass).
+/// `dopri5` solve of the richest combo arm took 210 µs instead of 192 µs
+/// (BENCHMARKS.md, "Overhead, fifth pass").
 pub mod ix {
     /// Fraction of follicles in anagen.
     pub const ANAGEN: usize = 0;
@@ -119,7 +120,8 @@ pub const STATE_NAMES: [(&str, &str); N_STATES] = {
     n[ix::FINASTERIDE_PLASMA] = ("finasteride_plasma", "mg (explicit PK only)");
     n[ix::DUTASTERIDE_GUT] = ("dutasteride_gut", "mg (explicit PK only)");
     n[ix::DUTASTERIDE_PLASMA] = ("dutasteride_plasma", "mg (explicit PK only)");
-    // Every slot filled once: a missing name would stay "".
+    // Sixteen names for sixteen slots: if two indices collided, one slot
+    // would stay empty and this fails to compile.
     let mut i = 0;
     while i < N_STATES {
         assert!(!n[i].0.is_empty(), "every state has a name");
