@@ -32,7 +32,7 @@
 use hairsim::model::{HairModel, State};
 use hairsim::scenario::{self, Scenario};
 use hairsim::simulation::{integrate_arm, output_grid};
-use hairsim::solve::{stages_only, Method, SolverSettings};
+use hairsim::solve::{stages_only, Method, SolveStats, SolverSettings};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -109,9 +109,15 @@ fn main() {
     model.inputs.finasteride_mg_per_day = 1.0;
     model.inputs.minoxidil_percent = 5.0;
     let mut states: Vec<State> = Vec::new();
-    if let Err(e) = integrate_arm(typical, sc.duration_days, &grid, &sc.solver, |_, _, y| {
-        states.push(*y)
-    }) {
+    let mut work = SolveStats::default();
+    if let Err(e) = integrate_arm(
+        typical,
+        sc.duration_days,
+        &grid,
+        &sc.solver,
+        &mut work,
+        |_, _, y| states.push(*y),
+    ) {
         panic!("combo arm solves: {e}");
     }
     let n = states.len() as f64;
@@ -143,14 +149,16 @@ fn main() {
             let mut rows: Vec<State> = Vec::with_capacity(grid.len());
             let mut solve = || {
                 rows.clear();
+                let mut stats = SolveStats::default();
                 match integrate_arm(
                     black_box(arm),
                     sc.duration_days,
                     &grid,
                     &settings,
+                    &mut stats,
                     |_, _, y| rows.push(*y),
                 ) {
-                    Ok(stats) => (stats.rhs_evaluations, stats.steps()),
+                    Ok(()) => (stats.rhs_evaluations, stats.steps()),
                     Err(e) => panic!("{} on `{}`: {e}", method.name(), arm.name),
                 }
             };
@@ -210,6 +218,7 @@ fn main() {
                             sc.duration_days,
                             &no_rows,
                             &settings,
+                            &mut SolveStats::default(),
                             |_, _, _| {},
                         );
                         black_box(run.is_ok());

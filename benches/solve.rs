@@ -7,7 +7,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hairsim::model::{HairModel, State};
 use hairsim::scenario::{self, Scenario};
 use hairsim::simulation::{integrate_arm, output_grid, simulate, simulate_arm};
-use hairsim::solve::{Method, SolverSettings};
+use hairsim::solve::{Method, SolveStats, SolverSettings};
 use hairsim::steady_state::steady_state;
 // Not `criterion::black_box`: in criterion 0.5 it is a volatile read of its
 // argument, here a reference, which did not stop LLVM from dropping work whose
@@ -47,9 +47,15 @@ fn rhs(c: &mut Criterion) {
         panic!("combo.toml has the arm `finasteride + minoxidil`");
     };
     let mut states: Vec<State> = Vec::new();
-    if let Err(e) = integrate_arm(arm, sc.duration_days, &grid, &sc.solver, |_, _, y| {
-        states.push(*y)
-    }) {
+    let mut work = SolveStats::default();
+    if let Err(e) = integrate_arm(
+        arm,
+        sc.duration_days,
+        &grid,
+        &sc.solver,
+        &mut work,
+        |_, _, y| states.push(*y),
+    ) {
         panic!("combo arm solves: {e}");
     }
     c.bench_function(&format!("rhs/{}_trajectory_states", states.len()), |b| {
@@ -120,9 +126,16 @@ fn solve_only(c: &mut Criterion) {
             group.bench_function(format!("{}/{name}", method.name()), |b| {
                 b.iter(|| {
                     rows.clear();
-                    integrate_arm(black_box(arm), sc.duration_days, &grid, &s, |_, _, y| {
-                        rows.push(*y)
-                    })
+                    let mut work = SolveStats::default();
+                    let run = integrate_arm(
+                        black_box(arm),
+                        sc.duration_days,
+                        &grid,
+                        &s,
+                        &mut work,
+                        |_, _, y| rows.push(*y),
+                    );
+                    (run, work)
                 })
             });
         }

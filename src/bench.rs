@@ -131,7 +131,12 @@ pub struct Measurement {
     pub errors: Option<Errors>,
     /// Wall time (successful runs only).
     pub timing: Option<Timing>,
-    /// Solver work summed over every arm.
+    /// Solver work summed over every arm, from the checked (untimed) run.
+    /// For a failed run: the work done before it failed, the arms before the
+    /// failing one and the failing arm up to the failure (hairsim's and
+    /// `diffsol`'s methods count the failing segment; `ode_solvers` reports
+    /// nothing for it). A run that fails only in a timed repeat keeps the
+    /// checked run's complete count.
     pub work: SolveStats,
 }
 
@@ -237,27 +242,28 @@ pub enum BenchError {
 /// Raw states of every arm on the output grid.
 type Solution = Vec<Vec<State>>;
 
-/// Integrate every arm, keeping raw states; returns the states and the summed work.
+/// Integrate every arm, keeping raw states; the work is added to `work` as it
+/// is done, so a run that fails still shows what it cost up to the failure.
 fn solve_all(
     scenario: &Scenario,
     grid: &[f64],
     settings: &SolverSettings,
     out: &mut Solution,
-) -> Result<SolveStats, SimError> {
-    let mut total = SolveStats::default();
+    work: &mut SolveStats,
+) -> Result<(), SimError> {
     out.resize_with(scenario.arms.len(), Vec::new);
     for (arm, rows) in scenario.arms.iter().zip(out.iter_mut()) {
         rows.clear();
-        let s = integrate_arm(arm, scenario.duration_days, grid, settings, |_, _, y| {
-            rows.push(*y)
-        })?;
-        total.rhs_evaluations += s.rhs_evaluations;
-        total.accepted_steps += s.accepted_steps;
-        total.rejected_steps += s.rejected_steps;
-        total.segments += s.segments;
-        total.jacobian_evaluations += s.jacobian_evaluations;
+        integrate_arm(
+            arm,
+            scenario.duration_days,
+            grid,
+            settings,
+            work,
+            |_, _, y| rows.push(*y),
+        )?;
     }
-    Ok(total)
+    Ok(())
 }
 
 /// The reference: `ode_solvers_dop853` at rtol 1e-13, checked against `bdf`
@@ -279,17 +285,23 @@ pub fn reference(scenario: &Scenario) -> Result<(Solution, ReferenceInfo), Bench
         &grid,
         &tight(Method::OdeSolversDop853, 1e-13),
         &mut a,
+        &mut SolveStats::default(),
     )
     .map_err(|source| BenchError::Reference {
         what: "ode_solvers_dop853 at rtol 1e-13",
         source,
     })?;
     let mut b = Solution::new();
-    solve_all(scenario, &grid, &tight(Method::Bdf, 1e-12), &mut b).map_err(|source| {
-        BenchError::Reference {
-            what: "bdf at rtol 1e-12",
-            source,
-        }
+    solve_all(
+        scenario,
+        &grid,
+        &tight(Method::Bdf, 1e-12),
+        &mut b,
+        &mut SolveStats::default(),
+    )
+    .map_err(|source| BenchError::Reference {
+        what: "bdf at rtol 1e-12",
+        source,
     })?;
     let mut worst = (0.0_f64, 0, 0, 0);
     for (arm, (ra, rb)) in a.iter().zip(&b).enumerate() {
@@ -412,12 +424,9 @@ pub fn measure(
         work: SolveStats::default(),
     };
     let mut sol = Solution::new();
-    match solve_all(scenario, &grid, &settings, &mut sol) {
-        Ok(work) => m.work = work,
-        Err(e) => {
-            m.failure = Some(error_chain(&e));
-            return m;
-        }
+    if let Err(e) = solve_all(scenario, &grid, &settings, &mut sol, &mut m.work) {
+        m.failure = Some(error_chain(&e));
+        return m;
     }
     match errors(&sol, reference) {
         Ok(e) => m.errors = Some(e),
@@ -429,7 +438,13 @@ pub fn measure(
     let mut times = Vec::with_capacity(spec.runs);
     for _ in 0..spec.runs.max(1) {
         let start = Instant::now();
-        let r = solve_all(scenario, &grid, &settings, &mut sol);
+        let r = solve_all(
+            scenario,
+            &grid,
+            &settings,
+            &mut sol,
+            &mut SolveStats::default(),
+        );
         times.push(start.elapsed().as_secs_f64());
         if let Err(e) = r {
             m.failure = Some(format!("a timed run failed: {}", error_chain(&e)));

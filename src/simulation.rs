@@ -104,7 +104,7 @@ pub enum SimError {
 /// What to try when a state leaves its valid range, by method.
 fn invalid_state_hint(method: Method) -> &'static str {
     match method {
-        Method::Rk4 | Method::OdeSolversRk4 => "the fixed step is too large for the model's fastest phase: use a smaller rk4_step (e.g. \"0.5 days\") or an adaptive method (--solver dopri5)",
+        Method::Rk4 | Method::OdeSolversRk4 => "the fixed step is too large for the model's fastest phase: use a shorter rk4_step (the default is \"0.5 days\"), an implicit method if the model is stiff (--solver bdf; with [model] pk = \"explicit\" plasma kinetics take hours) or an adaptive one (--solver dopri5)",
         // Adaptive methods (and any added later): tolerance first.
         _ => "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values",
     }
@@ -269,10 +269,18 @@ pub fn simulate_arm(
         times_days: Vec::with_capacity(grid.len()),
         rows: Vec::with_capacity(grid.len()),
     };
-    let stats = integrate_arm(arm, duration_days, grid, settings, |t, model, y| {
-        trajectory.times_days.push(t);
-        trajectory.rows.push(model.observe(y));
-    })?;
+    let mut stats = SolveStats::default();
+    integrate_arm(
+        arm,
+        duration_days,
+        grid,
+        settings,
+        &mut stats,
+        |t, model, y| {
+            trajectory.times_days.push(t);
+            trajectory.rows.push(model.observe(y));
+        },
+    )?;
     for (t, row) in trajectory.times_days.iter().zip(&trajectory.rows) {
         check_row(&arm.name, settings.method, *t, row)?;
     }
@@ -286,20 +294,43 @@ pub fn simulate_arm(
 }
 
 /// Integrate one arm through its events and hand every output row (time, the
-/// model with the inputs in force, post-dose state) to `row`. The solver work
-/// is returned. [`simulate_arm`] observes the rows; `bench` keeps raw states.
+/// model with the inputs in force, post-dose state) to `row`. [`simulate_arm`]
+/// observes the rows; `bench` keeps raw states.
+///
+/// The solver work is added to `stats` as it is done, so that an arm that
+/// fails part-way still shows what it cost up to the failure (`sim bench`
+/// reports that for failed runs). hairsim's own methods and the `diffsol`
+/// ones count the failing segment too; `ode_solvers` reports no work for a
+/// segment it fails in. The step budget (`max_steps`) counts this arm's steps
+/// only, whatever `stats` held before.
 pub fn integrate_arm(
     arm: &Arm,
     duration_days: f64,
     grid: &[f64],
     settings: &SolverSettings,
+    stats: &mut SolveStats,
+    row: impl FnMut(f64, &HairModel, &State),
+) -> Result<(), SimError> {
+    let mut arm_stats = SolveStats::default();
+    let result = integrate_arm_counted(arm, duration_days, grid, settings, &mut arm_stats, row);
+    *stats += arm_stats;
+    result
+}
+
+/// [`integrate_arm`] with the arm's own work counter, from which the solver
+/// also reads the steps left in the arm's budget.
+fn integrate_arm_counted(
+    arm: &Arm,
+    duration_days: f64,
+    grid: &[f64],
+    settings: &SolverSettings,
+    stats: &mut SolveStats,
     mut row: impl FnMut(f64, &HairModel, &State),
-) -> Result<SolveStats, SimError> {
+) -> Result<(), SimError> {
     let patient = &arm.patient;
     let stops = split_long_segments(timeline(arm, duration_days), settings);
     let mut model = HairModel::untreated(patient.params).with_pk(arm.pk);
     let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
-    let mut stats = SolveStats::default();
     let (mut t, mut next_row) = (0.0, 0);
     // The step size reached before a stop is where the next segment starts.
     let mut carry = StepCarry::default();
@@ -319,13 +350,13 @@ pub fn integrate_arm(
         }
         let inside = &grid[first..next_row];
         let mut bad_row = Ok(());
-        y = advance_with_outputs(
+        let advanced = advance_with_outputs(
             &model,
             t,
             stop.t_days,
             y,
             settings,
-            &mut stats,
+            stats,
             &mut carry,
             inside,
             &mut |g, y| {
@@ -334,9 +365,12 @@ pub fn integrate_arm(
                 }
                 row(g, &model, y);
             },
-        )
-        .map_err(solver_err)?;
+        );
+        // A bad row comes first: it is the earliest sign (an explicit method
+        // that went unstable leaves NaN rows before the solver reports the
+        // non-finite state at the segment's end).
         bad_row?;
+        y = advanced.map_err(solver_err)?;
         t = stop.t_days;
         check_state(&arm.name, settings.method, t, &y)?;
 
@@ -356,7 +390,7 @@ pub fn integrate_arm(
             }
         }
     }
-    Ok(stats)
+    Ok(())
 }
 
 /// A copy of `scenario` cut short for smoke tests and fuzzing: at most

@@ -104,6 +104,71 @@ fn failed_runs_are_reported_not_dropped() {
         .any(|l| l.starts_with("rk4,") && l.contains(",failed,")));
 }
 
+/// A failed cell keeps the work it did before failing, and says why in
+/// terms of the method: `dopri5` out of its step budget part-way through the
+/// second arm, `rk4` blown up by a fixed step far longer than the hours of
+/// the explicit plasma kinetics (its message points to `rk4_step` and an
+/// implicit method, not only to parameter overrides).
+#[test]
+fn failed_runs_report_the_work_done_before_failing() {
+    let out = tempfile::tempdir().unwrap();
+    let bench = |solvers: &str, extra: &[&str]| -> serde_json::Value {
+        let run = sim()
+            .args(["bench", "scenarios/stiff_pk.toml", "--solvers", solvers])
+            .args(["--tolerances", "1e-4", "--runs", "1", "--json"])
+            .args(extra)
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
+        let json: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+        json["measurements"][0].clone()
+    };
+    let steps = |m: &serde_json::Value| {
+        m["work"]["accepted_steps"].as_u64().unwrap()
+            + m["work"]["rejected_steps"].as_u64().unwrap()
+    };
+
+    let dopri5 = bench("dopri5", &["--max-steps", "50"]);
+    assert_eq!(dopri5["status"], "failed", "{dopri5}");
+    assert!(
+        dopri5["failure"]
+            .as_str()
+            .unwrap()
+            .contains("more than 50 steps"),
+        "{dopri5}"
+    );
+    // The failing arm used its whole budget of 50, after the arms before it.
+    assert!(steps(&dopri5) >= 50, "{dopri5}");
+    assert!(
+        dopri5["work"]["rhs_evaluations"].as_u64().unwrap() >= 6 * 50,
+        "{dopri5}"
+    );
+
+    let rk4 = bench("rk4", &[]);
+    assert_eq!(rk4["status"], "failed", "{rk4}");
+    let why = rk4["failure"].as_str().unwrap();
+    // The first bad output row, well before the segment's end (1095.75).
+    assert!(
+        why.contains("a state became NaN or infinite at day"),
+        "{why}"
+    );
+    assert!(!why.contains("1095.750"), "{why}");
+    assert!(
+        why.contains("rk4_step") && why.contains("--solver bdf"),
+        "{why}"
+    );
+    assert!(steps(&rk4) > 0, "{rk4}");
+    assert!(
+        rk4["work"]["rhs_evaluations"].as_u64().unwrap() >= 4 * steps(&rk4),
+        "{rk4}"
+    );
+    let csv = fs::read_to_string(out.path().join("bench.csv")).unwrap();
+    let row = csv.lines().find(|l| l.starts_with("rk4,")).unwrap();
+    let evals: u64 = row.split(',').nth(12).unwrap().parse().unwrap();
+    assert!(evals > 0, "the CSV row carries the work too: {row}");
+}
+
 #[test]
 fn bad_bench_arguments_are_usage_errors() {
     sim()

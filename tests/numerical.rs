@@ -114,7 +114,7 @@ fn a_state_leaving_its_range_is_caught_at_once_and_named() {
             "arm `victim`",
             "a phase fraction became negative at day 100.000",
             "with rk4",
-            "use a smaller rk4_step",
+            "use a shorter rk4_step",
         ],
     );
 }

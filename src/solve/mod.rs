@@ -225,6 +225,17 @@ pub struct SolveStats {
     pub jacobian_evaluations: u64,
 }
 
+/// Work summed: over the arms of a scenario, or the runs of a study.
+impl std::ops::AddAssign for SolveStats {
+    fn add_assign(&mut self, other: SolveStats) {
+        self.rhs_evaluations += other.rhs_evaluations;
+        self.accepted_steps += other.accepted_steps;
+        self.rejected_steps += other.rejected_steps;
+        self.segments += other.segments;
+        self.jacobian_evaluations += other.jacobian_evaluations;
+    }
+}
+
 impl SolveStats {
     /// Accepted plus rejected steps.
     pub fn steps(&self) -> u64 {
@@ -264,7 +275,7 @@ pub enum SolveError {
         t_days: f64,
     },
     /// A state became NaN or infinite.
-    #[error("{method}: state `{state}` is not finite at day {t_days:.3}; check parameter overrides for extreme values")]
+    #[error("{method}: state `{state}` is not finite at day {t_days:.3}; {}", non_finite_hint(*method))]
     NonFinite {
         /// Method.
         method: Method,
@@ -283,6 +294,20 @@ pub enum SolveError {
         /// The backend's message.
         message: String,
     },
+}
+
+/// What to try when a method's state blows up. A fixed step that is too long
+/// for the fastest time scale makes an explicit method unstable, which is
+/// the usual cause (e.g. `rk4` on `stiff_pk.toml`, whose plasma kinetics take
+/// hours); extreme parameter overrides are the other.
+fn non_finite_hint(method: Method) -> &'static str {
+    if !method.is_adaptive() {
+        "the fixed step is too long for the model's fastest time scale, so the method went unstable (with [model] pk = \"explicit\" plasma kinetics take hours): use a shorter rk4_step, an implicit method if the model is stiff (--solver bdf) or an adaptive one (--solver dopri5), or check parameter overrides for extreme values"
+    } else if method.is_implicit() {
+        "tighten rtol/atol, or check parameter overrides for extreme values"
+    } else {
+        "tighten rtol/atol, use an implicit method if the problem is stiff (--solver bdf or rodas4), or check parameter overrides for extreme values"
+    }
 }
 
 /// Integrate `y0` from `t0` to `t1` (no dose event strictly inside) and
