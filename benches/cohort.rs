@@ -1,22 +1,14 @@
 //! Criterion benches of virtual cohorts on the shipped `scenarios/cohort.toml`:
 //! cost per patient count (should be linear) for the whole six-arm cohort.
 
+mod common;
+use common::load;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hairsim::population;
-use hairsim::scenario::{self, Scenario};
 use std::hint::black_box;
-use std::path::Path;
-
-fn cohort() -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cohort.toml");
-    match scenario::load(&path) {
-        Ok(s) => s,
-        Err(e) => panic!("benches need scenarios/cohort.toml: {e}"),
-    }
-}
 
 fn patients(c: &mut Criterion) {
-    let sc = cohort();
+    let sc = load("cohort");
     let mut group = c.benchmark_group("cohort_patients");
     group.sample_size(10);
     for n in [16u32, 64, 256] {

@@ -29,23 +29,15 @@
 //! `--toggle-collect='*rhs_sweep_avx*'`, ÷ 20 sweeps). BENCHMARKS.md records
 //! both.
 
+mod common;
+use common::{load, trajectory_states};
 use hairsim::model::{HairModel, State};
-use hairsim::scenario::{self, Scenario};
 use hairsim::simulation::{integrate_arm, output_grid};
 use hairsim::solve::{stages_only, Method, SolveStats, SolverSettings};
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Instant;
 
 const ROUNDS: usize = 25;
-
-fn load(stem: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{stem}.toml"));
-    match scenario::load(&path) {
-        Ok(s) => s,
-        Err(e) => panic!("benches need scenarios/{stem}.toml: {e}"),
-    }
-}
 
 /// Seconds per call of `f`, over enough calls to last about 20 ms.
 fn seconds_per_call(mut f: impl FnMut()) -> f64 {
@@ -108,18 +100,7 @@ fn main() {
     let mut model = HairModel::untreated(sc.patient.params);
     model.inputs.finasteride_mg_per_day = 1.0;
     model.inputs.minoxidil_percent = 5.0;
-    let mut states: Vec<State> = Vec::new();
-    let mut work = SolveStats::default();
-    if let Err(e) = integrate_arm(
-        typical,
-        sc.duration_days,
-        &grid,
-        &sc.solver,
-        &mut work,
-        |_, _, y| states.push(*y),
-    ) {
-        panic!("combo arm solves: {e}");
-    }
+    let states = trajectory_states(&sc, typical);
     let n = states.len() as f64;
 
     let methods: Vec<Method> = Method::ALL

@@ -3,9 +3,10 @@
 //! whole combo scenario, and scaling with horizon (1, 3, 10, 30 years) and with
 //! the number of arms. Numbers are recorded in BENCHMARKS.md.
 
+mod common;
+use common::{load, trajectory_states};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hairsim::model::{HairModel, State};
-use hairsim::scenario::{self, Scenario};
 use hairsim::simulation::{integrate_arm, output_grid, simulate, simulate_arm};
 use hairsim::solve::{Method, SolveStats, SolverSettings};
 use hairsim::steady_state::steady_state;
@@ -16,15 +17,6 @@ use hairsim::steady_state::steady_state;
 // found no samples in them), which then reported 14 ns an evaluation
 // instead of 26.
 use std::hint::black_box;
-use std::path::Path;
-
-fn load(stem: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{stem}.toml"));
-    match scenario::load(&path) {
-        Ok(s) => s,
-        Err(e) => panic!("benches need scenarios/{stem}.toml: {e}"),
-    }
-}
 
 fn rhs(c: &mut Criterion) {
     let sc = load("combo");
@@ -42,22 +34,10 @@ fn rhs(c: &mut Criterion) {
     });
     // The same, over the 549 states of a real trajectory (inputs vary as in a
     // solve); divide the time by 549 for the cost of one evaluation.
-    let grid = output_grid(sc.duration_days, sc.output_interval_days);
     let Some(arm) = sc.arms.iter().find(|a| a.name == "finasteride + minoxidil") else {
         panic!("combo.toml has the arm `finasteride + minoxidil`");
     };
-    let mut states: Vec<State> = Vec::new();
-    let mut work = SolveStats::default();
-    if let Err(e) = integrate_arm(
-        arm,
-        sc.duration_days,
-        &grid,
-        &sc.solver,
-        &mut work,
-        |_, _, y| states.push(*y),
-    ) {
-        panic!("combo arm solves: {e}");
-    }
+    let states = trajectory_states(&sc, arm);
     c.bench_function(&format!("rhs/{}_trajectory_states", states.len()), |b| {
         b.iter(|| {
             for y in &states {
