@@ -163,6 +163,22 @@ fn decimals_for(step: f64) -> usize {
     d
 }
 
+/// A value axis for a quantity that cannot be negative, from 0 to a little
+/// above the largest value (`headroom` × it), or 0–1 when every value is 0.
+/// Values below 0 beyond rounding noise (which only a model fault could give)
+/// still widen the axis, so nothing is hidden.
+pub(super) fn non_negative_axis(
+    values: impl IntoIterator<Item = f64>,
+    headroom: f64,
+    target: f64,
+) -> Axis {
+    let (lo, hi) = extent(values, &[0.0]);
+    let noise = 1e-6 * hi.abs().max(1e-300);
+    let lo = if lo >= -noise { 0.0 } else { lo };
+    let hi = if hi > 0.0 { hi * headroom } else { 1.0 };
+    value_axis(lo, hi, target)
+}
+
 /// Finite min and max of `values`, widened to include `always` (e.g. 0 or 100).
 pub(super) fn extent(values: impl IntoIterator<Item = f64>, always: &[f64]) -> (f64, f64) {
     let mut lo = f64::INFINITY;

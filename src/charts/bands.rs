@@ -1,11 +1,9 @@
 //! Percentile bands of a virtual cohort (5–95 % light, 25–75 % darker) drawn
 //! under the median lines of the hair count and shedding charts.
 
-use plotters::prelude::*;
-
 use super::axis::DAYS_PER_MONTH;
-use super::frame::{Backend, Drawn};
-use super::plot::{pixel_map, Chart};
+use super::frame::Drawn;
+use super::plot::{fill_between, Chart};
 use super::style;
 use crate::population::{ArmPopulation, PopulationSummary};
 use crate::simulation::SimulationResult;
@@ -49,27 +47,13 @@ pub(super) fn all_values(pop: &PopulationSummary, which: Banded) -> impl Iterato
 }
 
 /// Draw the 5–95 % and 25–75 % bands of every arm.
-pub(super) fn draw<DB: Backend>(
-    chart: &Chart<DB>,
-    pop: &PopulationSummary,
-    which: Banded,
-) -> Drawn {
-    let (area, to_px) = pixel_map(chart);
+pub(super) fn draw(chart: &Chart, pop: &PopulationSummary, which: Banded) -> Drawn {
     for (i, arm) in pop.arms.iter().enumerate() {
         let colour = style::arm_style(i).colour;
         for ((lo, hi), opacity) in [((0, 4), 0.10), ((1, 3), 0.22)] {
             let upper = series(arm, which, hi);
             let lower = series(arm, which, lo);
-            let mut points: Vec<(i32, i32)> = Vec::with_capacity(upper.len() * 2);
-            let px = |p: &(f64, f64)| {
-                let (x, y) = to_px.at(*p);
-                (x.round() as i32, y.round() as i32)
-            };
-            points.extend(upper.iter().filter(|p| p.1.is_finite()).map(px));
-            points.extend(lower.iter().rev().filter(|p| p.1.is_finite()).map(px));
-            if points.len() >= 3 {
-                area.draw(&Polygon::new(points, colour.mix(opacity).filled()))?;
-            }
+            fill_between(chart, &upper, Some(&lower), colour, opacity)?;
         }
     }
     Ok(())

@@ -7,11 +7,12 @@
 
 use plotters::prelude::*;
 
+use super::arms;
 use super::axis::Axis;
-use super::frame::{self, Area, Backend, Drawn};
-use super::plot::{self, line, PlotSpec};
+use super::frame::{self, Area, Drawn};
+use super::plot::{self, PlotSpec};
 use super::style;
-use super::{render_figure, ChartError, Figure, ImageFormat};
+use super::{render_one, ChartError, Figure, ImageFormat};
 use crate::bench::{BenchReport, Measurement};
 use crate::solve::Method;
 
@@ -44,7 +45,7 @@ pub fn render_bench(
     format: ImageFormat,
 ) -> Result<Vec<u8>, ChartError> {
     let label = report.environment.footer(&report.scenario);
-    render_figure(
+    render_one(
         &BenchFigure { report, kind },
         kind.name(),
         (1200, 780),
@@ -60,7 +61,7 @@ struct BenchFigure<'r> {
 }
 
 impl Figure for BenchFigure<'_> {
-    fn draw<DB: Backend>(&self, root: &Area<DB>) -> Drawn {
+    fn draw(&self, root: &Area) -> Drawn {
         draw(root, self.report, self.kind)
     }
 }
@@ -140,7 +141,7 @@ fn failures(report: &BenchReport) -> String {
     }
 }
 
-fn draw<DB: Backend>(root: &Area<DB>, report: &BenchReport, kind: BenchChart) -> Drawn {
+fn draw(root: &Area, report: &BenchReport, kind: BenchChart) -> Drawn {
     let (title, subtitle, x_desc, y_desc) = match kind {
         BenchChart::WorkPrecision => (
             format!("Work-precision — {}", report.scenario),
@@ -185,10 +186,10 @@ fn draw<DB: Backend>(root: &Area<DB>, report: &BenchReport, kind: BenchChart) ->
     let x = log_axis(series.iter().flatten().map(|p| p.0));
     let y = log_axis(series.iter().flatten().map(|p| p.1));
     let chart = plot::plot(&body, &PlotSpec::new(&x, &y, x_desc, y_desc))?;
+    arms::draw(&chart, &series, &names, 2)?;
+    let (area, to_px) = plot::pixel_map(&chart);
     for (i, s) in series.iter().enumerate() {
         let st = style::arm_style(i);
-        line(&chart, s, st.colour, st.dash, 2)?;
-        let (area, to_px) = plot::pixel_map(&chart);
         for &p in s {
             let (px, py) = to_px.at(p);
             area.draw(&Circle::new(

@@ -3,11 +3,11 @@
 //!
 //! The numbers come from [`crate::endpoints::compute`], the same as `summary.json`.
 
-use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::arms;
 use super::axis::{self, Axis, DAYS_PER_MONTH};
-use super::frame::{self, Area, Backend, Drawn};
+use super::frame::{self, Area, Drawn};
 use super::plot::{self, PlotSpec};
 use super::style::{self, Dash};
 use crate::endpoints::{self, Endpoint};
@@ -41,7 +41,7 @@ pub(super) fn time_label(days: f64) -> String {
 }
 
 /// The whole chart.
-pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
     let body = frame::page(
         root,
         title,
@@ -64,7 +64,7 @@ fn times(result: &SimulationResult, all: &[Vec<Endpoint>]) -> Vec<f64> {
 }
 
 /// The bars on `area`.
-pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult) -> Drawn {
+pub(super) fn panel(area: &Area, result: &SimulationResult) -> Drawn {
     let all = endpoints::compute(result);
     let times = times(result, &all);
     if times.is_empty() {
@@ -84,12 +84,13 @@ pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult) -> 
         "Hair count change from start (%)",
     );
     spec.x_grid = false;
-    let mut chart = plot::plot(area, &spec)?;
+    let chart = plot::plot(area, &spec)?;
 
     let n_arms = all.len().max(1) as f64;
     let group_w = 0.8;
     let bar_w = group_w / n_arms;
     let mut bars: Vec<(f64, f64)> = Vec::new();
+    let hidden = arms::probe::next_panel();
     for (g, &t) in times.iter().enumerate() {
         let left = g as f64 + 0.5 - group_w / 2.0;
         for (i, arm) in all.iter().enumerate() {
@@ -100,20 +101,10 @@ pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult) -> 
             if !v.is_finite() {
                 continue;
             }
-            let st = style::arm_style(i);
             let x0 = left + bar_w * i as f64 + 0.06 * bar_w;
             let x1 = left + bar_w * (i as f64 + 1.0) - 0.06 * bar_w;
-            let fill = if st.solid_fill {
-                st.colour.filled()
-            } else {
-                st.colour.mix(0.35).filled()
-            };
-            chart.draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, v)], fill)))?;
-            if !st.solid_fill {
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x0, 0.0), (x1, v)],
-                    st.colour.stroke_width(2),
-                )))?;
+            if hidden != Some(i) {
+                plot::bar(&chart, (x0, x1), v, style::arm_style(i))?;
             }
             bars.push(((x0 + x1) / 2.0, v));
         }
@@ -134,7 +125,7 @@ type LabelFormat = (fn(f64) -> String, f64);
 
 /// Writes each bar's value above a rising bar or below a falling one, in the
 /// largest format that fits the narrowest bar, the same for every bar.
-fn value_labels<DB: Backend>(chart: &plot::Chart<DB>, bars: &[(f64, f64)], bar_w: f64) -> Drawn {
+fn value_labels(chart: &plot::Chart, bars: &[(f64, f64)], bar_w: f64) -> Drawn {
     let (plot, to_px) = plot::pixel_map(chart);
     let bar_px = to_px.at((bar_w, 0.0)).0 - to_px.at((0.0, 0.0)).0;
     let formats: [LabelFormat; 4] = [
@@ -147,7 +138,7 @@ fn value_labels<DB: Backend>(chart: &plot::Chart<DB>, bars: &[(f64, f64)], bar_w
         let st = style::text(px, style::INK);
         let mut widest = 0;
         for &(_, v) in bars {
-            widest = widest.max(frame::text_width(&plot, &fmt(v), &st)?);
+            widest = widest.max(frame::text_width(&fmt(v), &st));
         }
         if f64::from(widest) > bar_px + 8.0 {
             continue;

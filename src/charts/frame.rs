@@ -1,35 +1,19 @@
 //! The page around the plots: title, subtitle, the footer with the non-clinical
 //! label, legends, panel titles and grids of panels, plus text helpers.
 //!
-//! Everything here is generic over the plotters backend so SVG and PNG are drawn
-//! by the same code; [`Backend::RASTER`] picks our own text and line drawing for
-//! bitmaps.
+//! Everything is drawn as SVG (see `canvas.rs`); the PNG is rasterized from it.
 
-use plotters::backend::RGBPixel;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::glyphs::{self, Placement};
+use super::canvas::Canvas;
+use super::fonts;
 use super::plot::path;
 use super::style::{self, ArmStyle};
 
-/// The two backends charts are drawn on.
-pub(super) trait Backend: DrawingBackend<ErrorType: 'static> {
-    /// True for bitmaps, whose wide lines are drawn anti-aliased by [`smooth`].
-    const RASTER: bool;
-}
-
-impl Backend for SVGBackend<'_> {
-    const RASTER: bool = false;
-}
-
-impl Backend for BitMapBackend<'_, RGBPixel> {
-    const RASTER: bool = true;
-}
-
-/// A drawing area in pixel coordinates.
-pub(super) type Area<DB> = DrawingArea<DB, Shift>;
+/// A drawing area of a chart, in pixel coordinates.
+pub(super) type Area<'b> = DrawingArea<Canvas<'b>, Shift>;
 
 /// Any drawing error, boxed; `render` adds which chart failed.
 pub(super) type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -51,7 +35,7 @@ pub(super) const Y_LABEL_AREA_PX: i32 = 86;
 pub(super) const CHROME_PX: i32 = HEADER_PX + FOOTER_PX;
 
 /// Size of `area` in pixels, as signed integers.
-pub(super) fn dims<DB: Backend>(area: &Area<DB>) -> (i32, i32) {
+pub(super) fn dims(area: &Area) -> (i32, i32) {
     let (w, h) = area.dim_in_pixel();
     (
         i32::try_from(w).unwrap_or(i32::MAX),
@@ -59,25 +43,14 @@ pub(super) fn dims<DB: Backend>(area: &Area<DB>) -> (i32, i32) {
     )
 }
 
-/// Width of `text` in `style`, px.
-pub(super) fn text_width<DB: Backend>(
-    area: &Area<DB>,
-    text: &str,
-    style: &TextStyle,
-) -> Drawn<i32> {
-    let (w, _) = area.estimate_text_size(text, style)?;
-    Ok(i32::try_from(w).unwrap_or(i32::MAX))
+/// Width of `text` in `style`, px, measured in the bundled font.
+pub(super) fn text_width(text: &str, style: &TextStyle) -> i32 {
+    let bold = matches!(style.font.get_style(), FontStyle::Bold);
+    fonts::text_width(text, style.font.get_size(), bold).ceil() as i32
 }
 
 /// The largest size from `px` down to `min_px` at which `text` fits `max_w`.
-fn fitting_size<DB: Backend>(
-    area: &Area<DB>,
-    text: &str,
-    px: f64,
-    min_px: f64,
-    max_w: i32,
-    is_bold: bool,
-) -> Drawn<f64> {
+fn fitting_size(text: &str, px: f64, min_px: f64, max_w: i32, is_bold: bool) -> f64 {
     let mut size = px;
     while size > min_px {
         let style = if is_bold {
@@ -85,104 +58,83 @@ fn fitting_size<DB: Backend>(
         } else {
             style::text(size, style::INK)
         };
-        if text_width(area, text, &style)? <= max_w {
+        if text_width(text, &style) <= max_w {
             break;
         }
         size -= 1.0;
     }
-    Ok(size.max(min_px))
+    size.max(min_px)
 }
 
 /// `text` shortened with an ellipsis so it fits `max_w` in `style`.
-pub(super) fn ellipsize<DB: Backend>(
-    area: &Area<DB>,
-    text: &str,
-    style: &TextStyle,
-    max_w: i32,
-) -> Drawn<String> {
-    if text_width(area, text, style)? <= max_w {
-        return Ok(text.to_string());
+pub(super) fn ellipsize(text: &str, style: &TextStyle, max_w: i32) -> String {
+    if text_width(text, style) <= max_w {
+        return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
     let mut keep = chars.len();
     while keep > 0 {
         keep -= 1;
         let candidate: String = chars[..keep].iter().collect::<String>() + "…";
-        if text_width(area, &candidate, style)? <= max_w {
-            return Ok(candidate);
+        if text_width(&candidate, style) <= max_w {
+            return candidate;
         }
     }
-    Ok("…".to_string())
+    "…".to_string()
 }
 
 /// Draws `text` at `(x, y)`, placed by `anchor` (e.g. left/top: its top-left corner).
-pub(super) fn put_text<DB: Backend>(
-    area: &Area<DB>,
+pub(super) fn put_text(
+    area: &Area,
     text: &str,
     pos: (i32, i32),
     style: &TextStyle,
     anchor: (HPos, VPos),
 ) -> Drawn {
-    place_text(
-        area,
+    if text.is_empty() {
+        return Ok(());
+    }
+    area.draw(&Text::new(
         text,
         pos,
-        style,
-        Placement {
-            anchor,
-            vertical: false,
-        },
-    )
+        style.pos(Pos::new(anchor.0, anchor.1)),
+    ))?;
+    Ok(())
 }
 
-/// Draws `text` at `pos`; bitmaps get the bundled glyphs, SVG a `<text>` element.
-pub(super) fn place_text<DB: Backend>(
-    area: &Area<DB>,
+/// Draws `text` centred on `pos`, turned a quarter counter-clockwise (reads
+/// bottom to top), as y axis names are.
+pub(super) fn put_vertical_text(
+    area: &Area,
     text: &str,
     pos: (i32, i32),
     style: &TextStyle,
-    place: Placement,
 ) -> Drawn {
     if text.is_empty() {
         return Ok(());
     }
-    if DB::RASTER {
-        let c = style.color;
-        glyphs::draw(
-            area,
-            text,
-            pos,
-            style.font.get_size(),
-            matches!(style.font.get_style(), FontStyle::Bold),
-            RGBAColor(c.rgb.0, c.rgb.1, c.rgb.2, c.alpha),
-            place,
-        )
-    } else {
-        let (h, v) = place.anchor;
-        let mut st = style.pos(Pos::new(h, v));
-        if place.vertical {
-            st = st.transform(FontTransform::Rotate270);
-        }
-        area.draw(&Text::new(text, pos, st))?;
-        Ok(())
-    }
+    let st = style
+        .pos(Pos::new(HPos::Center, VPos::Center))
+        .transform(FontTransform::Rotate270);
+    area.draw(&Text::new(text, pos, st))?;
+    Ok(())
 }
 
 /// Paints the page: white background, title, subtitle and the footer band with the
 /// non-clinical label. Returns the body area between header and footer.
-pub(super) fn page<DB: Backend>(
-    root: &Area<DB>,
+pub(super) fn page<'b>(
+    root: &Area<'b>,
     title: &str,
     subtitle: &str,
     footer: &str,
-) -> Drawn<Area<DB>> {
+) -> Drawn<Area<'b>> {
     root.fill(&style::WHITE)?;
     let (w, h) = dims(root);
     let max_w = w - 2 * MARGIN;
 
-    let title_px = fitting_size(root, title, style::TITLE_PX, 18.0, max_w, true)?;
+    let title_px = fitting_size(title, style::TITLE_PX, 18.0, max_w, true);
     let title_style = style::bold(title_px, style::INK);
-    let title = ellipsize(root, title, &title_style, max_w)?;
+    let title = ellipsize(title, &title_style, max_w);
     put_text(
         root,
         &title,
@@ -193,7 +145,7 @@ pub(super) fn page<DB: Backend>(
 
     if !subtitle.is_empty() {
         let sub_style = style::text(style::SUBTITLE_PX, style::MUTED);
-        let subtitle = ellipsize(root, subtitle, &sub_style, max_w)?;
+        let subtitle = ellipsize(subtitle, &sub_style, max_w);
         put_text(
             root,
             &subtitle,
@@ -211,7 +163,7 @@ pub(super) fn page<DB: Backend>(
         style::RULE.stroke_width(1),
     ))?;
     // The footer is never cut: it shrinks instead, down to a still readable size.
-    let footer_px = fitting_size(&foot, footer, style::FOOTER_PX, 10.0, max_w, false)?;
+    let footer_px = fitting_size(footer, style::FOOTER_PX, 10.0, max_w, false);
     put_text(
         &foot,
         footer,
@@ -224,17 +176,17 @@ pub(super) fn page<DB: Backend>(
 
 /// A panel title (bold) above a panel, with an optional note right-aligned on the
 /// same line. Returns the area below it.
-pub(super) fn panel_title<DB: Backend>(
-    area: &Area<DB>,
+pub(super) fn panel_title<'b>(
+    area: &Area<'b>,
     title: &str,
     colour: RGBColor,
     note: &str,
-) -> Drawn<Area<DB>> {
+) -> Drawn<Area<'b>> {
     const PANEL_HEAD_PX: i32 = 34;
     let (w, _) = dims(area);
     let title_style = style::bold(style::PANEL_TITLE_PX, colour);
     let left = Y_LABEL_AREA_PX - 40;
-    let title = ellipsize(area, title, &title_style, w - left - 20)?;
+    let title = ellipsize(title, &title_style, w - left - 20);
     put_text(
         area,
         &title,
@@ -244,10 +196,10 @@ pub(super) fn panel_title<DB: Backend>(
     )?;
     if !note.is_empty() {
         let note_style = style::text(style::NOTE_PX, style::MUTED);
-        let used = text_width(area, &title, &title_style)?;
+        let used = text_width(&title, &title_style);
         let room = w - left - used - 40;
         if room > 60 {
-            let note = ellipsize(area, note, &note_style, room)?;
+            let note = ellipsize(note, &note_style, room);
             put_text(
                 area,
                 &note,
@@ -299,17 +251,13 @@ pub(super) fn arm_legend(names: &[&str], as_blocks: bool) -> Vec<LegendItem> {
 }
 
 /// Rows of legend entries (indices) that fit `max_w`, with each row's width.
-fn legend_rows<DB: Backend>(
-    area: &Area<DB>,
-    items: &[LegendItem],
-    max_w: i32,
-) -> Drawn<Vec<(Vec<usize>, i32)>> {
+fn legend_rows(items: &[LegendItem], max_w: i32) -> Vec<(Vec<usize>, i32)> {
     let label_style = style::text(style::LEGEND_PX, style::INK);
     let mut rows: Vec<(Vec<usize>, i32)> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let mut width = 0;
     for (i, item) in items.iter().enumerate() {
-        let w = LEGEND_SWATCH_PX + 8 + text_width(area, &item.label, &label_style)?;
+        let w = LEGEND_SWATCH_PX + 8 + text_width(&item.label, &label_style);
         let extra = if current.is_empty() {
             w
         } else {
@@ -326,17 +274,17 @@ fn legend_rows<DB: Backend>(
     if !current.is_empty() {
         rows.push((current, width));
     }
-    Ok(rows)
+    rows
 }
 
 /// Draws a centred, wrapping legend strip at the top of `area` and returns the
 /// area below it. Legends sit outside the plots so they never hide data.
-pub(super) fn legend<DB: Backend>(area: &Area<DB>, items: &[LegendItem]) -> Drawn<Area<DB>> {
+pub(super) fn legend<'b>(area: &Area<'b>, items: &[LegendItem]) -> Drawn<Area<'b>> {
     if items.is_empty() {
         return Ok(area.clone());
     }
     let (w, _) = dims(area);
-    let rows = legend_rows(area, items, w - 2 * MARGIN)?;
+    let rows = legend_rows(items, w - 2 * MARGIN);
     let label_style = style::text(style::LEGEND_PX, style::INK);
     let mut y = 4 + LEGEND_ROW_PX / 2;
     for (row, row_w) in &rows {
@@ -351,8 +299,7 @@ pub(super) fn legend<DB: Backend>(area: &Area<DB>, items: &[LegendItem]) -> Draw
                 &label_style,
                 (HPos::Left, VPos::Center),
             )?;
-            x +=
-                LEGEND_SWATCH_PX + 8 + text_width(area, &item.label, &label_style)? + LEGEND_GAP_PX;
+            x += LEGEND_SWATCH_PX + 8 + text_width(&item.label, &label_style) + LEGEND_GAP_PX;
         }
         y += LEGEND_ROW_PX;
     }
@@ -360,7 +307,7 @@ pub(super) fn legend<DB: Backend>(area: &Area<DB>, items: &[LegendItem]) -> Draw
     Ok(area.split_vertically(used).1)
 }
 
-fn draw_swatch<DB: Backend>(area: &Area<DB>, swatch: Swatch, x: i32, y: i32) -> Drawn {
+fn draw_swatch(area: &Area, swatch: Swatch, x: i32, y: i32) -> Drawn {
     let x1 = x + LEGEND_SWATCH_PX;
     match swatch {
         Swatch::Line(s) => {
@@ -392,7 +339,7 @@ fn draw_swatch<DB: Backend>(area: &Area<DB>, swatch: Swatch, x: i32, y: i32) -> 
 }
 
 /// A grey note in the middle of an area that has nothing to plot.
-pub(super) fn empty_note<DB: Backend>(area: &Area<DB>, note: &str) -> Drawn {
+pub(super) fn empty_note(area: &Area, note: &str) -> Drawn {
     let (w, h) = dims(area);
     put_text(
         area,
@@ -404,7 +351,7 @@ pub(super) fn empty_note<DB: Backend>(area: &Area<DB>, note: &str) -> Drawn {
 }
 
 /// Splits `area` into a grid of `rows × cols` cells, row by row.
-pub(super) fn grid<DB: Backend>(area: &Area<DB>, rows: usize, cols: usize) -> Vec<Area<DB>> {
+pub(super) fn grid<'b>(area: &Area<'b>, rows: usize, cols: usize) -> Vec<Area<'b>> {
     let (w, h) = dims(area);
     let rows_i = i32::try_from(rows.max(1)).unwrap_or(1);
     let cols_i = i32::try_from(cols.max(1)).unwrap_or(1);

@@ -4,12 +4,11 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::arms;
 use super::axis::{self, Axis, DAYS_PER_MONTH};
 use super::bands::{self, Banded};
-use super::frame::{
-    self, arm_legend, dims, put_text, text_width, Area, Backend, Drawn, LegendItem, Swatch,
-};
-use super::plot::{end_labels, line, plot, reference_line, PlotSpec};
+use super::frame::{self, arm_legend, dims, put_text, text_width, Area, Drawn, LegendItem, Swatch};
+use super::plot::{end_labels, plot, reference_line, PlotSpec};
 use super::style::{self, ArmStyle, Dash};
 use crate::simulation::{SimulationResult, TreatmentMarks};
 
@@ -65,7 +64,7 @@ pub(super) fn size(result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
     let mut subtitle = "Hair count of each arm relative to its own start (100 % = no change). \
          Treatment schedules are shown below the plot."
         .to_string();
@@ -105,12 +104,7 @@ pub(super) fn reference_item() -> LegendItem {
 }
 
 /// The hair count lines with the 100 % reference and end values, on `area`.
-pub(super) fn panel<DB: Backend>(
-    area: &Area<DB>,
-    result: &SimulationResult,
-    x: &Axis,
-    x_labels: bool,
-) -> Drawn {
+pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, x_labels: bool) -> Drawn {
     let series: Vec<Vec<(f64, f64)>> =
         bands::medians(result, Banded::HairCountPct).unwrap_or_else(|| {
             result
@@ -144,16 +138,14 @@ pub(super) fn panel<DB: Backend>(
         bands::draw(&chart, pop, Banded::HairCountPct)?;
     }
     reference_line(&chart, x, 100.0)?;
-    for (i, s) in series.iter().enumerate() {
-        let st = style::arm_style(i);
-        line(&chart, s, st.colour, st.dash, 3)?;
-    }
+    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
+    arms::draw(&chart, &series, &names, 3)?;
     end_labels(area, &chart, &series, |v| format!("{v:.1} %"))
 }
 
 /// The treatment lane: one row per (arm, treatment), bars for continuous windows
 /// and triangles for sessions, on the same time axis as the plot above.
-fn lanes<DB: Backend>(area: &Area<DB>, rows: &[LaneRow], x: &Axis) -> Drawn {
+fn lanes(area: &Area, rows: &[LaneRow], x: &Axis) -> Drawn {
     let y = Axis {
         lo: 0.0,
         hi: 1.0,
@@ -214,7 +206,7 @@ fn lanes<DB: Backend>(area: &Area<DB>, rows: &[LaneRow], x: &Axis) -> Drawn {
         // Text above the marks, starting where the treatment starts.
         let name_style = name_style_of(st.colour);
         let name = format!("{}: ", row.name);
-        let total = text_width(&pa, &name, &name_style)? + text_width(&pa, &label, &label_style)?;
+        let total = text_width(&name, &name_style) + text_width(&label, &label_style);
         let start_px = first_day.map_or(6, |d| to_px(d) + 2);
         let tx = start_px.min(w - total - 4).max(4);
         put_text(
@@ -224,7 +216,7 @@ fn lanes<DB: Backend>(area: &Area<DB>, rows: &[LaneRow], x: &Axis) -> Drawn {
             &name_style,
             (HPos::Left, VPos::Top),
         )?;
-        let nx = tx + text_width(&pa, &name, &name_style)?;
+        let nx = tx + text_width(&name, &name_style);
         let label_colour = if row.marks.is_some() {
             style::INK
         } else {
@@ -249,12 +241,16 @@ fn lanes<DB: Backend>(area: &Area<DB>, rows: &[LaneRow], x: &Axis) -> Drawn {
                 st.colour.mix(0.85).filled(),
             ))?;
         }
-        let xs: Vec<i32> = marks
+        // One mark per pixel column: a century of weekly sessions stays a few
+        // hundred marks.
+        let mut xs: Vec<i32> = marks
             .sessions
             .iter()
             .filter(|d| d.is_finite())
             .map(|&d| to_px(d))
             .collect();
+        xs.sort_unstable();
+        xs.dedup();
         let crowded = xs.windows(2).any(|p| (p[1] - p[0]).abs() < 9);
         for &sx in &xs {
             if crowded {

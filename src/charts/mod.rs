@@ -1,46 +1,56 @@
 //! Charts: pure renderers from a [`SimulationResult`] to SVG text or PNG bytes.
 //!
-//! Files are written elsewhere (`output`); this module only draws. One file per
-//! chart (`hair_count.rs`, `phases.rs`, `shedding.rs`, `signals.rs`,
-//! `endpoints.rs`, `summary.rs`); shared parts: `frame.rs` (page, footer, legend),
-//! `plot.rs` (axes and lines), `axis.rs` (ticks), `style.rs` (palette, fonts),
-//! and for PNG only `glyphs.rs` (text) and `smooth.rs` (anti-aliased lines).
-//! Every chart carries the non-clinical footer from [`crate::label::footer`].
-//! Output is deterministic: the same result gives byte-identical files.
+//! Files are written elsewhere (`output`); this module only draws. Each chart is
+//! drawn once, as SVG, with plotters; its PNG is that SVG rasterized by resvg
+//! (`raster.rs`) with the bundled fonts (`fonts.rs`), so the two formats show the
+//! same picture. One file per chart (`hair_count.rs`, `phases.rs`, `shedding.rs`,
+//! `signals.rs`, `endpoints.rs`, `summary.rs`, `responders.rs`); shared parts:
+//! `frame.rs` (page, footer, legend), `plot.rs` (axes and lines), `arms.rs` (one
+//! line per arm, each kept visible where lines coincide), `decimate.rs` (lines
+//! reduced to what the pixel grid can show), `axis.rs` (ticks), `style.rs`
+//! (palette, text sizes). Every chart carries the non-clinical footer from
+//! [`crate::label::footer`]. Output is deterministic: the same result gives
+//! byte-identical files.
 //!
 //! ```no_run
 //! # fn demo(result: &hairsim::simulation::SimulationResult) -> Result<(), hairsim::charts::ChartError> {
-//! use hairsim::charts::{render, ChartKind, ImageFormat};
+//! use hairsim::charts::{render, render_all, ChartKind, ImageFormat};
 //! let svg = render(result, ChartKind::HairCount, ImageFormat::Svg)?;
 //! let png = render(result, ChartKind::Summary, ImageFormat::Png)?;
-//! # let _ = (svg, png);
+//! // Several charts at once, in parallel, each drawn once for both formats:
+//! let all = render_all(result, &ChartKind::ALL, &[ImageFormat::Svg, ImageFormat::Png])?;
+//! # let _ = (svg, png, all);
 //! # Ok(())
 //! # }
 //! ```
 
-use plotters::backend::RGBPixel;
 use plotters::prelude::*;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::simulation::SimulationResult;
 
 pub use bench::{render_bench, BenchChart};
 
+mod arms;
 mod axis;
 mod bands;
 mod bench;
+mod canvas;
+mod decimate;
 mod endpoints;
+mod fonts;
 mod frame;
-mod glyphs;
 mod hair_count;
+mod notes;
 mod phases;
 mod plot;
+mod raster;
 mod responders;
 pub mod scan;
 pub mod sensitivity;
 mod shedding;
 mod signals;
-mod smooth;
 mod style;
 mod summary;
 #[cfg(test)]
@@ -108,7 +118,7 @@ impl ChartKind {
 pub enum ImageFormat {
     /// Scalable vector graphics (text).
     Svg,
-    /// Portable network graphics (bitmap, text drawn with the bundled DejaVu Sans).
+    /// Portable network graphics: the SVG rasterized, text in the bundled DejaVu Sans.
     Png,
 }
 
@@ -145,26 +155,35 @@ pub enum ChartError {
         /// Chart name ([`ChartKind::name`]).
         chart: &'static str,
     },
-    /// Plotters failed while drawing.
-    #[error("drawing the {chart} chart ({format}) failed")]
+    /// Plotters failed while drawing the SVG.
+    #[error("drawing the {chart} chart failed")]
     Draw {
         /// Chart name ([`ChartKind::name`]).
         chart: &'static str,
-        /// `svg` or `png`.
-        format: &'static str,
         /// The plotters error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// The bitmap could not be encoded as PNG.
-    #[error("encoding the {chart} chart as PNG failed")]
-    Encode {
+    /// The SVG could not be rasterized or encoded as PNG.
+    #[error("rendering the {chart} chart as PNG failed")]
+    Raster {
         /// Chart name ([`ChartKind::name`]).
         chart: &'static str,
-        /// The encoder error.
+        /// What went wrong (reading the SVG, the canvas, or the encoder).
         #[source]
-        source: png::EncodingError,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
+}
+
+/// One rendered chart file.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Which chart.
+    pub kind: ChartKind,
+    /// In which format.
+    pub format: ImageFormat,
+    /// SVG text (UTF-8) or PNG bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Renders one chart of `result` as SVG text (UTF-8 bytes) or PNG bytes.
@@ -176,6 +195,31 @@ pub fn render(
     kind: ChartKind,
     format: ImageFormat,
 ) -> Result<Vec<u8>, ChartError> {
+    let mut files = render_chart(result, kind, &[format])?;
+    Ok(files.pop().map(|r| r.bytes).unwrap_or_default())
+}
+
+/// Renders every chart of `kinds` in every format of `formats`, charts in
+/// parallel. Each chart's SVG is drawn once and serves both formats. The result
+/// is in the order of `kinds`, then of `formats`; the first failure is returned.
+pub fn render_all(
+    result: &SimulationResult,
+    kinds: &[ChartKind],
+    formats: &[ImageFormat],
+) -> Result<Vec<Rendered>, ChartError> {
+    let per_chart: Vec<Vec<Rendered>> = kinds
+        .par_iter()
+        .map(|&kind| render_chart(result, kind, formats))
+        .collect::<Result<_, _>>()?;
+    Ok(per_chart.into_iter().flatten().collect())
+}
+
+/// One chart in each of `formats`, its SVG drawn once.
+fn render_chart(
+    result: &SimulationResult,
+    kind: ChartKind,
+    formats: &[ImageFormat],
+) -> Result<Vec<Rendered>, ChartError> {
     let chart = kind.name();
     if result.arms.is_empty() {
         return Err(ChartError::NoArms { chart });
@@ -188,13 +232,22 @@ pub fn render(
     }
     let figure = ResultFigure { result, kind };
     let label = crate::label::footer(&result.scenario);
-    render_figure(&figure, chart, size(result, kind), format, &label)
+    let files = render_figure(&figure, chart, size(result, kind), formats, &label)?;
+    Ok(formats
+        .iter()
+        .zip(files)
+        .map(|(&format, bytes)| Rendered {
+            kind,
+            format,
+            bytes,
+        })
+        .collect())
 }
 
-/// A figure that can draw itself on any plotters backend.
+/// A figure that draws itself as SVG with plotters.
 trait Figure {
     /// Draw the whole figure on `root`.
-    fn draw<DB: frame::Backend>(&self, root: &frame::Area<DB>) -> frame::Drawn;
+    fn draw(&self, root: &frame::Area) -> frame::Drawn;
 }
 
 /// One chart of a simulation result.
@@ -204,50 +257,54 @@ struct ResultFigure<'r> {
 }
 
 impl Figure for ResultFigure<'_> {
-    fn draw<DB: frame::Backend>(&self, root: &frame::Area<DB>) -> frame::Drawn {
+    fn draw(&self, root: &frame::Area) -> frame::Drawn {
         draw(root, self.result, self.kind)
     }
 }
 
-/// Render any figure as SVG or PNG bytes; `label` goes into the PNG metadata.
+/// Render any figure in each of `formats` (same order): its SVG drawn once,
+/// rasterized for PNG with `label` in the PNG metadata.
 fn render_figure(
     figure: &impl Figure,
     chart: &'static str,
     (w, h): (u32, u32),
+    formats: &[ImageFormat],
+    label: &str,
+) -> Result<Vec<Vec<u8>>, ChartError> {
+    if !fonts::ready() {
+        return Err(ChartError::Font { chart });
+    }
+    let draw_error = |source| ChartError::Draw { chart, source };
+    let mut svg = String::new();
+    {
+        let root = canvas::Canvas::new(&mut svg, (w, h)).into_drawing_area();
+        figure.draw(&root).map_err(draw_error)?;
+        root.present().map_err(|e| draw_error(e.into()))?;
+    }
+    let svg = canvas::page_size(svg, (w, h))
+        .ok_or_else(|| draw_error("the SVG does not start with the expected header".into()))?;
+    formats
+        .iter()
+        .map(|format| match format {
+            ImageFormat::Svg => Ok(svg.clone().into_bytes()),
+            ImageFormat::Png => raster::png(&svg, label).map_err(|e| ChartError::Raster {
+                chart,
+                source: Box::new(e),
+            }),
+        })
+        .collect()
+}
+
+/// Render a figure in one format.
+fn render_one(
+    figure: &impl Figure,
+    chart: &'static str,
+    size: (u32, u32),
     format: ImageFormat,
     label: &str,
 ) -> Result<Vec<u8>, ChartError> {
-    if !style::fonts_ready() {
-        return Err(ChartError::Font { chart });
-    }
-    let draw_error = |source| ChartError::Draw {
-        chart,
-        format: format.extension(),
-        source,
-    };
-    match format {
-        ImageFormat::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-                figure.draw(&root).map_err(draw_error)?;
-                root.present().map_err(|e| draw_error(e.into()))?;
-            }
-            Ok(svg.into_bytes())
-        }
-        ImageFormat::Png => {
-            let len = usize::try_from(u64::from(w) * u64::from(h) * 3).unwrap_or(usize::MAX);
-            let mut rgb = vec![0u8; len];
-            {
-                let backend = BitMapBackend::<RGBPixel>::with_buffer_and_format(&mut rgb, (w, h))
-                    .map_err(|e| draw_error(e.into()))?;
-                let root = backend.into_drawing_area();
-                figure.draw(&root).map_err(draw_error)?;
-                root.present().map_err(|e| draw_error(e.into()))?;
-            }
-            encode_png(&rgb, w, h, label).map_err(|source| ChartError::Encode { chart, source })
-        }
-    }
+    let mut files = render_figure(figure, chart, size, &[format], label)?;
+    Ok(files.pop().unwrap_or_default())
 }
 
 /// The title of a chart: what it shows and the scenario name.
@@ -277,11 +334,7 @@ fn size(result: &SimulationResult, kind: ChartKind) -> (u32, u32) {
     }
 }
 
-fn draw<DB: frame::Backend>(
-    root: &frame::Area<DB>,
-    result: &SimulationResult,
-    kind: ChartKind,
-) -> frame::Drawn {
+fn draw(root: &frame::Area, result: &SimulationResult, kind: ChartKind) -> frame::Drawn {
     let title = title(result, kind);
     match kind {
         ChartKind::HairCount => hair_count::draw(root, result, &title),
@@ -303,28 +356,4 @@ fn time_axis_of(result: &SimulationResult, max_intervals: usize) -> axis::Axis {
         .flat_map(|a| a.trajectory.times_days.iter().copied());
     let (first, last) = axis::extent(times, &[]);
     axis::time_axis(first, last, max_intervals)
-}
-
-/// PNG bytes of an RGB8 buffer, carrying the non-clinical label as iTXt
-/// metadata (`Disclaimer`, UTF-8) so the file is labelled even apart from its
-/// pixels. The encoder writes no timestamp, so the bytes depend only on the
-/// pixels and the label.
-fn encode_png(rgb: &[u8], w: u32, h: u32, label: &str) -> Result<Vec<u8>, png::EncodingError> {
-    let mut out = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut out, w, h);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Fast);
-        encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-        encoder.add_itxt_chunk("Disclaimer".to_string(), label.to_string())?;
-        encoder.add_text_chunk(
-            "Software".to_string(),
-            format!("hairsim {}", crate::label::VERSION),
-        )?;
-        let mut writer = encoder.write_header()?;
-        writer.write_image_data(rgb)?;
-        writer.finish()?;
-    }
-    Ok(out)
 }

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, Axis, DAYS_PER_MONTH};
-use super::frame::{self, Area, Backend, Drawn, LegendItem, Swatch};
+use super::frame::{self, Area, Drawn, LegendItem, Swatch};
 use super::plot::{self, PlotSpec};
 use super::{endpoints, style};
 use crate::simulation::{ArmResult, SimulationResult};
@@ -56,7 +56,7 @@ pub(super) fn size(result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
     let body = frame::page(
         root,
         title,
@@ -89,7 +89,7 @@ pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, titl
     Ok(())
 }
 
-fn panel<DB: Backend>(area: &Area<DB>, arm: &ArmResult, index: usize, x: &Axis, y: &Axis) -> Drawn {
+fn panel(area: &Area, arm: &ArmResult, index: usize, x: &Axis, y: &Axis) -> Drawn {
     let colour = style::arm_style(index).colour;
     let area = frame::panel_title(area, &arm.name, colour, "")?;
     let mut chart = plot::plot(
@@ -109,27 +109,25 @@ fn panel<DB: Backend>(area: &Area<DB>, arm: &ArmResult, index: usize, x: &Axis, 
     let Some(&(last_t, last)) = rows.last() else {
         return frame::empty_note(&area, "no finite phase values");
     };
-    let mut lower = vec![0.0; rows.len()];
-    for (p, (_, colour)) in PHASES.iter().enumerate() {
-        let upper: Vec<f64> = rows
+    // Each phase is drawn from the bottom up to the top of its band, top band
+    // first, so neighbouring bands never leave a seam between them.
+    for (p, (_, colour)) in PHASES.iter().enumerate().rev() {
+        let top: Vec<(f64, f64)> = rows
             .iter()
-            .zip(&lower)
-            .map(|((_, f), lo)| (lo + 100.0 * f[p].max(0.0)).min(y.hi))
+            .map(|(t, f)| {
+                let share: f64 = f[..=p].iter().map(|v| v.max(0.0)).sum();
+                (*t, (100.0 * share).min(y.hi))
+            })
             .collect();
-        if rows.len() == 1 {
+        if let [(t, v)] = top.as_slice() {
             // A single row: a thin column, so it is still visible.
-            let t = rows[0].0;
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(t, lower[0]), (t + 0.02 * (x.hi - x.lo), upper[0])],
+                [(*t, y.lo), (t + 0.02 * (x.hi - x.lo), *v)],
                 colour.filled(),
             )))?;
         } else {
-            let times = rows.iter().map(|(t, _)| *t);
-            let mut outline: Vec<(f64, f64)> = times.clone().zip(upper.iter().copied()).collect();
-            outline.extend(times.zip(lower.iter().copied()).rev());
-            chart.draw_series(std::iter::once(Polygon::new(outline, colour.filled())))?;
+            plot::fill_between(&chart, &top, None, *colour, 1.0)?;
         }
-        lower = upper;
     }
     let min_anagen = rows.iter().map(|(_, f)| f[0]).fold(f64::INFINITY, f64::min);
     end_values(&chart, last_t * DAYS_PER_MONTH, &last, min_anagen)
@@ -137,12 +135,7 @@ fn panel<DB: Backend>(area: &Area<DB>, arm: &ArmResult, index: usize, x: &Axis, 
 
 /// A small box in the lower left of the plot with each phase's share at the last
 /// time, since the thin bands are hard to read off the axis.
-fn end_values<DB: Backend>(
-    chart: &plot::Chart<DB>,
-    t_days: f64,
-    last: &[f64; 4],
-    min_anagen: f64,
-) -> Drawn {
+fn end_values(chart: &plot::Chart, t_days: f64, last: &[f64; 4], min_anagen: f64) -> Drawn {
     const LINE_PX: i32 = 16;
     let (plot, to_px) = plot::pixel_map(chart);
     let (left, bottom) = to_px.at((chart.x_range().start, chart.y_range().start));
@@ -158,9 +151,9 @@ fn end_values<DB: Backend>(
         .collect();
     let note = style::text(style::NOTE_PX - 1.5, style::INK);
     let head_style = style::bold(style::NOTE_PX - 1.5, style::INK);
-    let mut width = frame::text_width(&plot, &head, &head_style)?;
+    let mut width = frame::text_width(&head, &head_style);
     for l in &lines {
-        width = width.max(18 + frame::text_width(&plot, l, &note)?);
+        width = width.max(18 + frame::text_width(l, &note));
     }
     let (w, h) = (width + 16, LINE_PX * 5 + 8);
     let (x0, y1) = (left + 10, bottom - 10);

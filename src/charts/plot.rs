@@ -1,17 +1,17 @@
 //! The standard plot: a plotters chart with our own grid, ticks, tick labels and
-//! axis names, and the lines drawn on it (anti-aliased on bitmaps).
+//! axis names, and single lines drawn on it (arm lines: see `arms.rs`).
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Axis, TickRange};
-use super::frame::{place_text, put_text, spread, Area, Backend, Drawn, Y_LABEL_AREA_PX};
-use super::glyphs::Placement;
-use super::smooth;
-use super::style::{self, Dash};
+use super::canvas::{Canvas, FineShape, Outline};
+use super::decimate;
+use super::frame::{put_text, put_vertical_text, spread, Area, Drawn, Y_LABEL_AREA_PX};
+use super::style::{self, ArmStyle, Dash};
 
 /// Every chart plots f64 against f64 with explicit tick positions.
-pub(super) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickRange, TickRange>>;
+pub(super) type Chart<'a, 'b> = ChartContext<'a, Canvas<'b>, Cartesian2d<TickRange, TickRange>>;
 
 /// How a plot's axes are labelled.
 pub(super) struct PlotSpec<'s> {
@@ -44,7 +44,7 @@ impl<'s> PlotSpec<'s> {
 }
 
 /// Builds a plot on `area` and draws its grid and axes.
-pub(super) fn plot<'a, DB: Backend>(area: &'a Area<DB>, spec: &PlotSpec) -> Drawn<Chart<'a, DB>> {
+pub(super) fn plot<'a, 'b>(area: &'a Area<'b>, spec: &PlotSpec) -> Drawn<Chart<'a, 'b>> {
     let x_label_px = match (spec.x_labels, spec.x_desc.is_empty()) {
         (false, _) => 4,
         (true, true) => 34,
@@ -62,7 +62,7 @@ pub(super) fn plot<'a, DB: Backend>(area: &'a Area<DB>, spec: &PlotSpec) -> Draw
 }
 
 /// Grid, axis lines, ticks, tick labels and axis names of a plot on `area`.
-fn axes<DB: Backend>(area: &Area<DB>, chart: &Chart<DB>, spec: &PlotSpec) -> Drawn {
+fn axes(area: &Area, chart: &Chart, spec: &PlotSpec) -> Drawn {
     let (plot, to_px) = pixel_map(chart);
     let (ox, oy) = {
         let (px, py) = plot.get_base_pixel();
@@ -125,11 +125,7 @@ fn axes<DB: Backend>(area: &Area<DB>, chart: &Chart<DB>, spec: &PlotSpec) -> Dra
     }
     if !spec.y_desc.is_empty() {
         let at = (ox + left - Y_LABEL_AREA_PX + 14, oy + (top + bottom) / 2);
-        let place = Placement {
-            anchor: (HPos::Center, VPos::Center),
-            vertical: true,
-        };
-        place_text(area, spec.y_desc, at, &desc_style, place)?;
+        put_vertical_text(area, spec.y_desc, at, &desc_style)?;
     }
     Ok(())
 }
@@ -153,8 +149,8 @@ pub(super) fn finite_runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
 
 /// Maps data coordinates of a plot to pixels of its plot area.
 ///
-/// It is the plot's own linear map without rounding to whole pixels, so
-/// anti-aliased lines sit smoothly between pixels.
+/// It is the plot's own linear map without rounding to whole pixels, so lines can
+/// be reduced to the pixel grid before plotters rounds them.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ToPixels {
     /// (data lo, data hi, pixel at lo, pixel at hi) for x and for y.
@@ -179,7 +175,7 @@ impl ToPixels {
 }
 
 /// The plot region of `chart` as a pixel area, and the map from data to its pixels.
-pub(super) fn pixel_map<DB: Backend>(chart: &Chart<DB>) -> (Area<DB>, ToPixels) {
+pub(super) fn pixel_map<'b>(chart: &Chart<'_, 'b>) -> (Area<'b>, ToPixels) {
     let area = chart.plotting_area().strip_coord_spec();
     let (bx, by) = area.get_base_pixel();
     let (xr, yr) = (chart.x_range(), chart.y_range());
@@ -193,8 +189,8 @@ pub(super) fn pixel_map<DB: Backend>(chart: &Chart<DB>) -> (Area<DB>, ToPixels) 
 }
 
 /// Draws a data series as a line, leaving out non-finite points.
-pub(super) fn line<DB: Backend>(
-    chart: &Chart<DB>,
+pub(super) fn line(
+    chart: &Chart,
     points: &[(f64, f64)],
     colour: RGBColor,
     dash: Dash,
@@ -209,7 +205,7 @@ pub(super) fn line<DB: Backend>(
 }
 
 /// A horizontal dashed reference line at `y` across the plot.
-pub(super) fn reference_line<DB: Backend>(chart: &Chart<DB>, x: &Axis, y: f64) -> Drawn {
+pub(super) fn reference_line(chart: &Chart, x: &Axis, y: f64) -> Drawn {
     line(
         chart,
         &[(x.lo, y), (x.hi, y)],
@@ -219,20 +215,20 @@ pub(super) fn reference_line<DB: Backend>(chart: &Chart<DB>, x: &Axis, y: f64) -
     )
 }
 
-/// Dash and gap lengths of a pattern, px.
-fn dash_pattern(dash: Dash, width: u32) -> Option<(f64, f64)> {
-    let w = f64::from(width);
+/// How a line of `width` px in `dash` is drawn.
+fn outline(dash: Dash, width: u32) -> Outline {
+    let w = i32::try_from(width).unwrap_or(1);
     match dash {
-        Dash::Solid => None,
-        Dash::Dashed => Some((4.0 * w + 4.0, 2.0 * w + 3.0)),
-        Dash::Dotted => Some((w.max(2.0), 1.5 * w + 3.0)),
+        Dash::Solid => Outline::Solid,
+        Dash::Dashed => Outline::Dashed(4 * w + 4, 2 * w + 3),
+        Dash::Dotted => Outline::Dashed(w.max(2), (3 * w) / 2 + 3),
     }
 }
 
-/// Draws a polyline in pixel coordinates of `area`: anti-aliased on bitmaps,
-/// as SVG paths otherwise. A lone point becomes a dot.
-pub(super) fn path<DB: Backend>(
-    area: &Area<DB>,
+/// Draws a polyline in (fractional) pixel coordinates of `area`. A lone point
+/// becomes a dot.
+pub(super) fn path(
+    area: &Area,
     points: &[(f64, f64)],
     colour: RGBColor,
     width: u32,
@@ -243,29 +239,94 @@ pub(super) fn path<DB: Backend>(
         area.draw(&Circle::new(centre, width + 1, colour.filled()))?;
         return Ok(());
     }
-    let pieces = match dash_pattern(dash, width) {
-        None => vec![points.to_vec()],
-        Some((on, off)) => smooth::dashes(points, on, off),
+    area.draw(&FineShape {
+        points: points.to_vec(),
+        style: colour.stroke_width(width),
+        outline: outline(dash, width),
+    })?;
+    Ok(())
+}
+
+/// Fills the region between `upper` and `lower` (data coordinates, x not
+/// decreasing; non-finite points left out) on `chart`, each edge reduced to the
+/// pixel grid. Without `lower` the region reaches down to the plot's bottom.
+pub(super) fn fill_between(
+    chart: &Chart,
+    upper: &[(f64, f64)],
+    lower: Option<&[(f64, f64)]>,
+    colour: RGBColor,
+    opacity: f64,
+) -> Drawn {
+    let (area, to_px) = pixel_map(chart);
+    let edge = |points: &[(f64, f64)]| -> Vec<(f64, f64)> {
+        let px: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .map(|&p| to_px.at(p))
+            .collect();
+        decimate::line(&px)
     };
-    for piece in pieces {
-        if DB::RASTER {
-            smooth::stroke(area, &piece, width, colour)?;
-        } else {
-            let rounded: Vec<(i32, i32)> = piece
-                .iter()
-                .map(|(x, y)| (x.round() as i32, y.round() as i32))
-                .collect();
-            area.draw(&PathElement::new(rounded, colour.stroke_width(width)))?;
+    let mut outline = edge(upper);
+    let (Some(&first), Some(&last)) = (outline.first(), outline.last()) else {
+        return Ok(());
+    };
+    match lower {
+        Some(lower) => outline.extend(edge(lower).into_iter().rev()),
+        None => {
+            let bottom = to_px.at((chart.x_range().start, chart.y_range().start)).1;
+            outline.extend([(last.0, bottom), (first.0, bottom)]);
         }
+    }
+    if outline.len() >= 3 {
+        area.draw(&FineShape {
+            points: outline,
+            style: colour.mix(opacity).filled(),
+            outline: Outline::Filled,
+        })?;
+    }
+    Ok(())
+}
+
+/// Shortest bar drawn, px: a bar of (nearly) 0 still shows its arm's colour
+/// beside the zero line; its value label gives the number.
+const MIN_BAR_PX: f64 = 5.0;
+
+/// A bar from 0 to `value` over `x0..x1` (data coordinates) in the arm style
+/// `st`: filled for the first round of colours, hollow after that.
+pub(super) fn bar(chart: &Chart, (x0, x1): (f64, f64), value: f64, st: ArmStyle) -> Drawn {
+    if !value.is_finite() {
+        return Ok(());
+    }
+    let (area, to_px) = pixel_map(chart);
+    let (left, zero) = to_px.at((x0, 0.0));
+    let (right, top) = to_px.at((x1, value));
+    let top = if (top - zero).abs() >= MIN_BAR_PX {
+        top
+    } else if value >= 0.0 {
+        zero - MIN_BAR_PX
+    } else {
+        zero + MIN_BAR_PX
+    };
+    let corners = [(left, zero), (right, zero), (right, top), (left, top)];
+    let fill = if st.solid_fill { 1.0 } else { 0.35 };
+    area.draw(&FineShape {
+        points: corners.to_vec(),
+        style: st.colour.mix(fill).filled(),
+        outline: Outline::Filled,
+    })?;
+    if !st.solid_fill {
+        let mut closed = corners.to_vec();
+        closed.push(corners[0]);
+        path(&area, &closed, st.colour, 2, Dash::Solid)?;
     }
     Ok(())
 }
 
 /// Writes each series' last finite value right of its line end, in the arm's
 /// colour, moved apart so that no two labels overlap.
-pub(super) fn end_labels<DB: Backend>(
-    area: &Area<DB>,
-    chart: &Chart<DB>,
+pub(super) fn end_labels(
+    area: &Area,
+    chart: &Chart,
     series: &[Vec<(f64, f64)>],
     fmt: impl Fn(f64) -> String,
 ) -> Drawn {

@@ -1,12 +1,12 @@
 //! Responder chart (cohorts only): the share of virtual patients per arm whose
 //! hair count rose by at least the threshold by the responder time.
 
-use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::arms;
 use super::axis::{self, Axis};
 use super::endpoints::time_label;
-use super::frame::{self, Area, Backend, Drawn};
+use super::frame::{self, Area, Drawn};
 use super::plot::{self, PlotSpec};
 use super::style;
 use crate::simulation::SimulationResult;
@@ -17,7 +17,7 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart. Without a cohort it says so instead of drawing bars.
-pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
     let Some(pop) = &result.population else {
         let body = frame::page(root, title, "", &crate::label::footer(&result.scenario))?;
         return frame::empty_note(
@@ -49,16 +49,19 @@ pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, titl
         "Responders (% of patients)",
     );
     spec.x_grid = false;
-    let mut chart = plot::plot(&body, &spec)?;
+    let chart = plot::plot(&body, &spec)?;
     let mut labels = Vec::new();
+    let hidden = arms::probe::next_panel();
     for (i, arm) in pop.arms.iter().enumerate() {
         let v = 100.0 * arm.responder_rate;
-        let st = style::arm_style(i);
-        let (x0, x1) = (i as f64 + 0.2, i as f64 + 0.8);
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(x0, 0.0), (x1, v)],
-            st.colour.filled(),
-        )))?;
+        if hidden != Some(i) {
+            plot::bar(
+                &chart,
+                (i as f64 + 0.2, i as f64 + 0.8),
+                v,
+                style::arm_style(i),
+            )?;
+        }
         labels.push((i as f64 + 0.5, v));
     }
     let (area, to_px) = plot::pixel_map(&chart);

@@ -1,12 +1,12 @@
 //! Scan figure: each arm's hair-count change at the endpoint against the value
 //! of one scanned parameter.
 
+use super::arms;
 use super::axis;
 use super::endpoints::time_label;
-use super::frame::{self, Area, Backend, Drawn};
+use super::frame::{self, Area, Drawn};
 use super::plot::{self, PlotSpec};
-use super::style;
-use super::{render_figure, ChartError, Figure, ImageFormat};
+use super::{render_one, ChartError, Figure, ImageFormat};
 use crate::scan::ScanResult;
 
 struct ScanFigure<'r>(&'r ScanResult);
@@ -14,11 +14,11 @@ struct ScanFigure<'r>(&'r ScanResult);
 /// Render the scan figure as SVG or PNG.
 pub fn render(result: &ScanResult, format: ImageFormat) -> Result<Vec<u8>, ChartError> {
     let label = crate::label::footer(&result.scenario);
-    render_figure(&ScanFigure(result), "scan", (1200, 700), format, &label)
+    render_one(&ScanFigure(result), "scan", (1200, 700), format, &label)
 }
 
 impl Figure for ScanFigure<'_> {
-    fn draw<DB: Backend>(&self, root: &Area<DB>) -> Drawn {
+    fn draw(&self, root: &Area) -> Drawn {
         let r = self.0;
         let title = format!("Scan of `{}` — {}", r.parameter, r.scenario);
         let subtitle = format!(
@@ -39,16 +39,17 @@ impl Figure for ScanFigure<'_> {
             &body,
             &PlotSpec::new(&x, &y, &x_desc, "Hair count change from start (%)"),
         )?;
-        for (i, (_, changes)) in r.arms.iter().enumerate() {
-            let st = style::arm_style(i);
-            let points: Vec<(f64, f64)> = r
-                .values
-                .iter()
-                .copied()
-                .zip(changes.iter().copied())
-                .collect();
-            plot::line(&chart, &points, st.colour, st.dash, 3)?;
-        }
-        Ok(())
+        let series: Vec<Vec<(f64, f64)>> = r
+            .arms
+            .iter()
+            .map(|(_, changes)| {
+                r.values
+                    .iter()
+                    .copied()
+                    .zip(changes.iter().copied())
+                    .collect()
+            })
+            .collect();
+        arms::draw(&chart, &series, &names, 3)
     }
 }

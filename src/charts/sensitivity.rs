@@ -6,10 +6,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, Axis};
 use super::endpoints::time_label;
-use super::frame::{self, Area, Backend, Drawn};
+use super::frame::{self, Area, Drawn};
 use super::plot::{self, PlotSpec};
 use super::style::{self, Dash};
-use super::{render_figure, ChartError, Figure, ImageFormat};
+use super::{render_one, ChartError, Figure, ImageFormat};
 use crate::sensitivity::{Sensitivity, SensitivityResult};
 
 /// Parameters shown per panel.
@@ -22,7 +22,7 @@ struct SensitivityFigure<'r>(&'r SensitivityResult);
 /// Render the sensitivity figure as SVG or PNG.
 pub fn render(result: &SensitivityResult, format: ImageFormat) -> Result<Vec<u8>, ChartError> {
     let label = crate::label::footer(&result.scenario);
-    render_figure(
+    render_one(
         &SensitivityFigure(result),
         "sensitivity",
         (1600, 800),
@@ -32,7 +32,7 @@ pub fn render(result: &SensitivityResult, format: ImageFormat) -> Result<Vec<u8>
 }
 
 impl Figure for SensitivityFigure<'_> {
-    fn draw<DB: Backend>(&self, root: &Area<DB>) -> Drawn {
+    fn draw(&self, root: &Area) -> Drawn {
         let r = self.0;
         let subtitle = format!(
             "Arm `{}`: what moves its hair count at {} relative to its start (nominal {:.3}).",
@@ -89,8 +89,8 @@ impl Figure for SensitivityFigure<'_> {
 }
 
 /// Horizontal bars, largest on top, names in a column on the left.
-fn bars<DB: Backend>(
-    area: &Area<DB>,
+fn bars(
+    area: &Area,
     rows: &[&Sensitivity],
     value: impl Fn(&Sensitivity) -> f64,
     whisker: Option<fn(&Sensitivity) -> f64>,

@@ -5,10 +5,11 @@
 
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::arms;
 use super::axis::{self, Axis, DAYS_PER_MONTH};
 use super::bands::{self, Banded};
-use super::frame::{self, Area, Backend, Drawn};
-use super::plot::{self, line, PlotSpec};
+use super::frame::{self, Area, Drawn};
+use super::plot::{self, PlotSpec};
 use super::style;
 use crate::simulation::SimulationResult;
 
@@ -18,7 +19,7 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
     let mut subtitle =
         "Hairs shed per day on the whole scalp. In the model, a short rise after a treatment \
          starts means resting hairs are released as follicles restart growth."
@@ -39,7 +40,7 @@ pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, titl
 }
 
 /// The shedding lines on `area`.
-pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult, x: &Axis) -> Drawn {
+pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis) -> Drawn {
     let series: Vec<Vec<(f64, f64)>> =
         bands::medians(result, Banded::Shedding).unwrap_or_else(|| {
             result
@@ -59,8 +60,8 @@ pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult, x: 
         .iter()
         .flat_map(|p| bands::all_values(p, Banded::Shedding))
         .collect();
-    let (lo, hi) = axis::extent(series.iter().flatten().map(|p| p.1).chain(banded), &[0.0]);
-    let y = axis::value_axis(lo, hi * 1.04, 6.0);
+    let values = series.iter().flatten().map(|p| p.1).chain(banded);
+    let y = axis::non_negative_axis(values, 1.04, 6.0);
     let chart = plot::plot(
         area,
         &PlotSpec::new(x, &y, "Time (months)", "Hairs shed per day (whole scalp)"),
@@ -68,10 +69,8 @@ pub(super) fn panel<DB: Backend>(area: &Area<DB>, result: &SimulationResult, x: 
     if let Some(pop) = &result.population {
         bands::draw(&chart, pop, Banded::Shedding)?;
     }
-    for (i, s) in series.iter().enumerate() {
-        let st = style::arm_style(i);
-        line(&chart, s, st.colour, st.dash, 2)?;
-    }
+    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
+    arms::draw(&chart, &series, &names, 2)?;
     peak_labels(&chart, &series, &y)
 }
 
@@ -85,11 +84,7 @@ fn when(days: f64) -> String {
 }
 
 /// Labels each arm's shedding peak when it stands well above the arm's usual level.
-fn peak_labels<DB: Backend>(
-    chart: &plot::Chart<DB>,
-    series: &[Vec<(f64, f64)>],
-    y: &Axis,
-) -> Drawn {
+fn peak_labels(chart: &plot::Chart, series: &[Vec<(f64, f64)>], y: &Axis) -> Drawn {
     let (plot, to_px) = plot::pixel_map(chart);
     let mut peaks = Vec::new();
     for (i, s) in series.iter().enumerate() {
@@ -123,7 +118,7 @@ fn peak_labels<DB: Backend>(
         let st = style::bold(style::NOTE_PX, style::arm_style(i).colour);
         // Right of the peak, or left of it near the right edge.
         let x = to_px.at((t, v)).0.round() as i32;
-        let w = frame::text_width(&plot, &text, &st)?;
+        let w = frame::text_width(&text, &st);
         let (x, h) = if x + 10 + w <= plot_w {
             (x + 10, HPos::Left)
         } else {

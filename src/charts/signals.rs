@@ -1,9 +1,10 @@
 //! Signals chart: the model's four driving signals (DHT, micro-inflammation,
 //! growth factor, stimulation), one panel each, one line per arm.
 
+use super::arms;
 use super::axis::{self, Axis, DAYS_PER_MONTH};
-use super::frame::{self, Area, Backend, Drawn};
-use super::plot::{self, line, PlotSpec};
+use super::frame::{self, Area, Drawn};
+use super::plot::{self, PlotSpec};
 use super::style;
 use crate::simulation::SimulationResult;
 use crate::trajectory::Observables;
@@ -67,7 +68,7 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
     let body = frame::page(
         root,
         title,
@@ -86,12 +87,7 @@ pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, titl
 }
 
 /// One signal as lines on `area`; DHT gets a dashed line at the untreated level.
-pub(super) fn panel<DB: Backend>(
-    area: &Area<DB>,
-    result: &SimulationResult,
-    x: &Axis,
-    signal: Signal,
-) -> Drawn {
+pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, signal: Signal) -> Drawn {
     let series: Vec<Vec<(f64, f64)>> = result
         .arms
         .iter()
@@ -103,12 +99,13 @@ pub(super) fn panel<DB: Backend>(
                 .collect()
         })
         .collect();
-    let always: &[f64] = match signal {
-        Signal::Dht => &[0.0, 1.0],
-        _ => &[0.0],
+    // Every signal is a non-negative level; DHT always shows its untreated 1.
+    let always = match signal {
+        Signal::Dht => Some(1.0),
+        _ => None,
     };
-    let (lo, hi) = axis::extent(series.iter().flatten().map(|p| p.1), always);
-    let y = axis::value_axis(lo, hi * 1.05, 5.0);
+    let values = series.iter().flatten().map(|p| p.1).chain(always);
+    let y = axis::non_negative_axis(values, 1.05, 5.0);
     let chart = plot::plot(
         area,
         &PlotSpec::new(x, &y, "Time (months)", signal.y_desc()),
@@ -116,9 +113,6 @@ pub(super) fn panel<DB: Backend>(
     if signal == Signal::Dht {
         plot::reference_line(&chart, x, 1.0)?;
     }
-    for (i, s) in series.iter().enumerate() {
-        let st = style::arm_style(i);
-        line(&chart, s, st.colour, st.dash, 2)?;
-    }
-    Ok(())
+    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
+    arms::draw(&chart, &series, &names, 2)
 }

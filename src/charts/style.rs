@@ -1,36 +1,12 @@
-//! The look shared by every chart: the Okabe–Ito palette, the bundled fonts, text
-//! sizes, and the colour and dash pattern of each arm.
+//! The look shared by every chart: the Okabe–Ito palette, text sizes, text
+//! styles in the bundled font, and the colour and dash pattern of each arm.
 //!
 //! Arms get their style from their index alone, so an arm looks the same in every
 //! chart of a run.
 
-use std::sync::OnceLock;
+use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
 
-use plotters::style::{register_font, FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
-
-/// Family name the bundled DejaVu Sans is registered under. It is written as is
-/// into SVG `font-family`, so viewers without DejaVu use Verdana (nearly the same
-/// widths) or their own sans-serif.
-pub(super) const FONT: &str = "DejaVu Sans, Verdana, sans-serif";
-
-/// DejaVu Sans, bundled so that charts look the same on every machine.
-pub(super) static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-/// DejaVu Sans Bold.
-pub(super) static BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// Registers the bundled fonts with plotters once per process; false if they
-/// could not be parsed.
-///
-/// Text is measured with these fonts for both formats and drawn with them in PNG
-/// (see [`super::glyphs`]), so charts render the same on a machine without any
-/// system font.
-pub(super) fn fonts_ready() -> bool {
-    static READY: OnceLock<bool> = OnceLock::new();
-    *READY.get_or_init(|| {
-        register_font(FONT, FontStyle::Normal, REGULAR_TTF).is_ok()
-            && register_font(FONT, FontStyle::Bold, BOLD_TTF).is_ok()
-    }) && super::glyphs::ready()
-}
+use super::fonts::FAMILY;
 
 // Okabe–Ito colour-blind-safe palette.
 pub(super) const OI_BLACK: RGBColor = RGBColor(0x00, 0x00, 0x00);
@@ -106,10 +82,10 @@ pub(super) fn arm_style(index: usize) -> ArmStyle {
 
 /// A text style in the bundled font.
 pub(super) fn text(px: f64, colour: RGBColor) -> TextStyle<'static> {
-    FontDesc::new(FontFamily::Name(FONT), px, FontStyle::Normal).color(&colour)
+    FontDesc::new(FontFamily::Name(FAMILY), px, FontStyle::Normal).color(&colour)
 }
 
 /// A bold text style in the bundled font.
 pub(super) fn bold(px: f64, colour: RGBColor) -> TextStyle<'static> {
-    FontDesc::new(FontFamily::Name(FONT), px, FontStyle::Bold).color(&colour)
+    FontDesc::new(FontFamily::Name(FAMILY), px, FontStyle::Bold).color(&colour)
 }

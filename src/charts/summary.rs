@@ -1,7 +1,7 @@
 //! Summary figure: hair count, shedding, endpoints and DHT in one 2 × 2 page
 //! under the scenario's name and description, with one shared arm legend.
 
-use super::frame::{self, Area, Backend, Drawn};
+use super::frame::{self, Area, Drawn};
 use super::signals::Signal;
 use super::style;
 use super::{endpoints, hair_count, shedding, signals};
@@ -13,7 +13,7 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole figure.
-pub(super) fn draw<DB: Backend>(root: &Area<DB>, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
     let body = frame::page(
         root,
         title,

@@ -89,16 +89,22 @@ pub fn write_all(
             json::summary(result)?.into_bytes(),
         ));
     }
-    for &kind in charts.iter().filter(|k| k.applies_to(result)) {
-        for (fmt, image, ext) in [
-            (Format::Svg, ImageFormat::Svg, "svg"),
-            (Format::Png, ImageFormat::Png, "png"),
-        ] {
-            if formats.contains(&fmt) {
-                let bytes = charts::render(result, kind, image)?;
-                rendered.push((dir.join(format!("{}.{ext}", kind.name())), bytes));
-            }
-        }
+    let kinds: Vec<ChartKind> = charts
+        .iter()
+        .copied()
+        .filter(|k| k.applies_to(result))
+        .collect();
+    let images: Vec<ImageFormat> = [
+        (Format::Svg, ImageFormat::Svg),
+        (Format::Png, ImageFormat::Png),
+    ]
+    .into_iter()
+    .filter(|(fmt, _)| formats.contains(fmt))
+    .map(|(_, image)| image)
+    .collect();
+    for chart in charts::render_all(result, &kinds, &images)? {
+        let name = format!("{}.{}", chart.kind.name(), chart.format.extension());
+        rendered.push((dir.join(name), chart.bytes));
     }
     let csv_path = formats
         .contains(&Format::Csv)

@@ -1,5 +1,8 @@
 //! Chart tests on a synthetic result: every chart in both formats, determinism,
-//! and the degenerate inputs that must fail cleanly or still draw.
+//! and the degenerate inputs that must fail cleanly or still draw. `visible.rs`
+//! checks every shipped chart for arms that cannot be seen.
+
+mod visible;
 
 use super::*;
 use crate::simulation::{ArmResult, TreatmentMarks};

@@ -1,0 +1,114 @@
+//! The bundled DejaVu Sans faces: text widths for laying charts out, and the
+//! font database that rasterizes them.
+//!
+//! Both come from the same two files in `assets/fonts/`, so a label measured to
+//! fit is drawn in the face it was measured in, and no system font is ever
+//! looked up: a PNG looks the same on every machine.
+
+use std::sync::{Arc, OnceLock};
+
+use resvg::usvg::fontdb;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::{FontRef, MetadataProvider};
+
+/// The `font-family` written into SVG text. Viewers without DejaVu fall back to
+/// Verdana (nearly the same widths) or their own sans-serif.
+pub(super) const FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
+
+/// The family name inside the bundled files.
+const DEJAVU: &str = "DejaVu Sans";
+
+/// DejaVu Sans, bundled so that charts look the same on every machine.
+static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold.
+static BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// plotters writes a text style of size `s` as `font-size="s / 1.24"` in SVG, so
+/// widths are measured at that size.
+const PLOTTERS_EM: f64 = 1.24;
+
+struct Faces {
+    regular: FontRef<'static>,
+    bold: FontRef<'static>,
+}
+
+fn faces() -> Option<&'static Faces> {
+    static FACES: OnceLock<Option<Faces>> = OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            Some(Faces {
+                regular: FontRef::new(REGULAR_TTF).ok()?,
+                bold: FontRef::new(BOLD_TTF).ok()?,
+            })
+        })
+        .as_ref()
+}
+
+/// True when the bundled faces parse (checked before drawing anything).
+pub(super) fn ready() -> bool {
+    faces().is_some()
+}
+
+/// Width in pixels of `text` drawn at plotters size `px`: the sum of the glyph
+/// advances. Kerning is left out, so the width is never less than the drawn one
+/// by more than a pixel or two.
+pub(super) fn text_width(text: &str, px: f64, bold: bool) -> f64 {
+    let Some(faces) = faces() else {
+        return 0.0;
+    };
+    let face = if bold { &faces.bold } else { &faces.regular };
+    let charmap = face.charmap();
+    let metrics = face.glyph_metrics(Size::new((px / PLOTTERS_EM) as f32), LocationRef::default());
+    text.chars()
+        .map(|c| {
+            let glyph = charmap.map(c).unwrap_or_default();
+            f64::from(metrics.advance_width(glyph).unwrap_or(0.0))
+        })
+        .sum()
+}
+
+/// A font database holding only the bundled faces, shared by every render.
+pub(super) fn database() -> Arc<fontdb::Database> {
+    static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        for data in [REGULAR_TTF, BOLD_TTF] {
+            db.load_font_source(fontdb::Source::Binary(Arc::new(data)));
+        }
+        // Generic names resolve to the bundled face too, never to a system font.
+        db.set_sans_serif_family(DEJAVU);
+        db.set_serif_family(DEJAVU);
+        db.set_monospace_family(DEJAVU);
+        Arc::new(db)
+    })
+    .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_parse_and_measure() {
+        assert!(ready());
+        let narrow = text_width("iiii", 20.0, false);
+        let wide = text_width("WWWW", 20.0, false);
+        assert!(narrow > 0.0 && wide > 2.0 * narrow, "{narrow} {wide}");
+        assert!(text_width("Hair count", 20.0, true) > text_width("Hair count", 20.0, false));
+        // Doubling the size doubles the width.
+        let (a, b) = (
+            text_width("shedding", 16.0, false),
+            text_width("shedding", 32.0, false),
+        );
+        assert!((b - 2.0 * a).abs() < 0.5, "{a} {b}");
+    }
+
+    #[test]
+    fn database_holds_exactly_the_two_bundled_faces() {
+        let db = database();
+        assert_eq!(db.len(), 2);
+        assert!(db
+            .faces()
+            .all(|f| f.families.iter().any(|(name, _)| name == DEJAVU)));
+    }
+}
