@@ -45,11 +45,9 @@ pub(super) fn draw(chart: &Chart, series: &[Vec<(f64, f64)>], names: &[&str], wi
         })
         .collect();
     let ordered = lines.iter().all(|l| {
-        l.iter()
-            .filter(|p| p.0.is_finite())
-            .collect::<Vec<_>>()
-            .windows(2)
-            .all(|w| w[0].0 <= w[1].0)
+        let mut xs = l.iter().map(|p| p.0).filter(|x| x.is_finite());
+        let mut last = f64::NEG_INFINITY;
+        xs.all(|x| std::mem::replace(&mut last, x) <= x)
     });
     let tolerance = f64::from(width) + 0.5;
     let layout = if ordered {
@@ -101,12 +99,15 @@ impl Layout {
         // pixels there), and whether it shares the column with another arm.
         let mut cluster = vec![vec![usize::MAX; columns]; n];
         let mut shared = vec![vec![false; columns]; n];
+        let mut present: Vec<(usize, (f64, f64))> = Vec::with_capacity(n);
         for c in 0..columns {
-            let mut present: Vec<(usize, (f64, f64))> = envelopes
-                .iter()
-                .enumerate()
-                .filter_map(|(i, e)| e[c].map(|v| (i, v)))
-                .collect();
+            present.clear();
+            present.extend(
+                envelopes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| e[c].map(|v| (i, v))),
+            );
             present.sort_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(a.0.cmp(&b.0)));
             let mut id = 0;
             for k in 0..present.len() {
@@ -243,9 +244,10 @@ pub(super) fn component(partners: &[Vec<usize>], arm: usize) -> Vec<usize> {
 /// The parts of `line` (x not decreasing) over the columns where `on` is true.
 fn shared_pieces(line: &[(f64, f64)], on: &[bool]) -> Vec<Vec<(f64, f64)>> {
     let mut pieces = Vec::new();
+    let runs = finite_runs(line);
     for (a, b) in long_runs(on, 1) {
-        for run in finite_runs(line) {
-            pieces.extend(clip_x(&run, a as f64, b as f64));
+        for run in &runs {
+            pieces.extend(clip_x(run, a as f64, b as f64));
         }
     }
     // The last column ends at the plot's right edge, where the line ends too.

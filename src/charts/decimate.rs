@@ -77,16 +77,17 @@ pub(super) fn simplify(points: &[(f64, f64)], tolerance: f64) -> Vec<(f64, f64)>
     let mut keep = vec![false; points.len()];
     keep[0] = true;
     keep[points.len() - 1] = true;
+    let limit = tolerance * tolerance;
     let mut stack = vec![(0, points.len() - 1)];
     while let Some((a, b)) = stack.pop() {
         let mut far = (0.0, a);
         for i in a + 1..b {
-            let d = distance(points[i], points[a], points[b]);
+            let d = distance_squared(points[i], points[a], points[b]);
             if d > far.0 {
                 far = (d, i);
             }
         }
-        if far.0 > tolerance {
+        if far.0 > limit {
             keep[far.1] = true;
             stack.push((a, far.1));
             stack.push((far.1, b));
@@ -100,8 +101,8 @@ pub(super) fn simplify(points: &[(f64, f64)], tolerance: f64) -> Vec<(f64, f64)>
         .collect()
 }
 
-/// Distance of `p` from the segment `a`–`b`.
-fn distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+/// Squared distance of `p` from the segment `a`–`b`.
+fn distance_squared(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len2 = dx * dx + dy * dy;
     let t = if len2 > 0.0 {
@@ -109,7 +110,8 @@ fn distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     } else {
         0.0
     };
-    (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
+    let (ex, ey) = (p.0 - a.0 - t * dx, p.1 - a.1 - t * dy);
+    ex * ex + ey * ey
 }
 
 /// A line in pixels (non-finite points break it) reduced to the pixel grid and

@@ -207,6 +207,10 @@ pub fn render_all(
     kinds: &[ChartKind],
     formats: &[ImageFormat],
 ) -> Result<Vec<Rendered>, ChartError> {
+    if kinds.is_empty() || formats.is_empty() {
+        // Nothing to draw: do not start the thread pool for it.
+        return Ok(Vec::new());
+    }
     let per_chart: Vec<Vec<Rendered>> = kinds
         .par_iter()
         .map(|&kind| render_chart(result, kind, formats))
