@@ -83,7 +83,8 @@ fn when(days: f64) -> String {
     }
 }
 
-/// Labels each arm's shedding peak when it stands well above the arm's usual level.
+/// Labels each arm's shedding peak when it stands well above the arm's usual
+/// level and its start.
 fn peak_labels(chart: &plot::Chart, series: &[Vec<(f64, f64)>], y: &Axis) -> Drawn {
     let (plot, to_px) = plot::pixel_map(chart);
     let mut peaks = Vec::new();
@@ -96,11 +97,17 @@ fn peak_labels(chart: &plot::Chart, series: &[Vec<(f64, f64)>], y: &Axis) -> Dra
         else {
             continue;
         };
+        let Some(&start) = values.first() else {
+            continue;
+        };
         values.sort_by(f64::total_cmp);
         let Some(&median) = values.get(values.len() / 2) else {
             continue;
         };
-        if peak > 1.25 * median && peak - median > 0.1 * (y.hi - y.lo) {
+        // A peak rises above both the usual level and the start: a line that
+        // only falls from its start has none.
+        let span = y.hi - y.lo;
+        if peak > 1.25 * median && peak - median > 0.1 * span && peak - start > 0.05 * span {
             peaks.push((i, t, peak));
         }
     }
