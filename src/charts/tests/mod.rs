@@ -277,9 +277,10 @@ fn single_arm_with_a_single_row_draws() {
     }
 }
 
-#[test]
-fn many_arms_and_no_endpoints_draw() {
-    let arms = (0..11)
+/// Eleven arms starting finasteride a month apart, named "`prefix` 0" to
+/// "`prefix` 10", arm `i` with a shedding spike of `spike` × `i`.
+fn eleven_arms(prefix: &str, spike: f64) -> Vec<ArmResult> {
+    (0..11)
         .map(|i| {
             let gain = 0.01 * f64::from(i) - 0.03;
             let t = continuous(
@@ -288,10 +289,20 @@ fn many_arms_and_no_endpoints_draw() {
                 30.0 * f64::from(i),
                 730.0,
             );
-            arm(&format!("arm {i}"), vec![t], gain, 0.0, 0.5)
+            arm(
+                &format!("{prefix} {i}"),
+                vec![t],
+                gain,
+                spike * f64::from(i),
+                0.5,
+            )
         })
-        .collect();
-    let mut result = result_with(arms);
+        .collect()
+}
+
+#[test]
+fn many_arms_and_no_endpoints_draw() {
+    let mut result = result_with(eleven_arms("arm", 0.0));
     result.endpoint_times_days.clear();
     for kind in ChartKind::ALL.into_iter().filter(|k| k.applies_to(&result)) {
         let svg = svg_text(&result, kind);
@@ -373,24 +384,7 @@ fn write_previews() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("charts_preview"));
     std::fs::create_dir_all(&dir).expect("preview dir");
-    let many = (0..11)
-        .map(|i| {
-            let gain = 0.01 * f64::from(i) - 0.03;
-            let t = continuous(
-                "finasteride",
-                "finasteride 1 mg daily",
-                30.0 * f64::from(i),
-                730.0,
-            );
-            arm(
-                &format!("arm number {i}"),
-                vec![t],
-                gain,
-                10.0 * f64::from(i),
-                0.5,
-            )
-        })
-        .collect();
+    let many = eleven_arms("arm number", 10.0);
     let one = vec![arm("only arm", Vec::new(), 0.01, 0.0, 1.0)];
     for (prefix, result) in [
         ("", fixture()),
