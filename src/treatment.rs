@@ -7,6 +7,7 @@
 
 use crate::model::{ix, Inputs, N_STATES};
 use crate::params::Parameters;
+use crate::scenario::names::Named;
 use crate::symbolic::Scalar;
 use crate::units::DoseUnit;
 use serde::Serialize;
@@ -58,6 +59,56 @@ pub enum Delivery {
     Continuous,
     /// Discrete sessions; each is a breakpoint with a jump in the state.
     Sessions,
+}
+
+impl Delivery {
+    /// Both deliveries.
+    pub const ALL: [Delivery; 2] = [Delivery::Continuous, Delivery::Sessions];
+
+    /// Name as written in scenario files (`custom` treatments).
+    pub fn name(self) -> &'static str {
+        match self {
+            Delivery::Continuous => "continuous",
+            Delivery::Sessions => "sessions",
+        }
+    }
+}
+
+impl Named for Target {
+    const WHAT: &'static str = "target";
+    fn all() -> &'static [Self] {
+        &Target::ALL
+    }
+    fn name(&self) -> &'static str {
+        Target::name(*self)
+    }
+}
+
+impl Named for Delivery {
+    const WHAT: &'static str = "delivery";
+    fn all() -> &'static [Self] {
+        &Delivery::ALL
+    }
+    fn name(&self) -> &'static str {
+        Delivery::name(*self)
+    }
+}
+
+/// Looked up by name: the built-in kinds; `custom` is listed as a valid name
+/// but is made from its extra keys, not from its name.
+impl Named for TreatmentKind {
+    const WHAT: &'static str = "treatment kind";
+    fn all() -> &'static [Self] {
+        &TreatmentKind::BUILT_IN
+    }
+    fn name(&self) -> &'static str {
+        TreatmentKind::name(self)
+    }
+    fn names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = Self::BUILT_IN.iter().map(Self::name).collect();
+        names.push(Self::CUSTOM);
+        names
+    }
 }
 
 /// A treatment kind.
@@ -116,33 +167,25 @@ pub const MECHANISMS: &[Mechanism] = &[
 ];
 
 impl TreatmentKind {
-    /// Names of the non-custom kinds, for "did you mean" and docs.
-    pub const NAMES: [&'static str; 9] = [
-        "finasteride",
-        "dutasteride",
-        "minoxidil_topical",
-        "minoxidil_oral",
-        "prp",
-        "exosome",
-        "microneedling",
-        "low_level_laser",
-        "custom",
+    /// The kinds that a name alone makes (every kind but `custom`), in the
+    /// order messages list them.
+    pub const BUILT_IN: [TreatmentKind; 8] = [
+        TreatmentKind::Finasteride,
+        TreatmentKind::Dutasteride,
+        TreatmentKind::MinoxidilTopical,
+        TreatmentKind::MinoxidilOral,
+        TreatmentKind::Prp,
+        TreatmentKind::Exosome,
+        TreatmentKind::Microneedling,
+        TreatmentKind::LowLevelLaser,
     ];
 
-    /// Parse a non-custom kind name (`custom` needs its extra keys; see scenario validation).
-    pub fn from_name(name: &str) -> Option<TreatmentKind> {
-        Some(match name {
-            "finasteride" => TreatmentKind::Finasteride,
-            "dutasteride" => TreatmentKind::Dutasteride,
-            "minoxidil_topical" => TreatmentKind::MinoxidilTopical,
-            "minoxidil_oral" => TreatmentKind::MinoxidilOral,
-            "prp" => TreatmentKind::Prp,
-            "exosome" => TreatmentKind::Exosome,
-            "microneedling" => TreatmentKind::Microneedling,
-            "low_level_laser" => TreatmentKind::LowLevelLaser,
-            _ => return None,
-        })
-    }
+    /// The name of the educator-defined kind, which needs `target`, `delivery`
+    /// and `effect` besides its name (see scenario validation).
+    pub const CUSTOM: &'static str = "custom";
+
+    /// Largest dose accepted, in the kind's unit.
+    pub const MAX_DOSE: f64 = 1000.0;
 
     /// Name as written in scenario files.
     pub fn name(&self) -> &'static str {
@@ -155,7 +198,7 @@ impl TreatmentKind {
             TreatmentKind::Exosome => "exosome",
             TreatmentKind::Microneedling => "microneedling",
             TreatmentKind::LowLevelLaser => "low_level_laser",
-            TreatmentKind::Custom { .. } => "custom",
+            TreatmentKind::Custom { .. } => Self::CUSTOM,
         }
     }
 
@@ -295,16 +338,14 @@ impl TreatmentKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::names::lookup;
 
     #[test]
-    fn names_round_trip_and_every_kind_has_a_mechanism() {
-        for name in TreatmentKind::NAMES {
-            if name != "custom" {
-                assert_eq!(TreatmentKind::from_name(name).unwrap().name(), name);
-            }
+    fn every_kind_has_a_mechanism() {
+        for name in TreatmentKind::names() {
             assert!(MECHANISMS.iter().any(|m| m.kind == name), "{name}");
         }
-        assert!(TreatmentKind::from_name("minoxidil").is_none());
+        assert!(lookup::<TreatmentKind>("minoxidil").is_err());
     }
 
     #[test]

@@ -331,12 +331,16 @@ fn run_takes_tolerances_and_rejects_bad_ones() {
         .success();
     for bad in ["--rtol=0", "--rtol=1.5", "--atol=-1", "--atol=inf"] {
         let flag = bad.split('=').next().unwrap();
+        let name = flag.trim_start_matches('-');
         sim()
             .arg("run")
             .arg(bad)
             .arg(common::scenario("minoxidil"))
             .assert()
             .code(2)
-            .stderr(predicate::str::contains(format!("{flag} must be")));
+            .stderr(
+                predicate::str::contains(format!("'{flag} <"))
+                    .and(predicate::str::contains(format!("{name} must be"))),
+            );
     }
 }

@@ -116,8 +116,8 @@ fn patients_are_the_same_across_arms_and_runs() {
     let d = population::draws(pop, 3);
     assert_eq!(d, population::draws(pop, 3));
     assert_ne!(d, population::draws(pop, 4));
-    let a = population::patient_arm(&sc.arms[0], pop, &d);
-    let b = population::patient_arm(&sc.arms[1], pop, &d);
+    let a = population::patient_arm(&sc.arms[0], pop, &d).unwrap();
+    let b = population::patient_arm(&sc.arms[1], pop, &d).unwrap();
     assert!((a.patient.params.dht_sensitivity - b.patient.params.dht_sensitivity).abs() < 1e-15);
     assert_eq!(
         a.patient.terminal_fraction_start,
@@ -146,7 +146,7 @@ fn local_sensitivities_agree_with_finite_differences_of_the_simulation() {
         let p = sc.arms[0].patient.params.get(name).unwrap();
         let delta = 0.1 * hairsim::sensitivity::RELATIVE_STEP.sqrt();
         let values = [p * (1.0 - delta), p, p * (1.0 + delta)];
-        let r = scan::scan(&sc, population::varied(name).unwrap(), &values, t).unwrap();
+        let r = scan::scan(&sc, Varied::find(name).unwrap(), &values, t).unwrap();
         let c = &r.arms[0].1;
         let e = |pct: f64| 1.0 + pct / 100.0;
         let fd = (e(c[2]) - e(c[0])) / (2.0 * delta * p) * p / e(c[1]);
@@ -157,7 +157,7 @@ fn local_sensitivities_agree_with_finite_differences_of_the_simulation() {
         );
     }
     assert!(matches!(
-        population::varied("dht_sensitivity"),
+        Varied::find("dht_sensitivity"),
         Some(Varied::Parameter(_))
     ));
 }

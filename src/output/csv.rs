@@ -1,8 +1,11 @@
 //! CSV writers: `timeseries.csv` (streamed, long format, one row per arm and
-//! output time), `population.csv`, `sensitivity.csv` and `scan.csv`, each
-//! opening with a `#` line carrying the non-clinical label, scenario and version.
+//! output time), `population.csv`, `sensitivity.csv`, `scan.csv` and
+//! `bench.csv`, each opening with a `#` line carrying the non-clinical label,
+//! scenario and version.
 
+use crate::bench::BenchReport;
 use crate::label;
+use crate::model::{N_STATES, STATE_NAMES};
 use crate::simulation::SimulationResult;
 use crate::trajectory::COLUMNS;
 use std::fmt::Write as _;
@@ -163,6 +166,54 @@ pub fn scan(r: &crate::scan::ScanResult) -> String {
         }
     }
     out
+}
+
+/// `bench.csv`: a label comment line (with the machine), then one row per measurement.
+pub fn bench(report: &BenchReport) -> String {
+    let mut s = format!("# {}\n", report.environment.footer(&report.scenario));
+    s.push_str("method,rtol,atol,status,final_l2,final_max,grid_l2,grid_max,median_s,min_s,max_s,runs,rhs_evaluations,accepted_steps,rejected_steps,jacobian_evaluations,segments,failure");
+    for (name, _) in STATE_NAMES {
+        s.push_str(&format!(",max_{name}"));
+    }
+    s.push('\n');
+    let num = |v: Option<f64>| v.map(|x| format!("{x:e}")).unwrap_or_default();
+    for m in &report.measurements {
+        let e = m.errors.as_ref();
+        let t = m.timing.as_ref();
+        let failure = m
+            .failure
+            .as_deref()
+            .unwrap_or("")
+            .replace('"', "'")
+            .replace('\n', " ");
+        s.push_str(&format!(
+            "{},{:e},{:e},{},{},{},{},{},{},{},{},{},{},{},{},{},{},\"{}\"",
+            m.method,
+            m.rtol,
+            m.atol,
+            m.status,
+            num(e.map(|e| e.final_l2)),
+            num(e.map(|e| e.final_max)),
+            num(e.map(|e| e.grid_l2)),
+            num(e.map(|e| e.grid_max)),
+            num(t.map(|t| t.median_s)),
+            num(t.map(|t| t.min_s)),
+            num(t.map(|t| t.max_s)),
+            t.map(|t| t.runs).unwrap_or(0),
+            m.work.rhs_evaluations,
+            m.work.accepted_steps,
+            m.work.rejected_steps,
+            m.work.jacobian_evaluations,
+            m.work.segments,
+            failure
+        ));
+        for i in 0..N_STATES {
+            s.push(',');
+            s.push_str(&num(e.map(|e| e.per_state[i].max)));
+        }
+        s.push('\n');
+    }
+    s
 }
 
 #[cfg(test)]
