@@ -5,9 +5,9 @@
 //!
 //! Pure except for the clock: the caller passes a loaded scenario and gets a
 //! [`BenchReport`]; its files (`bench.csv`, `bench.json`, charts) are made by
-//! [`crate::output::bench`]. Timing covers only the integration of every arm (raw states
-//! kept on the output grid); parsing, set-up and output writing are outside
-//! the timed region. Failed runs are kept as rows with their error, never
+//! [`crate::output::bench`]. Timing covers only the integration of every arm
+//! (raw states kept on the output grid); parsing, set-up and output writing
+//! are outside the timed region. Failed runs are kept as rows with their error, never
 //! dropped.
 
 use crate::label;

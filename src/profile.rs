@@ -5,7 +5,6 @@
 //! the profile's computed steady state (see [`crate::steady_state`]).
 
 use crate::params::{ParamError, Parameters};
-use crate::scenario::names::Named;
 use serde::Serialize;
 
 /// A named patient profile.
@@ -54,16 +53,6 @@ pub const PROFILES: &[Profile] = &[
         terminal_fraction_start: Some(0.55),
     },
 ];
-
-impl Named for Profile {
-    const WHAT: &'static str = "profile";
-    fn all() -> &'static [Self] {
-        PROFILES
-    }
-    fn name(&self) -> &'static str {
-        self.name
-    }
-}
 
 impl Profile {
     /// The profile of a scenario that names none.

@@ -7,7 +7,6 @@
 
 use crate::model::{ix, Inputs, N_STATES};
 use crate::params::Parameters;
-use crate::scenario::names::Named;
 use crate::symbolic::Scalar;
 use crate::units::DoseUnit;
 use serde::Serialize;
@@ -71,43 +70,6 @@ impl Delivery {
             Delivery::Continuous => "continuous",
             Delivery::Sessions => "sessions",
         }
-    }
-}
-
-impl Named for Target {
-    const WHAT: &'static str = "target";
-    fn all() -> &'static [Self] {
-        &Target::ALL
-    }
-    fn name(&self) -> &'static str {
-        Target::name(*self)
-    }
-}
-
-impl Named for Delivery {
-    const WHAT: &'static str = "delivery";
-    fn all() -> &'static [Self] {
-        &Delivery::ALL
-    }
-    fn name(&self) -> &'static str {
-        Delivery::name(*self)
-    }
-}
-
-/// Looked up by name: the built-in kinds; `custom` is listed as a valid name
-/// but is made from its extra keys, not from its name.
-impl Named for TreatmentKind {
-    const WHAT: &'static str = "treatment kind";
-    fn all() -> &'static [Self] {
-        &TreatmentKind::BUILT_IN
-    }
-    fn name(&self) -> &'static str {
-        TreatmentKind::name(self)
-    }
-    fn names() -> Vec<&'static str> {
-        let mut names: Vec<&str> = Self::BUILT_IN.iter().map(Self::name).collect();
-        names.push(Self::CUSTOM);
-        names
     }
 }
 
@@ -338,7 +300,7 @@ impl TreatmentKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::names::lookup;
+    use crate::scenario::names::{lookup, Named};
 
     #[test]
     fn every_kind_has_a_mechanism() {

@@ -46,6 +46,11 @@ pub fn field(s: &str) -> String {
     }
 }
 
+/// The first line of every CSV: the non-clinical label, scenario and version.
+fn labelled(scenario: &str) -> String {
+    format!("# {}\n", label::footer(scenario))
+}
+
 /// The whole CSV text.
 pub fn timeseries(result: &SimulationResult) -> String {
     let mut out = Vec::new();
@@ -87,8 +92,7 @@ pub fn write_timeseries(result: &SimulationResult, w: &mut dyn Write) -> io::Res
 /// count (% of each patient's start) and shedding; `None` without a cohort.
 pub fn population(result: &SimulationResult) -> Option<String> {
     let pop = result.population.as_ref()?;
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}", label::footer(&result.scenario));
+    let mut out = labelled(&result.scenario);
     let _ = writeln!(out, "# {} virtual patients, seed {}", pop.size, pop.seed);
     out.push_str("arm,time_days");
     for series in ["hair_count_pct", "shedding_per_day"] {
@@ -115,8 +119,7 @@ pub fn population(result: &SimulationResult) -> Option<String> {
 
 /// `sensitivity.csv`: one row per parameter, sorted by |local| sensitivity.
 pub fn sensitivity(r: &crate::sensitivity::SensitivityResult) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}", label::footer(&r.scenario));
+    let mut out = labelled(&r.scenario);
     let _ = writeln!(
         out,
         "# arm {}; endpoint E = hair count at day {} / at start = {}; Morris: {} trajectories, {} levels, ±{}, seed {}",
@@ -146,8 +149,7 @@ pub fn sensitivity(r: &crate::sensitivity::SensitivityResult) -> String {
 
 /// `scan.csv`: long format, one row per arm and scanned value.
 pub fn scan(r: &crate::scan::ScanResult) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}", label::footer(&r.scenario));
+    let mut out = labelled(&r.scenario);
     let _ = writeln!(
         out,
         "# endpoint: hair-count change from start at day {}",
@@ -170,6 +172,7 @@ pub fn scan(r: &crate::scan::ScanResult) -> String {
 
 /// `bench.csv`: a label comment line (with the machine), then one row per measurement.
 pub fn bench(report: &BenchReport) -> String {
+    // The machine and versions belong to a timing, so its label line says them too.
     let mut s = format!("# {}\n", report.environment.footer(&report.scenario));
     s.push_str("method,rtol,atol,status,final_l2,final_max,grid_l2,grid_max,median_s,min_s,max_s,runs,rhs_evaluations,accepted_steps,rejected_steps,jacobian_evaluations,segments,failure");
     for (name, _) in STATE_NAMES {

@@ -13,7 +13,6 @@ pub mod json;
 use crate::bench::BenchReport;
 use crate::charts::{self, BenchChart, ChartError, ChartKind, ImageFormat};
 use crate::scan::ScanResult;
-use crate::scenario::names::Named;
 use crate::sensitivity::SensitivityResult;
 use crate::simulation::SimulationResult;
 use std::path::{Path, PathBuf};
@@ -43,16 +42,6 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
         }
-    }
-}
-
-impl Named for Format {
-    const WHAT: &'static str = "format";
-    fn all() -> &'static [Self] {
-        &Format::ALL
-    }
-    fn name(&self) -> &'static str {
-        Format::name(*self)
     }
 }
 
@@ -272,4 +261,37 @@ fn write_staged(
         atomic::sync_dir(p);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_format_set_holds_each_format_once() {
+        let set: Formats = [Format::Json, Format::Csv, Format::Json]
+            .into_iter()
+            .collect();
+        assert!(set.contains(Format::Json) && set.contains(Format::Csv));
+        assert!(!set.contains(Format::Svg) && !set.contains(Format::Png));
+    }
+
+    #[test]
+    fn every_format_is_in_the_full_set() {
+        assert!(Format::ALL.into_iter().all(|f| Formats::all().contains(f)));
+    }
+
+    #[test]
+    fn a_set_is_written_whole_and_in_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let mut set = OutputSet::new(&dir);
+        set.add("b.txt", b"second".to_vec());
+        set.add("a.txt", b"first".to_vec());
+        let written = set.write().unwrap();
+        assert_eq!(written, vec![dir.join("b.txt"), dir.join("a.txt")]);
+        assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"first");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 2, "no temporary file is left");
+    }
 }

@@ -11,7 +11,6 @@
 pub mod quantile;
 
 use crate::params::{self, ParamError, ParamInfo, PARAMETERS};
-use crate::scenario::names::Named;
 use crate::scenario::{Arm, Patient, Scenario};
 use crate::simulation::{output_times, simulate_arm, SimError};
 use quantile::P2;
@@ -59,15 +58,6 @@ pub enum Distribution {
 impl Distribution {
     /// Largest coefficient of variation accepted.
     pub const MAX_CV: f64 = 5.0;
-
-    /// Which family this is.
-    pub fn kind(&self) -> DistributionKind {
-        match self {
-            Distribution::LogNormal { .. } => DistributionKind::LogNormal,
-            Distribution::Normal { .. } => DistributionKind::Normal,
-            Distribution::Uniform { .. } => DistributionKind::Uniform,
-        }
-    }
 }
 
 /// A distribution's family, as named in `[[population.vary]] distribution`.
@@ -81,16 +71,16 @@ pub enum DistributionKind {
     Uniform,
 }
 
-impl Named for DistributionKind {
-    const WHAT: &'static str = "distribution";
-    fn all() -> &'static [Self] {
-        &[
-            DistributionKind::LogNormal,
-            DistributionKind::Normal,
-            DistributionKind::Uniform,
-        ]
-    }
-    fn name(&self) -> &'static str {
+impl DistributionKind {
+    /// Every family.
+    pub const ALL: [DistributionKind; 3] = [
+        DistributionKind::LogNormal,
+        DistributionKind::Normal,
+        DistributionKind::Uniform,
+    ];
+
+    /// Name as written in scenario files.
+    pub fn name(self) -> &'static str {
         match self {
             DistributionKind::LogNormal => "lognormal",
             DistributionKind::Normal => "normal",
@@ -452,4 +442,59 @@ pub fn run(
         responder_time_days: pop.responder_time_days,
         arms,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::PROFILES;
+
+    fn patient() -> Patient {
+        let profile = &PROFILES[0];
+        Patient {
+            profile,
+            params: profile.parameters().unwrap(),
+            terminal_fraction_start: None,
+        }
+    }
+
+    #[test]
+    fn a_varied_parameter_is_set() {
+        let mut p = patient();
+        let v = Varied::find("anagen_days").unwrap();
+        v.apply(&mut p, 900.0).unwrap();
+        assert!((v.value_in(&p) - 900.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_parameter_out_of_its_range_is_refused() {
+        let mut p = patient();
+        let e = Varied::find("anagen_days").unwrap().apply(&mut p, -1.0);
+        assert!(matches!(e, Err(ParamError::OutOfRange { .. })));
+    }
+
+    #[test]
+    fn a_terminal_fraction_of_one_is_refused_and_named() {
+        let mut p = patient();
+        let e = Varied::TerminalFractionStart
+            .apply(&mut p, 1.0)
+            .unwrap_err();
+        assert!(e.to_string().contains("terminal_fraction_start"), "{e}");
+        assert_eq!(p.terminal_fraction_start, None, "the patient is unchanged");
+    }
+
+    #[test]
+    fn a_profile_at_equilibrium_varies_around_the_documented_base() {
+        assert_eq!(
+            Varied::TerminalFractionStart.value_in(&patient()),
+            Varied::TERMINAL_FRACTION_BASE
+        );
+    }
+
+    #[test]
+    fn every_name_is_found() {
+        for name in Varied::names() {
+            assert_eq!(Varied::find(name).map(|v| v.name()), Some(name));
+        }
+    }
 }

@@ -310,3 +310,63 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(arms: &[&str]) -> Scenario {
+        let mut text = "[scenario]\nname = \"s\"\nduration = \"1 year\"\n".to_string();
+        for a in arms {
+            text.push_str(&format!("[[arm]]\nname = \"{a}\"\n"));
+        }
+        parse("s.toml", &text).expect("a valid scenario")
+    }
+
+    #[test]
+    fn an_arm_is_found_by_its_exact_name() {
+        let sc = scenario(&["a", "b"]);
+        assert_eq!(sc.arm(Some("b")).map(|a| a.name.as_str()), Ok("b"));
+    }
+
+    #[test]
+    fn an_unknown_arm_is_refused_with_the_names() {
+        let e = scenario(&["a", "b"]).arm(Some("B")).unwrap_err();
+        assert_eq!(e.to_string(), "no arm `B` in `s`; arms: \"a\", \"b\"");
+    }
+
+    #[test]
+    fn without_a_name_the_only_arm_is_taken() {
+        let sc = scenario(&["only"]);
+        assert_eq!(sc.arm(None).map(|a| a.name.as_str()), Ok("only"));
+    }
+
+    #[test]
+    fn without_a_name_several_arms_ask_for_one() {
+        let e = scenario(&["a", "b"]).arm(None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`s` has 2 arms; choose one with --arm: \"a\", \"b\""
+        );
+    }
+
+    #[test]
+    fn default_endpoints_stop_at_the_end() {
+        let p = PlotSettings::defaults(2.0 * 365.25);
+        assert_eq!(p.endpoints_days.len(), 3);
+        assert_eq!(p.charts, ChartKind::ALL.to_vec());
+    }
+
+    #[test]
+    fn a_scenario_shorter_than_every_default_endpoint_ends_at_its_end() {
+        assert_eq!(PlotSettings::defaults(30.0).endpoints_days, vec![30.0]);
+    }
+
+    #[test]
+    fn terminal_fractions_of_zero_and_one_are_refused() {
+        assert!(!Patient::allows_terminal_fraction(0.0));
+        assert!(!Patient::allows_terminal_fraction(1.0));
+        assert!(!Patient::allows_terminal_fraction(f64::NAN));
+        assert!(Patient::allows_terminal_fraction(0.7));
+    }
+}

@@ -4,13 +4,18 @@
 //! with "did you mean", serves all of them, so a new value is found, listed and
 //! suggested everywhere as soon as it is in its type's list.
 //!
-//! Types owned elsewhere (`Method`, `Pk`, `ChartKind`) get their impls here, so
-//! that the solve core, the model and the charts do not depend on scenario files.
+//! Every set's impl is here, in one table, so that the types (the solve core's
+//! `Method`, the model's `Pk`, the charts' `ChartKind`, …) need not know about
+//! scenario files.
 
 use super::error::did_you_mean;
 use crate::charts::ChartKind;
 use crate::model::Pk;
+use crate::output::Format;
+use crate::population::DistributionKind;
+use crate::profile::{Profile, PROFILES};
 use crate::solve::Method;
+use crate::treatment::{Delivery, Target, TreatmentKind};
 
 /// A value that is written by its name.
 pub trait Named: Sized + 'static {
@@ -54,43 +59,61 @@ pub fn lookup<T: Named>(word: &str) -> Result<&'static T, UnknownName> {
         })
 }
 
-impl Named for Method {
-    const WHAT: &'static str = "solver method";
+/// [`Named`] for types with an inherent `ALL` array and `name(self)`.
+macro_rules! named_by_all {
+    ($($type:ty => $what:literal),* $(,)?) => {$(
+        impl Named for $type {
+            const WHAT: &'static str = $what;
+            fn all() -> &'static [Self] {
+                &<$type>::ALL
+            }
+            fn name(&self) -> &'static str {
+                <$type>::name(*self)
+            }
+        }
+    )*};
+}
+
+named_by_all!(
+    Method => "solver method",
+    Pk => "pk model",
+    ChartKind => "chart",
+    Target => "target",
+    Delivery => "delivery",
+    DistributionKind => "distribution",
+    Format => "format",
+);
+
+impl Named for Profile {
+    const WHAT: &'static str = "profile";
     fn all() -> &'static [Self] {
-        &Method::ALL
+        PROFILES
     }
     fn name(&self) -> &'static str {
-        Method::name(*self)
+        self.name
     }
 }
 
-impl Named for Pk {
-    const WHAT: &'static str = "pk model";
+/// Looked up by name: the built-in kinds; `custom` is listed as a valid name
+/// but is made from its extra keys, not from its name.
+impl Named for TreatmentKind {
+    const WHAT: &'static str = "treatment kind";
     fn all() -> &'static [Self] {
-        &Pk::ALL
+        &TreatmentKind::BUILT_IN
     }
     fn name(&self) -> &'static str {
-        Pk::name(*self)
+        TreatmentKind::name(self)
     }
-}
-
-impl Named for ChartKind {
-    const WHAT: &'static str = "chart";
-    fn all() -> &'static [Self] {
-        &ChartKind::ALL
-    }
-    fn name(&self) -> &'static str {
-        ChartKind::name(*self)
+    fn names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = Self::BUILT_IN.iter().map(Self::name).collect();
+        names.push(Self::CUSTOM);
+        names
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Format;
-    use crate::population::DistributionKind;
-    use crate::profile::Profile;
-    use crate::treatment::{Delivery, Target, TreatmentKind};
 
     /// Every value is found by its own name, and names are unique.
     fn round_trips<T: Named + PartialEq + std::fmt::Debug>() {

@@ -32,6 +32,28 @@ pub fn sim() -> assert_cmd::Command {
     cmd
 }
 
+/// `sim run SCENARIO FLAGS… --out OUT`.
+pub fn sim_run(
+    scenario: impl AsRef<std::ffi::OsStr>,
+    flags: &[&str],
+    out: &Path,
+) -> assert_cmd::Command {
+    let mut cmd = sim();
+    cmd.arg("run")
+        .arg(scenario)
+        .args(flags)
+        .arg("--out")
+        .arg(out);
+    cmd
+}
+
+/// `sim run …` (see [`sim_run`]) that must fail with exit code 1; its stderr.
+pub fn run_fails(scenario: impl AsRef<std::ffi::OsStr>, flags: &[&str], out: &Path) -> String {
+    let o = sim_run(scenario, flags, out).output().expect("sim runs");
+    assert_eq!(o.status.code(), Some(1));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Load and simulate a shipped scenario through the library.
 pub fn simulate(stem: &str) -> hairsim::simulation::SimulationResult {
     let sc = hairsim::scenario::load(&scenario(stem)).expect("shipped scenario is valid");

@@ -75,6 +75,21 @@ impl Ctx<'_> {
         lookup::<T>(v.get_ref()).or_else(|e| self.err(v.span(), e.to_string(), Some(e.help)))
     }
 
+    /// A whole number from 1 to `max`; otherwise `message(n)`, with `help`.
+    fn count(
+        &self,
+        v: &Spanned<i64>,
+        max: u32,
+        message: impl FnOnce(i64) -> String,
+        help: Option<String>,
+    ) -> R<u32> {
+        let n = *v.get_ref();
+        match u32::try_from(n) {
+            Ok(c) if (1..=max).contains(&c) => Ok(c),
+            _ => self.err(v.span(), message(n), help),
+        }
+    }
+
     fn duration(&self, v: &Spanned<String>, what: &str) -> R<f64> {
         let days = parse_duration_days(v.get_ref())
             .or_else(|e| self.err(v.span(), format!("{what}: {e}"), None))?;

@@ -12,7 +12,7 @@ use toml::Spanned;
 /// Most output times per arm in a cohort: each keeps 10 streaming estimators.
 pub const MAX_POPULATION_ROWS: f64 = 20_000.0;
 /// Most virtual patients.
-pub const MAX_POPULATION: i64 = 1_000_000;
+pub const MAX_POPULATION: u32 = 1_000_000;
 
 /// The whole section; defaults are the constants on [`Population`].
 pub(super) fn population(
@@ -60,15 +60,12 @@ pub(super) fn population(
 
 /// `size`: from 1 to [`MAX_POPULATION`].
 fn size(ctx: &Ctx, v: &Spanned<i64>) -> R<u32> {
-    let size = *v.get_ref();
-    match u32::try_from(size) {
-        Ok(n) if (1..=MAX_POPULATION).contains(&size) => Ok(n),
-        _ => ctx.err(
-            v.span(),
-            format!("population size must be from 1 to {MAX_POPULATION}, got {size}"),
-            Some("e.g. size = 1000".into()),
-        ),
-    }
+    ctx.count(
+        v,
+        MAX_POPULATION,
+        |n| format!("population size must be from 1 to {MAX_POPULATION}, got {n}"),
+        Some("e.g. size = 1000".into()),
+    )
 }
 
 /// `responder_threshold`: a fraction above −1 (−100 %) and at most 10.

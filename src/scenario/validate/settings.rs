@@ -7,7 +7,7 @@ use crate::model::Pk;
 use crate::scenario::raw::{RawModel, RawPlot, RawSolver};
 use crate::scenario::PlotSettings;
 use crate::solve::{Method, SolverSettings};
-use crate::units::{AbsoluteTolerance, RelativeTolerance};
+use crate::units::{AbsoluteTolerance, RelativeTolerance, ToleranceError};
 use toml::Spanned;
 
 /// `[model] pk`; default [`Pk::default`].
@@ -26,26 +26,10 @@ pub(super) fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
         s.method = *ctx.named::<Method>(m)?;
     }
     if let Some(v) = &raw.rtol {
-        s.rtol = RelativeTolerance::new(*v.get_ref())
-            .or_else(|e| {
-                ctx.err(
-                    v.span(),
-                    e.to_string(),
-                    Some(RelativeTolerance::HELP.into()),
-                )
-            })?
-            .get();
+        s.rtol = tolerance(ctx, v, RelativeTolerance::new, RelativeTolerance::HELP)?.get();
     }
     if let Some(v) = &raw.atol {
-        s.atol = AbsoluteTolerance::new(*v.get_ref())
-            .or_else(|e| {
-                ctx.err(
-                    v.span(),
-                    e.to_string(),
-                    Some(AbsoluteTolerance::HELP.into()),
-                )
-            })?
-            .get();
+        s.atol = tolerance(ctx, v, AbsoluteTolerance::new, AbsoluteTolerance::HELP)?.get();
     }
     if let Some(v) = &raw.max_steps {
         s.max_steps = max_steps(ctx, v)?;
@@ -56,20 +40,27 @@ pub(super) fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
     Ok(s)
 }
 
+/// A tolerance, checked by its type (see [`RelativeTolerance`]).
+fn tolerance<T>(
+    ctx: &Ctx,
+    v: &Spanned<f64>,
+    new: fn(f64) -> Result<T, ToleranceError>,
+    help: &str,
+) -> R<T> {
+    new(*v.get_ref()).or_else(|e| ctx.err(v.span(), e.to_string(), Some(help.to_string())))
+}
+
 /// `max_steps`: a whole number from 1 to [`MAX_STEPS_LIMIT`].
 fn max_steps(ctx: &Ctx, v: &Spanned<i64>) -> R<u32> {
-    let n = *v.get_ref();
-    match u32::try_from(n) {
-        Ok(steps) if (1..=MAX_STEPS_LIMIT).contains(&steps) => Ok(steps),
-        _ => ctx.err(
-            v.span(),
-            format!("max_steps must be a whole number from 1 to {MAX_STEPS_LIMIT}, got {n}"),
-            Some(format!(
-                "the default is {}; a run that needs more usually wants a looser rtol",
-                SolverSettings::default().max_steps
-            )),
-        ),
-    }
+    ctx.count(
+        v,
+        MAX_STEPS_LIMIT,
+        |n| format!("max_steps must be a whole number from 1 to {MAX_STEPS_LIMIT}, got {n}"),
+        Some(format!(
+            "the default is {}; a run that needs more usually wants a looser rtol",
+            SolverSettings::default().max_steps
+        )),
+    )
 }
 
 /// `[plot]` over [`PlotSettings::defaults`].

@@ -13,6 +13,18 @@ fn err(text: &str) -> ScenarioError {
     }
 }
 
+/// The error for `text`, whose message must contain `part`.
+fn says(text: &str, part: &str) -> ScenarioError {
+    let e = err(text);
+    assert!(e.message.contains(part), "expected {part:?} in:\n{e}");
+    e
+}
+
+/// As [`says`], and on line `line`.
+fn says_at(text: &str, part: &str, line: usize) {
+    assert_eq!(says(text, part).line, line, "line of {part:?}");
+}
+
 fn with_arm(treatment: &str) -> String {
     format!("{HEAD}[[arm]]\nname = \"a\"\n[[arm.treatment]]\n{treatment}\n")
 }
@@ -40,112 +52,125 @@ fn unknown_key_names_line_column_and_suggestion() {
 
 #[test]
 fn wrong_type() {
-    let e = err(&with_arm("kind = \"prp\"\nsessions = \"three\""));
-    assert!(e.message.contains("invalid type"), "{}", e.message);
-    assert_eq!(e.line, 8);
+    says_at(
+        &with_arm("kind = \"prp\"\nsessions = \"three\""),
+        "invalid type",
+        8,
+    );
 }
 
 #[test]
 fn negative_duration() {
-    let e = err("[scenario]\nname = \"t\"\nduration = \"-3 days\"\n[[arm]]\nname = \"a\"\n");
-    assert!(e.message.contains("non-negative"), "{}", e.message);
+    let e = says(
+        "[scenario]\nname = \"t\"\nduration = \"-3 days\"\n[[arm]]\nname = \"a\"\n",
+        "non-negative",
+    );
     assert_eq!((e.line, e.column), (3, 12));
 }
 
 #[test]
 fn duration_without_unit() {
-    let e = err("[scenario]\nname = \"t\"\nduration = \"365\"\n[[arm]]\nname = \"a\"\n");
-    assert!(e.message.contains("write a number and a unit"));
+    says(
+        "[scenario]\nname = \"t\"\nduration = \"365\"\n[[arm]]\nname = \"a\"\n",
+        "write a number and a unit",
+    );
 }
 
 #[test]
 fn adherence_above_one() {
-    let e = err(&with_arm("kind = \"finasteride\"\nadherence = 1.2"));
-    assert!(e.message.contains("adherence must be between 0 and 1"));
-    assert_eq!(e.line, 8);
+    says_at(
+        &with_arm("kind = \"finasteride\"\nadherence = 1.2"),
+        "adherence must be between 0 and 1",
+        8,
+    );
 }
 
 #[test]
 fn dose_after_the_end() {
-    let e = err(&with_arm("kind = \"prp\"\nstart = \"2 years\""));
-    assert!(e.message.contains("after the end"), "{}", e.message);
+    says(
+        &with_arm("kind = \"prp\"\nstart = \"2 years\""),
+        "after the end",
+    );
 }
 
 #[test]
 fn duplicate_arm_names() {
-    let e = err(&format!(
-        "{HEAD}[[arm]]\nname = \"a\"\n[[arm]]\nname = \"a\"\n"
-    ));
-    assert!(e.message.contains("duplicate arm name"));
-    assert_eq!(e.line, 7);
+    says_at(
+        &format!("{HEAD}[[arm]]\nname = \"a\"\n[[arm]]\nname = \"a\"\n"),
+        "duplicate arm name",
+        7,
+    );
 }
 
 #[test]
 fn unknown_treatment_kind_suggests() {
-    let e = err(&with_arm("kind = \"finasterid\""));
-    assert!(e.message.contains("unknown treatment kind"));
+    let e = says(&with_arm("kind = \"finasterid\""), "unknown treatment kind");
     assert!(e.help.unwrap().contains("did you mean `finasteride`"));
 }
 
 #[test]
 fn dose_unit_must_match_kind() {
-    let e = err(&with_arm("kind = \"finasteride\"\ndose = \"5%\""));
-    assert!(e.message.contains("doses are in mg"), "{}", e.message);
-    let e = err(&with_arm("kind = \"finasteride\"\ndose = \"-1 mg\""));
-    assert!(e.message.contains("greater than 0"));
-}
-
-#[test]
-fn stop_before_start() {
-    let e = err(&with_arm(
-        "kind = \"finasteride\"\nstart = \"100 days\"\nstop = \"50 days\"",
-    ));
-    assert!(e.message.contains("not after start"));
-}
-
-#[test]
-fn sessions_for_a_continuous_drug() {
-    let e = err(&with_arm("kind = \"finasteride\"\nsessions = 3"));
-    assert!(e.message.contains("taken continuously"));
-}
-
-#[test]
-fn custom_needs_its_keys_and_others_refuse_them() {
-    let e = err(&with_arm(
-        "kind = \"custom\"\ndelivery = \"sessions\"\neffect = 1.0",
-    ));
-    assert!(e.message.contains("needs `target`"));
-    let e = err(&with_arm("kind = \"prp\"\ntarget = \"dht\""));
-    assert!(e.message.contains("only applies to `custom`"));
-    let e = err(&with_arm(
-        "kind = \"custom\"\ntarget = \"dht\"\ndelivery = \"continuous\"\neffect = -2.0",
-    ));
-    assert!(e.message.contains("not valid for target"));
-}
-
-#[test]
-fn every_is_refused_for_continuous_custom() {
-    let e = err(&with_arm("kind = \"custom\"\ntarget = \"growth_factor\"\ndelivery = \"continuous\"\neffect = 0.5\nevery = \"weekly\""));
-    assert!(
-        e.message.contains("`every` does not apply"),
-        "{}",
-        e.message
+    says(
+        &with_arm("kind = \"finasteride\"\ndose = \"5%\""),
+        "doses are in mg",
+    );
+    says(
+        &with_arm("kind = \"finasteride\"\ndose = \"-1 mg\""),
+        "greater than 0",
     );
 }
 
 #[test]
+fn stop_before_start() {
+    says(
+        &with_arm("kind = \"finasteride\"\nstart = \"100 days\"\nstop = \"50 days\""),
+        "not after start",
+    );
+}
+
+#[test]
+fn sessions_for_a_continuous_drug() {
+    says(
+        &with_arm("kind = \"finasteride\"\nsessions = 3"),
+        "taken continuously",
+    );
+}
+
+#[test]
+fn custom_needs_its_keys_and_others_refuse_them() {
+    says(
+        &with_arm("kind = \"custom\"\ndelivery = \"sessions\"\neffect = 1.0"),
+        "needs `target`",
+    );
+    says(
+        &with_arm("kind = \"prp\"\ntarget = \"dht\""),
+        "only applies to `custom`",
+    );
+    says(
+        &with_arm("kind = \"custom\"\ntarget = \"dht\"\ndelivery = \"continuous\"\neffect = -2.0"),
+        "not valid for target",
+    );
+}
+
+#[test]
+fn every_is_refused_for_continuous_custom() {
+    says(&with_arm("kind = \"custom\"\ntarget = \"growth_factor\"\ndelivery = \"continuous\"\neffect = 0.5\nevery = \"weekly\""), "`every` does not apply");
+}
+
+#[test]
 fn unknown_parameter_override_suggests() {
-    let e = err(&format!("{HEAD}[patient]\nprofile = \"healthy\"\n[patient.parameters]\nanagen_dayz = 900.0\n[[arm]]\nname = \"a\"\n"));
-    assert!(e.message.contains("unknown parameter `anagen_dayz`"));
+    let e = says(&format!("{HEAD}[patient]\nprofile = \"healthy\"\n[patient.parameters]\nanagen_dayz = 900.0\n[[arm]]\nname = \"a\"\n"), "unknown parameter `anagen_dayz`");
     assert!(e.help.unwrap().contains("did you mean `anagen_days`"));
 }
 
 #[test]
 fn out_of_range_parameter_override() {
-    let e = err(&format!(
-        "{HEAD}[patient]\n[patient.parameters]\nanagen_days = -5.0\n[[arm]]\nname = \"a\"\n"
-    ));
-    assert!(e.message.contains("out of range"));
+    says(
+        &format!(
+            "{HEAD}[patient]\n[patient.parameters]\nanagen_days = -5.0\n[[arm]]\nname = \"a\"\n"
+        ),
+        "out of range",
+    );
 }
 
 #[test]
@@ -158,6 +183,33 @@ fn unknown_profile_and_solver_suggest() {
         "{HEAD}[solver]\nmethod = \"dopri\"\n[[arm]]\nname = \"a\"\n"
     ));
     assert!(e.help.unwrap().contains("did you mean `dopri5`"));
+}
+
+#[test]
+fn unknown_delivery_suggests() {
+    let e = says(
+        &with_arm("kind = \"custom\"\ntarget = \"dht\"\ndelivery = \"session\"\neffect = 1.0"),
+        "unknown delivery `session`",
+    );
+    assert!(e.help.unwrap().starts_with("did you mean `sessions`?"));
+}
+
+#[test]
+fn unknown_distribution_suggests() {
+    let e = says(
+        &format!("{HEAD}[population]\nsize = 10\n[[population.vary]]\nparameter = \"anagen_days\"\ndistribution = \"lognorm\"\ncv = 0.1\n[[arm]]\nname = \"a\"\n"),
+        "unknown distribution `lognorm`",
+    );
+    assert!(e.help.unwrap().starts_with("did you mean `lognormal`?"));
+}
+
+#[test]
+fn the_default_output_interval_is_a_day() {
+    let s = parse_and_validate("t.toml", &format!("{HEAD}[[arm]]\nname = \"a\"\n")).unwrap();
+    assert_eq!(
+        s.output_interval_days,
+        Scenario::DEFAULT_OUTPUT_INTERVAL_DAYS
+    );
 }
 
 #[test]
@@ -231,16 +283,15 @@ fn no_arms() {
 
 #[test]
 fn endpoint_after_the_end() {
-    let e = err(&format!(
-        "{HEAD}[plot]\nendpoints = [\"2 years\"]\n[[arm]]\nname = \"a\"\n"
-    ));
-    assert!(e.message.contains("after the end"));
+    says(
+        &format!("{HEAD}[plot]\nendpoints = [\"2 years\"]\n[[arm]]\nname = \"a\"\n"),
+        "after the end",
+    );
 }
 
 #[test]
 fn too_many_output_rows() {
-    let e = err("[scenario]\nname = \"t\"\nduration = \"200 years\"\noutput_interval = \"0.001 days\"\n[[arm]]\nname = \"a\"\n");
-    assert!(e.message.contains("more than the limit"));
+    says("[scenario]\nname = \"t\"\nduration = \"200 years\"\noutput_interval = \"0.001 days\"\n[[arm]]\nname = \"a\"\n", "more than the limit");
 }
 
 /// Every remaining rule, one case each: (scenario text, expected message part, line).

@@ -245,17 +245,12 @@ fn sessions(ctx: &Ctx, t: &RawTreatment, kind: &TreatmentKind, has_stop: bool) -
             Some("use `stop` or `duration` to end it".into()),
         ),
         (Some(v), Delivery::Sessions) => {
-            let n = *v.get_ref();
-            let Some(count) = u32::try_from(n)
-                .ok()
-                .filter(|c| (1.0..=MAX_SESSIONS).contains(&f64::from(*c)))
-            else {
-                return ctx.err(
-                    v.span(),
-                    format!("sessions must be a whole number from 1 to {MAX_SESSIONS:.0}, got {n}"),
-                    None,
-                );
-            };
+            let count = ctx.count(
+                v,
+                MAX_SESSIONS as u32,
+                |n| format!("sessions must be a whole number from 1 to {MAX_SESSIONS:.0}, got {n}"),
+                None,
+            )?;
             if has_stop {
                 return ctx.err(
                     v.span(),
