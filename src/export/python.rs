@@ -42,10 +42,11 @@ pub fn to_python(m: &ArmModel) -> String {
 /// in the constants, and quoted the same way in the docstring, which is raw
 /// (`r"""`) so it shows the literals exactly as the constants spell them.
 fn header(o: &mut String, m: &ArmModel) {
+    let treatments_lit = list(m.treatments.iter().map(|t| python_str(t)));
     let treatments = if m.treatments.is_empty() {
-        "none".to_string()
+        "none"
     } else {
-        list(m.treatments.iter().map(|t| python_str(t)))
+        &treatments_lit
     };
     let _ = write!(
         o,
@@ -92,7 +93,6 @@ DURATION_DAYS = {duration}
         scenario_lit = python_str(&m.scenario),
         description_lit = python_str(&m.description),
         arm_lit = python_str(&m.arm),
-        treatments_lit = list(m.treatments.iter().map(|t| python_str(t))),
         duration = float_literal(m.duration_days),
     );
 }
