@@ -236,6 +236,43 @@ fn sim_in(work: &Path) -> assert_cmd::Command {
     cmd
 }
 
+/// `sim export python` and `sim export sbml` of each case's first arm into
+/// `mods`; the manifest entries of the modules and of the SBML files.
+fn export_first_arms<'a>(
+    cases: impl Iterator<Item = &'a Case>,
+    mods: &Path,
+    work: &Path,
+) -> (Vec<Value>, Vec<Value>) {
+    let (mut modules, mut sbml) = (Vec::new(), Vec::new());
+    for case in cases {
+        let arm = &case.arms[0];
+        let module = mods.join(format!("{}.py", case.name));
+        let xml = mods.join(format!("{}.xml", case.name));
+        for (format, file) in [("python", &module), ("sbml", &xml)] {
+            sim_in(work)
+                .args(["export", format])
+                .arg(&case.file)
+                .args(["--arm", arm, "-o"])
+                .arg(file)
+                .assert()
+                .success();
+        }
+        // Every first arm takes finasteride, except in the issue's file.
+        let treatments = if case.name == "issue15" {
+            json!([])
+        } else {
+            json!(["finasteride 1 mg daily"])
+        };
+        modules.push(json!({"path": module, "scenario": case.name,
+            "description": case.description, "arm": arm, "treatments": treatments}));
+        sbml.push(
+            json!({"path": xml, "name": format!("hairsim: {} / {arm}", case.name),
+            "arm": arm, "description": case.description}),
+        );
+    }
+    (modules, sbml)
+}
+
 #[test]
 fn hostile_strings_stay_text_in_every_export_and_output() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -299,17 +336,11 @@ fn hostile_strings_stay_text_in_every_export_and_output() {
         .map(|(_, s)| s.as_str())
         .max_by_key(|s| s.chars().count())
         .expect("corpus");
-    let mut full: Vec<Case> = arm_names
+    let full: Vec<Case> = arm_names
         .chunks(MAX_ARMS)
         .enumerate()
         .map(|(k, chunk)| write_case(&scen, &format!("all{k}"), longest, chunk))
         .collect();
-    full.push(write_case(
-        &scen,
-        "control",
-        "a harmless scenario",
-        &["finasteride", "untreated"],
-    ));
 
     let all_files: Vec<&PathBuf> = cases
         .iter()
@@ -323,34 +354,7 @@ fn hostile_strings_stay_text_in_every_export_and_output() {
         .assert()
         .success();
 
-    // Exports of each scenario's first arm.
-    let mut modules = Vec::new();
-    let mut sbml = Vec::new();
-    for case in cases.iter().chain([&control]) {
-        let arm = &case.arms[0];
-        let module = mods.join(format!("{}.py", case.name));
-        let xml = mods.join(format!("{}.xml", case.name));
-        for (format, file) in [("python", &module), ("sbml", &xml)] {
-            sim_in(&work)
-                .args(["export", format])
-                .arg(&case.file)
-                .args(["--arm", arm, "-o"])
-                .arg(file)
-                .assert()
-                .success();
-        }
-        let treatments = if case.name == "issue15" {
-            json!([])
-        } else {
-            json!(["finasteride 1 mg daily"])
-        };
-        modules.push(json!({"path": module, "scenario": case.name,
-            "description": case.description, "arm": arm, "treatments": treatments}));
-        sbml.push(
-            json!({"path": xml, "name": format!("hairsim: {} / {arm}", case.name),
-            "arm": arm, "description": case.description}),
-        );
-    }
+    let (modules, sbml) = export_first_arms(cases.iter().chain([&control]), &mods, &work);
 
     // `sim run`: the one-per-string scenarios as SVG, CSV and JSON in one
     // process, the multi-arm ones with every format (PNG too) in another.
