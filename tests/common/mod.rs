@@ -1,8 +1,10 @@
 //! Shared helpers for integration tests: the shipped scenarios, running the real
-//! `sim` binary, and temporary output folders.
+//! `sim` binary, temporary output folders, and the Python of the export checks.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
 
 /// Repository root.
 pub fn root() -> PathBuf {
@@ -79,4 +81,27 @@ pub fn files_in(dir: &Path) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
+}
+
+/// The interpreter of target/python-venv, created on first use.
+pub fn python() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let script = root().join("tools").join("python-env");
+        let out = Command::new("bash")
+            .arg(&script)
+            .current_dir(root())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run bash {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "tools/python-env failed, so the Python checks of the exports cannot run. They need \
+             python-libsbml, libroadrunner, scipy and numpy from python/requirements.txt \
+             (CPython 3.11 with venv and pip, network to PyPI). Its message:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        assert!(path.exists(), "tools/python-env printed {}", path.display());
+        path
+    })
 }

@@ -258,9 +258,12 @@ fn description(ctx: &Ctx, v: &Spanned<String>) -> R<String> {
 }
 
 /// Bidirectional overrides, zero-width characters and the BOM: invisible, and
-/// able to make a name display as something else.
+/// able to make a name display as something else. Also the noncharacters
+/// (U+FDD0–U+FDEF and the last two code points of every plane): they have no
+/// glyph, and XML (the SVG charts, SBML) cannot hold U+FFFE or U+FFFF at all.
 fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FDD0}'..='\u{FDEF}')
+        || u32::from(c) & 0xFFFE == 0xFFFE
 }
 
 /// Rows of all arms together, so that many arms cannot multiply the per-arm limit.
