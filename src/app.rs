@@ -1,18 +1,22 @@
 //! The binary's edge: turns parsed commands into library calls, files and
-//! terminal output. All I/O of `sim` happens here or in `output`.
+//! terminal output. Flag values arrive checked (see `cli`); scenario rules are
+//! checked by `scenario`; every file is written through one
+//! [`OutputSet`](hairsim::output::OutputSet). All I/O of `sim` happens here or
+//! in `output`.
 
-use crate::cli::{Cli, Command, ExportFormat};
+use crate::cli::{
+    BenchArgs, Cli, Command, ExportArgs, ExportFormat, RunArgs, ScanArgs, SensitivityArgs,
+};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
-use hairsim::bench::{self, BenchSpec};
-use hairsim::charts::{self, render_bench, BenchChart, ImageFormat};
-use hairsim::output::{self, Format};
-use hairsim::population::{self, Population, PopulationSummary};
-use hairsim::scenario::{self, LoadError, ScenarioError};
+use hairsim::bench::{self, BenchReport};
+use hairsim::output::{self, OutputSet};
+use hairsim::population::{self, Population, PopulationSummary, VariedError};
+use hairsim::scenario::{self, ArmError, LoadError, Scenario, ScenarioError};
 use hairsim::sensitivity::{self, MorrisOptions};
-use hairsim::simulation::{simulate, SimError, SimulationResult};
-use hairsim::solve::Method;
-use hairsim::{endpoints, export, label, model_doc, scan, units};
+use hairsim::simulation::{simulate, SimulationResult};
+use hairsim::units::{self, Days};
+use hairsim::{endpoints, export, label, model_doc, scan};
 use std::path::{Path, PathBuf};
 
 /// A mistake on the command line (exit code 2).
@@ -32,231 +36,20 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     }
 }
 
-/// Run one command.
+/// Run one command, after the non-clinical banner where the command shows it.
 pub fn run(cli: Cli) -> Result<()> {
+    if cli.command.shows_banner() {
+        eprintln!("{}", label::banner());
+    }
     match cli.command {
-        Command::Run {
-            scenarios,
-            out,
-            format,
-            solver,
-            rtol,
-            atol,
-        } => {
-            eprintln!("{}", label::banner());
-            let formats = parse_formats(&format)?;
-            let overrides = SolverOverrides {
-                method: solver.map(|s| parse_method(&s)).transpose()?,
-                rtol: rtol
-                    .map(|v| check_tolerance("--rtol", v, v > 0.0 && v < 1.0, "between 0 and 1"))
-                    .transpose()?,
-                atol: atol
-                    .map(|v| check_tolerance("--atol", v, v > 0.0, "a finite number > 0"))
-                    .transpose()?,
-            };
-            let several = scenarios.len() > 1;
-            for path in &scenarios {
-                run_one(path, out.as_deref(), several, &formats, &overrides)?;
-            }
-            Ok(())
-        }
-        Command::Export {
-            format,
-            scenario,
-            arm,
-            out,
-        } => {
-            eprintln!("{}", label::banner());
-            let sc = scenario::load(&scenario)?;
-            let arm = export::find_arm(&sc, arm.as_deref())
-                .map_err(|e| UsageError(format!("{}: {e}", scenario.display())))?;
-            let model = export::ArmModel::new(&sc, arm);
-            let text = match format {
-                ExportFormat::Sbml => export::sbml::to_sbml(&model)
-                    .with_context(|| format!("writing SBML for arm `{}`", arm.name))?,
-                ExportFormat::Python => export::python::to_python(&model),
-            };
-            match out {
-                Some(path) => {
-                    output::atomic::write(&path, text.as_bytes())
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    eprintln!(
-                        "wrote arm `{}` of {} to {}",
-                        arm.name,
-                        scenario.display(),
-                        path.display()
-                    );
-                }
-                None => print!("{text}"),
-            }
-            Ok(())
-        }
-        Command::Bench {
-            scenario,
-            solvers,
-            tolerances,
-            runs,
-            max_steps,
-            out,
-            json,
-        } => {
-            eprintln!("{}", label::banner());
-            let mut spec = BenchSpec::new();
-            if !solvers.is_empty() {
-                spec.methods = solvers
-                    .iter()
-                    .map(|s| parse_method(s.trim()))
-                    .collect::<Result<_>>()?;
-            }
-            spec.tolerances = parse_tolerances(&tolerances)?;
-            if runs == 0 {
-                return Err(UsageError("--runs must be at least 1".into()).into());
-            }
-            spec.runs = runs;
-            if let Some(n) = max_steps {
-                if n == 0 {
-                    return Err(UsageError("--max-steps must be at least 1".into()).into());
-                }
-                spec.max_steps = n;
-            }
-            bench_one(&scenario, &spec, out.as_deref(), json)
-        }
-        Command::Check { files } => {
-            eprintln!("{}", label::banner());
-            let mut invalid = 0;
-            for path in &files {
-                let s = match scenario::load(path) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        invalid += 1;
-                        continue;
-                    }
-                };
-                let sessions: usize = s.arms.iter().map(|a| a.treatments.len()).sum();
-                println!(
-                    "ok: {} — scenario `{}`, {} arm(s), {} treatment(s), {}",
-                    path.display(),
-                    s.name,
-                    s.arms.len(),
-                    sessions,
-                    units::describe_days(s.duration_days)
-                );
-            }
-            if invalid > 0 {
-                return Err(UsageError(format!(
-                    "{invalid} of {} scenario file(s) are invalid",
-                    files.len()
-                ))
-                .into());
-            }
-            Ok(())
-        }
+        Command::Run(args) => run_scenarios(&args),
+        Command::Export(args) => export_arm(&args),
+        Command::Bench(args) => bench_scenario(&args),
+        Command::Check { files } => check(&files),
         Command::List { dir } => list(&dir),
-        Command::Sensitivity {
-            scenario,
-            arm,
-            endpoint,
-            trajectories,
-            seed,
-            out,
-        } => {
-            eprintln!("{}", label::banner());
-            let sc = scenario::load(&scenario)?;
-            let t = endpoint_days(&endpoint, &sc)?;
-            let index = match &arm {
-                Some(name) => sc
-                    .arms
-                    .iter()
-                    .position(|a| &a.name == name)
-                    .ok_or_else(|| {
-                        let names: Vec<&str> = sc.arms.iter().map(|a| a.name.as_str()).collect();
-                        UsageError(format!(
-                            "no arm `{name}` in {}; arms: {}",
-                            scenario.display(),
-                            names.join(", ")
-                        ))
-                    })?,
-                None => sc.arms.len().saturating_sub(1),
-            };
-            if !(2..=10_000).contains(&trajectories) {
-                return Err(UsageError("--trajectories must be from 2 to 10000".into()).into());
-            }
-            let opts = MorrisOptions {
-                trajectories,
-                seed,
-                ..MorrisOptions::default()
-            };
-            let result = sensitivity::analyse(&sc, index, t, &opts)
-                .with_context(|| format!("sensitivity analysis of {}", scenario.display()))?;
-            let dir = out.unwrap_or_else(|| Path::new("plots").join(&sc.name).join("sensitivity"));
-            let files = figure_files(
-                &dir,
-                "sensitivity",
-                output::csv::sensitivity(&result),
-                |f| charts::sensitivity::render(&result, f),
-            )?;
-            let written = output::write_files(&dir, files)?;
-            println!(
-                "arm `{}`: parameters that move hair count at {} the most",
-                result.arm,
-                units::describe_days(t)
-            );
-            println!(
-                "  {:42} {:>10} {:>12} {:>10}",
-                "parameter", "local S", "Morris μ* %", "σ %"
-            );
-            for p in result.parameters.iter().take(10) {
-                println!(
-                    "  {:42} {:>10.4} {:>12.3} {:>10.3}",
-                    p.name, p.local, p.mu_star_pct, p.sigma_pct
-                );
-            }
-            println!("wrote {} file(s) to {}", written.len(), dir.display());
-            Ok(())
-        }
-        Command::Scan {
-            scenario,
-            param,
-            range,
-            steps,
-            endpoint,
-            out,
-        } => {
-            eprintln!("{}", label::banner());
-            let sc = scenario::load(&scenario)?;
-            let t = endpoint_days(&endpoint, &sc)?;
-            let varied = population::varied(&param).ok_or_else(|| {
-                let names: Vec<&str> = hairsim::params::PARAMETERS.iter().map(|p| p.name).collect();
-                UsageError(format!(
-                    "unknown --param `{param}`; {}",
-                    scenario::error::did_you_mean(&param, &names)
-                ))
-            })?;
-            let (lo, hi) = range
-                .split_once("..")
-                .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
-                .filter(|(a, b)| a < b && varied.allows(*a) && varied.allows(*b))
-                .ok_or_else(|| UsageError(format!("--range must be LO..HI with LO < HI, both valid values of `{param}` (got `{range}`)")))?;
-            if !(2..=1000).contains(&steps) {
-                return Err(UsageError("--steps must be from 2 to 1000".into()).into());
-            }
-            let result = scan::scan(&sc, varied, &scan::values(lo, hi, steps), t)
-                .with_context(|| format!("scanning `{param}` in {}", scenario.display()))?;
-            let dir = out.unwrap_or_else(|| {
-                Path::new("plots")
-                    .join(&sc.name)
-                    .join(format!("scan_{}", result.parameter))
-            });
-            let files = figure_files(&dir, "scan", output::csv::scan(&result), |f| {
-                charts::scan::render(&result, f)
-            })?;
-            let written = output::write_files(&dir, files)?;
-            println!("wrote {} file(s) to {}", written.len(), dir.display());
-            Ok(())
-        }
+        Command::Sensitivity(args) => sensitivity(&args),
+        Command::Scan(args) => scan_parameter(&args),
         Command::Model { markdown } => {
-            eprintln!("{}", label::banner());
             print!(
                 "{}",
                 if markdown {
@@ -274,30 +67,26 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// `STEM.csv` plus the figure as `STEM.svg` and `STEM.png`, rendered before
-/// anything is written.
-fn figure_files(
-    dir: &Path,
-    stem: &str,
-    csv: String,
-    render: impl Fn(ImageFormat) -> Result<Vec<u8>, charts::ChartError>,
-) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let mut files = vec![(dir.join(format!("{stem}.csv")), csv.into_bytes())];
-    for format in [ImageFormat::Svg, ImageFormat::Png] {
-        files.push((
-            dir.join(format!("{stem}.{}", format.extension())),
-            render(format)?,
-        ));
-    }
-    Ok(files)
+/// Write `set`; returns the line that says what was written where.
+fn write(set: OutputSet) -> Result<String> {
+    let dir = set.dir().display().to_string();
+    let written = set.write()?;
+    Ok(format!("wrote {} file(s) to {dir}", written.len()))
 }
 
-/// An endpoint time from the command line, within the scenario.
-fn endpoint_days(text: &str, sc: &scenario::Scenario) -> Result<f64> {
-    let t = units::parse_duration_days(text).map_err(|e| UsageError(format!("--endpoint: {e}")))?;
-    if !(t > 0.0 && t <= sc.duration_days + 1e-9) {
+/// The arm of `sc` named by `--arm` (see [`Scenario::arm`]).
+fn arm<'a>(sc: &'a Scenario, path: &Path, name: Option<&str>) -> Result<&'a scenario::Arm> {
+    sc.arm(name)
+        .map_err(|e: ArmError| UsageError(format!("{}: {e}", path.display())).into())
+}
+
+/// An endpoint given on the command line, within the scenario.
+fn endpoint_days(endpoint: Days, sc: &Scenario) -> Result<f64> {
+    let t = endpoint.get();
+    if t > sc.duration_days + 1e-9 {
         return Err(UsageError(format!(
-            "--endpoint {text:?} must lie within the scenario ({})",
+            "--endpoint {} must lie within the scenario ({})",
+            units::describe_days(t),
             units::describe_days(sc.duration_days)
         ))
         .into());
@@ -305,39 +94,185 @@ fn endpoint_days(text: &str, sc: &scenario::Scenario) -> Result<f64> {
     Ok(t)
 }
 
-fn parse_method(s: &str) -> Result<Method> {
-    Method::from_name(s).ok_or_else(|| {
-        let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
-        UsageError(format!(
-            "unknown solver `{s}`; {}",
-            scenario::error::did_you_mean(s, &names)
-        ))
-        .into()
-    })
+fn run_scenarios(args: &RunArgs) -> Result<()> {
+    let formats = args.format.iter().copied().collect();
+    let several = args.scenarios.len() > 1;
+    for path in &args.scenarios {
+        let mut sc = scenario::load(path)?;
+        if let Some(m) = args.solver {
+            sc.solver.method = m;
+        }
+        if let Some(rtol) = args.rtol {
+            sc.solver.rtol = rtol.get();
+        }
+        if let Some(atol) = args.atol {
+            sc.solver.atol = atol.get();
+        }
+        let mut result = simulate(&sc)
+            .with_context(|| format!("simulating {} (nothing was written)", path.display()))?;
+        if let Some(pop) = &sc.population {
+            result.population = Some(run_cohort(&sc, pop).with_context(|| {
+                format!(
+                    "simulating the virtual cohort of {} (nothing was written)",
+                    path.display()
+                )
+            })?);
+        }
+        let dir: PathBuf = match &args.out {
+            Some(d) if several => d.join(&sc.name),
+            Some(d) => d.clone(),
+            None => Path::new("plots").join(&sc.name),
+        };
+        let context = || {
+            format!(
+                "writing the outputs of {} to {}",
+                path.display(),
+                dir.display()
+            )
+        };
+        let set =
+            output::simulation(&result, &sc.plot.charts, formats, &dir).with_context(context)?;
+        let wrote = write(set).with_context(context)?;
+        print_summary(&result);
+        println!("{wrote}");
+    }
+    Ok(())
 }
 
-/// `1e-3..1e-10` (decades, both ends) or a comma list `1e-4,1e-8`.
-fn parse_tolerances(text: &str) -> Result<Vec<f64>> {
-    let bad = |what: &str| {
-        UsageError(format!(
-            "--tolerances `{text}`: {what}; write a decade range like `1e-3..1e-10` or a list like `1e-4,1e-8`"
-        ))
+fn export_arm(args: &ExportArgs) -> Result<()> {
+    let sc = scenario::load(&args.scenario)?;
+    let arm = arm(&sc, &args.scenario, args.arm.as_deref())?;
+    let model = export::ArmModel::new(&sc, arm);
+    let text = match args.format {
+        ExportFormat::Sbml => export::sbml::to_sbml(&model)
+            .with_context(|| format!("writing SBML for arm `{}`", arm.name))?,
+        ExportFormat::Python => export::python::to_python(&model),
     };
-    let number = |s: &str| -> Result<f64> {
-        let x: f64 = s
-            .trim()
-            .parse()
-            .map_err(|_| bad(&format!("`{s}` is not a number")))?;
-        if x > 0.0 && x < 1.0 {
-            Ok(x)
-        } else {
-            Err(bad(&format!("{x} is not between 0 and 1")).into())
+    match &args.out {
+        Some(path) => {
+            output::atomic::write(path, text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "wrote arm `{}` of {} to {}",
+                arm.name,
+                args.scenario.display(),
+                path.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+fn check(files: &[PathBuf]) -> Result<()> {
+    let mut invalid = 0;
+    for path in files {
+        let s = match scenario::load(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                invalid += 1;
+                continue;
+            }
+        };
+        let sessions: usize = s.arms.iter().map(|a| a.treatments.len()).sum();
+        println!(
+            "ok: {} — scenario `{}`, {} arm(s), {} treatment(s), {}",
+            path.display(),
+            s.name,
+            s.arms.len(),
+            sessions,
+            units::describe_days(s.duration_days)
+        );
+    }
+    if invalid > 0 {
+        return Err(UsageError(format!(
+            "{invalid} of {} scenario file(s) are invalid",
+            files.len()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn sensitivity(args: &SensitivityArgs) -> Result<()> {
+    let sc = scenario::load(&args.scenario)?;
+    let t = endpoint_days(args.endpoint, &sc)?;
+    let arm = arm(&sc, &args.scenario, args.arm.as_deref())?;
+    let opts = MorrisOptions {
+        trajectories: args.trajectories,
+        seed: args.seed,
+        ..MorrisOptions::default()
+    };
+    let result = sensitivity::analyse(&sc, arm, t, &opts)
+        .with_context(|| format!("sensitivity analysis of {}", args.scenario.display()))?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("plots").join(&sc.name).join("sensitivity"));
+    let wrote = write(output::sensitivity(&result, &dir)?)?;
+    println!(
+        "arm `{}`: parameters that move hair count at {} the most",
+        result.arm,
+        units::describe_days(t)
+    );
+    println!(
+        "  {:42} {:>10} {:>12} {:>10}",
+        "parameter", "local S", "Morris μ* %", "σ %"
+    );
+    for p in result.parameters.iter().take(10) {
+        println!(
+            "  {:42} {:>10.4} {:>12.3} {:>10.3}",
+            p.name, p.local, p.mu_star_pct, p.sigma_pct
+        );
+    }
+    println!("{wrote}");
+    Ok(())
+}
+
+fn scan_parameter(args: &ScanArgs) -> Result<()> {
+    let sc = scenario::load(&args.scenario)?;
+    let t = endpoint_days(args.endpoint, &sc)?;
+    let values = args.range.values(args.steps);
+    let result = match scan::scan(&sc, args.param, &values, t) {
+        Ok(r) => r,
+        Err(VariedError::Value(e)) => return Err(UsageError(format!("--range: {e}")).into()),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "scanning `{}` in {}",
+                    args.param.name(),
+                    args.scenario.display()
+                )
+            })
         }
     };
-    if let Some((a, b)) = text.split_once("..") {
-        return Ok(bench::decades(number(a)?, number(b)?));
+    let dir = args.out.clone().unwrap_or_else(|| {
+        Path::new("plots")
+            .join(&sc.name)
+            .join(format!("scan_{}", result.parameter))
+    });
+    println!("{}", write(output::scan(&result, &dir)?)?);
+    Ok(())
+}
+
+fn bench_scenario(args: &BenchArgs) -> Result<()> {
+    let path = &args.scenario;
+    let sc = scenario::load(path)?;
+    let report = bench::run(&sc, &args.spec(), environment())
+        .with_context(|| format!("benchmarking {} (nothing was written)", path.display()))?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("bench").join(&sc.name));
+    let wrote = write(output::bench(&report, &dir)?)?;
+    if args.json {
+        print!("{}", output::json::bench(&report)?);
+    } else {
+        print_bench(&report);
+        println!("{wrote}");
     }
-    text.split(',').map(number).collect()
+    Ok(())
 }
 
 /// Machine, versions and date for the bench footers.
@@ -376,36 +311,8 @@ fn environment() -> bench::Environment {
     }
 }
 
-fn bench_one(path: &Path, spec: &BenchSpec, out: Option<&Path>, json: bool) -> Result<()> {
-    let sc = scenario::load(path)?;
-    let report = bench::run(&sc, spec, environment())
-        .with_context(|| format!("benchmarking {} (nothing was written)", path.display()))?;
-    let dir = out.map_or_else(|| Path::new("bench").join(&sc.name), Path::to_path_buf);
-    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
-        (dir.join("bench.csv"), bench::csv(&report).into_bytes()),
-        (dir.join("bench.json"), bench::json(&report)?.into_bytes()),
-    ];
-    for kind in BenchChart::ALL {
-        for format in [ImageFormat::Svg, ImageFormat::Png] {
-            let bytes = render_bench(&report, kind, format)?;
-            files.push((
-                dir.join(format!("{}.{}", kind.name(), format.extension())),
-                bytes,
-            ));
-        }
-    }
-    let written = output::write_files(&dir, files)?;
-    if json {
-        print!("{}", bench::json(&report)?);
-    } else {
-        print_bench(&report);
-        println!("wrote {} file(s) to {}", written.len(), dir.display());
-    }
-    Ok(())
-}
-
 /// The study as a terminal table.
-fn print_bench(report: &bench::BenchReport) {
+fn print_bench(report: &BenchReport) {
     println!(
         "scenario `{}`: {} arm(s); reference {} (disagreement {:.1e})",
         report.scenario, report.arms, report.reference.method, report.reference.disagreement
@@ -448,87 +355,8 @@ fn print_bench(report: &bench::BenchReport) {
     }
 }
 
-fn parse_formats(list: &[String]) -> Result<Vec<Format>> {
-    let mut formats = Vec::new();
-    for f in list {
-        let f = f.trim().to_ascii_lowercase();
-        let fmt = Format::from_name(&f).ok_or_else(|| {
-            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-            UsageError(format!(
-                "unknown --format `{f}`; {}",
-                scenario::error::did_you_mean(&f, &names)
-            ))
-        })?;
-        if !formats.contains(&fmt) {
-            formats.push(fmt);
-        }
-    }
-    Ok(formats)
-}
-
-/// Solver settings given on the command line, over the scenario's.
-struct SolverOverrides {
-    method: Option<Method>,
-    rtol: Option<f64>,
-    atol: Option<f64>,
-}
-
-fn check_tolerance(flag: &str, v: f64, ok: bool, expected: &str) -> Result<f64> {
-    if ok && v.is_finite() {
-        Ok(v)
-    } else {
-        Err(UsageError(format!("{flag} must be {expected}, got {v}")).into())
-    }
-}
-
-fn run_one(
-    path: &Path,
-    out: Option<&Path>,
-    several: bool,
-    formats: &[Format],
-    overrides: &SolverOverrides,
-) -> Result<()> {
-    let mut sc = scenario::load(path)?;
-    if let Some(m) = overrides.method {
-        sc.solver.method = m;
-    }
-    if let Some(v) = overrides.rtol {
-        sc.solver.rtol = v;
-    }
-    if let Some(v) = overrides.atol {
-        sc.solver.atol = v;
-    }
-    let mut result = simulate(&sc)
-        .map_err(|e: SimError| anyhow::Error::new(e))
-        .with_context(|| format!("simulating {} (nothing was written)", path.display()))?;
-    if let Some(pop) = &sc.population {
-        result.population = Some(run_cohort(&sc, pop).with_context(|| {
-            format!(
-                "simulating the virtual cohort of {} (nothing was written)",
-                path.display()
-            )
-        })?);
-    }
-    let dir: PathBuf = match out {
-        Some(d) if several => d.join(&sc.name),
-        Some(d) => d.to_path_buf(),
-        None => Path::new("plots").join(&sc.name),
-    };
-    let written =
-        output::write_all(&result, &sc.plot.charts, formats, &dir).with_context(|| {
-            format!(
-                "writing the outputs of {} to {}",
-                path.display(),
-                dir.display()
-            )
-        })?;
-    print_summary(&result);
-    println!("wrote {} file(s) to {}", written.len(), dir.display());
-    Ok(())
-}
-
 /// Run a cohort with a progress bar on stderr when it is a terminal.
-fn run_cohort(sc: &scenario::Scenario, pop: &Population) -> Result<PopulationSummary> {
+fn run_cohort(sc: &Scenario, pop: &Population) -> Result<PopulationSummary> {
     use std::io::IsTerminal;
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(u64::from(pop.size));

@@ -4,10 +4,10 @@
 //! (right-hand-side evaluations, steps, Jacobians).
 //!
 //! Pure except for the clock: the caller passes a loaded scenario and gets a
-//! [`BenchReport`]; files (`bench.csv`, `bench.json`, charts) are written by
-//! the caller. Timing covers only the integration of every arm (raw states
-//! kept on the output grid); parsing, set-up and output writing are outside
-//! the timed region. Failed runs are kept as rows with their error, never
+//! [`BenchReport`]; its files (`bench.csv`, `bench.json`, charts) are made by
+//! [`crate::output::bench`]. Timing covers only the integration of every arm
+//! (raw states kept on the output grid); parsing, set-up and output writing
+//! are outside the timed region. Failed runs are kept as rows with their error, never
 //! dropped.
 
 use crate::label;
@@ -501,61 +501,6 @@ pub fn run(
         environment,
         measurements,
     })
-}
-
-/// `bench.csv`: a label comment line, then one row per measurement.
-pub fn csv(report: &BenchReport) -> String {
-    let mut s = format!("# {}\n", report.environment.footer(&report.scenario));
-    s.push_str("method,rtol,atol,status,final_l2,final_max,grid_l2,grid_max,median_s,min_s,max_s,runs,rhs_evaluations,accepted_steps,rejected_steps,jacobian_evaluations,segments,failure");
-    for (name, _) in STATE_NAMES {
-        s.push_str(&format!(",max_{name}"));
-    }
-    s.push('\n');
-    let num = |v: Option<f64>| v.map(|x| format!("{x:e}")).unwrap_or_default();
-    for m in &report.measurements {
-        let e = m.errors.as_ref();
-        let t = m.timing.as_ref();
-        let failure = m
-            .failure
-            .as_deref()
-            .unwrap_or("")
-            .replace('"', "'")
-            .replace('\n', " ");
-        s.push_str(&format!(
-            "{},{:e},{:e},{},{},{},{},{},{},{},{},{},{},{},{},{},{},\"{}\"",
-            m.method,
-            m.rtol,
-            m.atol,
-            m.status,
-            num(e.map(|e| e.final_l2)),
-            num(e.map(|e| e.final_max)),
-            num(e.map(|e| e.grid_l2)),
-            num(e.map(|e| e.grid_max)),
-            num(t.map(|t| t.median_s)),
-            num(t.map(|t| t.min_s)),
-            num(t.map(|t| t.max_s)),
-            t.map(|t| t.runs).unwrap_or(0),
-            m.work.rhs_evaluations,
-            m.work.accepted_steps,
-            m.work.rejected_steps,
-            m.work.jacobian_evaluations,
-            m.work.segments,
-            failure
-        ));
-        for i in 0..N_STATES {
-            s.push(',');
-            s.push_str(&num(e.map(|e| e.per_state[i].max)));
-        }
-        s.push('\n');
-    }
-    s
-}
-
-/// `bench.json` (pretty, trailing newline).
-pub fn json(report: &BenchReport) -> Result<String, serde_json::Error> {
-    let mut s = serde_json::to_string_pretty(report)?;
-    s.push('\n');
-    Ok(s)
 }
 
 /// A UTC date "YYYY-MM-DD" from seconds since the Unix epoch (civil-from-days).

@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod charts;
 pub mod endpoints;
+pub mod escape;
 pub mod export;
 pub mod label;
 pub mod model;

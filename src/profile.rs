@@ -54,12 +54,10 @@ pub const PROFILES: &[Profile] = &[
     },
 ];
 
-/// Find a profile by name.
-pub fn find(name: &str) -> Option<&'static Profile> {
-    PROFILES.iter().find(|p| p.name == name)
-}
-
 impl Profile {
+    /// The profile of a scenario that names none.
+    pub const DEFAULT_NAME: &'static str = "aga_moderate";
+
     /// The healthy reference with this profile's overrides applied.
     pub fn parameters(&self) -> Result<Parameters, ParamError> {
         let mut p = Parameters::default();
@@ -73,6 +71,7 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::names::lookup;
 
     #[test]
     fn every_profile_builds_and_names_are_unique() {
@@ -81,15 +80,25 @@ mod tests {
             assert!(PROFILES[i + 1..].iter().all(|q| q.name != p.name));
         }
         for name in ["healthy", "aga_mild", "aga_moderate", "aga_severe"] {
-            assert!(find(name).is_some());
+            assert!(lookup::<Profile>(name).is_ok());
         }
+    }
+
+    #[test]
+    fn the_default_profile_exists() {
+        assert!(lookup::<Profile>(Profile::DEFAULT_NAME).is_ok());
     }
 
     #[test]
     fn severity_is_ordered() {
         let s: Vec<f64> = ["aga_mild", "aga_moderate", "aga_severe"]
             .iter()
-            .map(|n| find(n).unwrap().terminal_fraction_start.unwrap())
+            .map(|n| {
+                lookup::<Profile>(n)
+                    .unwrap()
+                    .terminal_fraction_start
+                    .unwrap()
+            })
             .collect();
         assert!(s[0] > s[1] && s[1] > s[2]);
     }

@@ -1,11 +1,20 @@
 //! A one-parameter scan: the endpoint of every arm as one parameter moves over
 //! a range, the rest held at the scenario's values.
 
-use crate::population::Varied;
-use crate::scenario::Scenario;
+use crate::params::ParamError;
+use crate::population::{Varied, VariedError};
+use crate::scenario::{Arm, Scenario};
 use crate::simulation::{simulate_arm, SimError};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::str::FromStr;
+
+/// Fewest values a scan visits (its two ends).
+pub const MIN_STEPS: u32 = 2;
+/// Most values a scan visits.
+pub const MAX_STEPS: u32 = 1000;
+/// Values a scan visits unless told otherwise.
+pub const DEFAULT_STEPS: u32 = 21;
 
 /// The scan of one parameter.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,48 +33,90 @@ pub struct ScanResult {
     pub arms: Vec<(String, Vec<f64>)>,
 }
 
-/// `steps` evenly spaced values from `lo` to `hi` inclusive.
-pub fn values(lo: f64, hi: f64, steps: u32) -> Vec<f64> {
-    let n = steps.max(2);
-    (0..n)
-        .map(|i| lo + (hi - lo) * f64::from(i) / f64::from(n - 1))
-        .collect()
+/// The range of a scan, `LO..HI`: two finite numbers, LO below HI.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScanRange {
+    /// Lower end, included.
+    pub lo: f64,
+    /// Upper end, included.
+    pub hi: f64,
 }
 
-/// Scan `varied` over `values` (already checked to be valid values).
+/// Why a range was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RangeError {
+    /// Not `LO..HI` with two numbers.
+    #[error("write the range as LO..HI with two numbers, e.g. 0.5..1.5 (got `{0}`)")]
+    Syntax(String),
+    /// LO is not below HI (or an end is not finite).
+    #[error("LO must be a finite number below HI (got {lo}..{hi})")]
+    Order {
+        /// Lower end as given.
+        lo: f64,
+        /// Upper end as given.
+        hi: f64,
+    },
+}
+
+impl ScanRange {
+    /// `lo..hi`, if both are finite and `lo < hi`.
+    pub fn new(lo: f64, hi: f64) -> Result<Self, RangeError> {
+        if lo.is_finite() && hi.is_finite() && lo < hi {
+            Ok(ScanRange { lo, hi })
+        } else {
+            Err(RangeError::Order { lo, hi })
+        }
+    }
+
+    /// `steps` evenly spaced values from `lo` to `hi`, both included (at least two).
+    pub fn values(&self, steps: u32) -> Vec<f64> {
+        let n = steps.max(MIN_STEPS);
+        (0..n)
+            .map(|i| self.lo + (self.hi - self.lo) * f64::from(i) / f64::from(n - 1))
+            .collect()
+    }
+}
+
+impl FromStr for ScanRange {
+    type Err = RangeError;
+    fn from_str(text: &str) -> Result<Self, RangeError> {
+        let syntax = || RangeError::Syntax(text.to_string());
+        let (a, b) = text.split_once("..").ok_or_else(syntax)?;
+        let number = |s: &str| s.trim().parse::<f64>().map_err(|_| syntax());
+        Self::new(number(a)?, number(b)?)
+    }
+}
+
+/// Scan `varied` over `values` at `t_days`. Every value is checked before
+/// anything is simulated: [`VariedError::Value`] means nothing was.
 pub fn scan(
     scenario: &Scenario,
     varied: Varied,
     values: &[f64],
     t_days: f64,
-) -> Result<ScanResult, SimError> {
-    let unit = match varied {
-        Varied::Parameter(p) => p.unit,
-        Varied::TerminalFractionStart => "fraction of follicles",
-    };
-    let arms = scenario
+) -> Result<ScanResult, VariedError> {
+    let variants: Vec<Vec<Arm>> = scenario
         .arms
         .iter()
         .map(|arm| {
-            let changes = values
-                .par_iter()
+            values
+                .iter()
                 .map(|&v| {
                     let mut a = arm.clone();
-                    match varied {
-                        Varied::Parameter(p) => {
-                            let _ = a.patient.params.set(p.name, v);
-                        }
-                        Varied::TerminalFractionStart => {
-                            a.patient.terminal_fraction_start = Some(v)
-                        }
-                    }
-                    let r = simulate_arm(&a, t_days, &[0.0, t_days], &scenario.solver)?;
-                    let rows = &r.trajectory.rows;
-                    Ok(match (rows.first(), rows.last()) {
-                        (Some(s), Some(e)) => 100.0 * (e.hair_count / s.hair_count - 1.0),
-                        _ => f64::NAN,
-                    })
+                    varied.apply(&mut a.patient, v)?;
+                    Ok(a)
                 })
+                .collect::<Result<Vec<Arm>, ParamError>>()
+        })
+        .collect::<Result<_, _>>()?;
+    let arms = scenario
+        .arms
+        .iter()
+        .zip(&variants)
+        .map(|(arm, variants)| {
+            let changes = variants
+                .par_iter()
+                .map(|a| change_at(a, t_days, scenario))
                 .collect::<Result<Vec<f64>, SimError>>()?;
             Ok((arm.name.clone(), changes))
         })
@@ -73,9 +124,60 @@ pub fn scan(
     Ok(ScanResult {
         scenario: scenario.name.clone(),
         parameter: varied.name(),
-        unit,
+        unit: varied.unit(),
         endpoint_days: t_days,
         values: values.to_vec(),
         arms,
     })
+}
+
+/// The hair-count change of `arm` from its start to `t_days`, %.
+fn change_at(arm: &Arm, t_days: f64, scenario: &Scenario) -> Result<f64, SimError> {
+    let r = simulate_arm(arm, t_days, &[0.0, t_days], &scenario.solver)?;
+    let rows = &r.trajectory.rows;
+    Ok(match (rows.first(), rows.last()) {
+        (Some(s), Some(e)) => 100.0 * (e.hair_count / s.hair_count - 1.0),
+        _ => f64::NAN,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_reads_lo_and_hi() {
+        assert_eq!("0.5..1.5".parse(), ScanRange::new(0.5, 1.5));
+    }
+
+    #[test]
+    fn a_reversed_range_is_refused() {
+        assert_eq!(
+            "2..1".parse::<ScanRange>(),
+            Err(RangeError::Order { lo: 2.0, hi: 1.0 })
+        );
+    }
+
+    #[test]
+    fn an_empty_range_is_refused() {
+        assert!(ScanRange::new(1.0, 1.0).is_err());
+    }
+
+    #[test]
+    fn an_infinite_end_is_refused() {
+        assert!("0..inf".parse::<ScanRange>().is_err());
+    }
+
+    #[test]
+    fn a_range_without_dots_is_refused() {
+        let e = "abc".parse::<ScanRange>().unwrap_err();
+        assert!(e.to_string().contains("(got `abc`)"), "{e}");
+    }
+
+    #[test]
+    fn values_include_both_ends() {
+        let v = ScanRange { lo: 1.0, hi: 2.0 }.values(5);
+        assert_eq!(v.len(), 5);
+        assert!((v[0] - 1.0).abs() < 1e-15 && (v[4] - 2.0).abs() < 1e-15);
+    }
 }

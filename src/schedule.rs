@@ -24,6 +24,15 @@ pub struct Schedule {
     pub adherence: f64,
 }
 
+impl Schedule {
+    /// First dose when `start` is not given: the start of the scenario.
+    pub const DEFAULT_START_DAYS: f64 = 0.0;
+    /// Interval when `every` is not given: daily.
+    pub const DEFAULT_EVERY_DAYS: f64 = 1.0;
+    /// Share of doses taken when `adherence` is not given: all.
+    pub const DEFAULT_ADHERENCE: f64 = 1.0;
+}
+
 /// A treatment in an arm: what, how much, when.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Treatment {

@@ -13,7 +13,8 @@
 //! Sobol's variance decomposition would need tens of thousands; Morris ranks
 //! reliably but does not apportion variance, which is what screening needs.
 
-use crate::params::{Parameters, PARAMETERS};
+use crate::params::{ParamError, Parameters, PARAMETERS};
+use crate::population::VariedError;
 use crate::scenario::{Arm, Scenario};
 use crate::simulation::{simulate_arm, SimError};
 use crate::solve::{Method, SolverSettings};
@@ -36,6 +37,13 @@ pub struct MorrisOptions {
     pub spread: f64,
     /// Seed of the trajectories.
     pub seed: u64,
+}
+
+impl MorrisOptions {
+    /// Fewest trajectories: σ needs two.
+    pub const MIN_TRAJECTORIES: u32 = 2;
+    /// Most trajectories (each costs a run per parameter).
+    pub const MAX_TRAJECTORIES: u32 = 10_000;
 }
 
 impl Default for MorrisOptions {
@@ -143,7 +151,11 @@ pub fn local(arm: &Arm, t_days: f64) -> Result<Vec<f64>, SimError> {
 }
 
 /// Morris μ* and σ (in % of the nominal endpoint) of every parameter (table order).
-pub fn morris(arm: &Arm, t_days: f64, opts: &MorrisOptions) -> Result<Vec<(f64, f64)>, SimError> {
+pub fn morris(
+    arm: &Arm,
+    t_days: f64,
+    opts: &MorrisOptions,
+) -> Result<Vec<(f64, f64)>, VariedError> {
     let settings = SolverSettings::default();
     let base = arm.patient.params;
     let e0 = endpoint(arm, &base, t_days, &settings)?;
@@ -164,12 +176,13 @@ pub fn morris(arm: &Arm, t_days: f64, opts: &MorrisOptions) -> Result<Vec<(f64, 
         .collect();
     let levels = f64::from(opts.levels.max(2));
     let delta = levels / (2.0 * (levels - 1.0));
-    let params_at = |x: &[f64]| -> Parameters {
+    // Every point lies between two valid values of each parameter.
+    let params_at = |x: &[f64]| -> Result<Parameters, ParamError> {
         let mut p = base;
         for ((meta, (lo, hi)), xi) in PARAMETERS.iter().zip(&bounds).zip(x) {
-            let _ = p.set(meta.name, lo + xi * (hi - lo));
+            p.set(meta.name, lo + xi * (hi - lo))?;
         }
-        p
+        Ok(p)
     };
     let effects: Vec<Vec<f64>> = (0..opts.trajectories)
         .into_par_iter()
@@ -186,16 +199,16 @@ pub fn morris(arm: &Arm, t_days: f64, opts: &MorrisOptions) -> Result<Vec<(f64, 
                 order.swap(i, rng.random_range(0..=i));
             }
             let mut ee = vec![0.0; k];
-            let mut f = endpoint(arm, &params_at(&x), t_days, &settings)?;
+            let mut f = endpoint(arm, &params_at(&x)?, t_days, &settings)?;
             for &i in &order {
                 x[i] += delta;
-                let g = endpoint(arm, &params_at(&x), t_days, &settings)?;
+                let g = endpoint(arm, &params_at(&x)?, t_days, &settings)?;
                 ee[i] = 100.0 * (g - f) / e0 / delta;
                 f = g;
             }
             Ok(ee)
         })
-        .collect::<Result<_, SimError>>()?;
+        .collect::<Result<_, VariedError>>()?;
     let r = effects.len().max(1) as f64;
     Ok((0..k)
         .map(|i| {
@@ -208,14 +221,13 @@ pub fn morris(arm: &Arm, t_days: f64, opts: &MorrisOptions) -> Result<Vec<(f64, 
         .collect())
 }
 
-/// Local and Morris sensitivities of arm `arm_index` of `scenario` at `t_days`.
+/// Local and Morris sensitivities of `arm` (of `scenario`) at `t_days`.
 pub fn analyse(
     scenario: &Scenario,
-    arm_index: usize,
+    arm: &Arm,
     t_days: f64,
     opts: &MorrisOptions,
-) -> Result<SensitivityResult, SimError> {
-    let arm = &scenario.arms[arm_index.min(scenario.arms.len().saturating_sub(1))];
+) -> Result<SensitivityResult, VariedError> {
     let locals = local(arm, t_days)?;
     let global = morris(arm, t_days, opts)?;
     let endpoint_ratio = endpoint(arm, &arm.patient.params, t_days, &tight())?;

@@ -60,6 +60,19 @@ pub enum Delivery {
     Sessions,
 }
 
+impl Delivery {
+    /// Both deliveries.
+    pub const ALL: [Delivery; 2] = [Delivery::Continuous, Delivery::Sessions];
+
+    /// Name as written in scenario files (`custom` treatments).
+    pub fn name(self) -> &'static str {
+        match self {
+            Delivery::Continuous => "continuous",
+            Delivery::Sessions => "sessions",
+        }
+    }
+}
+
 /// A treatment kind.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -116,33 +129,25 @@ pub const MECHANISMS: &[Mechanism] = &[
 ];
 
 impl TreatmentKind {
-    /// Names of the non-custom kinds, for "did you mean" and docs.
-    pub const NAMES: [&'static str; 9] = [
-        "finasteride",
-        "dutasteride",
-        "minoxidil_topical",
-        "minoxidil_oral",
-        "prp",
-        "exosome",
-        "microneedling",
-        "low_level_laser",
-        "custom",
+    /// The kinds that a name alone makes (every kind but `custom`), in the
+    /// order messages list them.
+    pub const BUILT_IN: [TreatmentKind; 8] = [
+        TreatmentKind::Finasteride,
+        TreatmentKind::Dutasteride,
+        TreatmentKind::MinoxidilTopical,
+        TreatmentKind::MinoxidilOral,
+        TreatmentKind::Prp,
+        TreatmentKind::Exosome,
+        TreatmentKind::Microneedling,
+        TreatmentKind::LowLevelLaser,
     ];
 
-    /// Parse a non-custom kind name (`custom` needs its extra keys; see scenario validation).
-    pub fn from_name(name: &str) -> Option<TreatmentKind> {
-        Some(match name {
-            "finasteride" => TreatmentKind::Finasteride,
-            "dutasteride" => TreatmentKind::Dutasteride,
-            "minoxidil_topical" => TreatmentKind::MinoxidilTopical,
-            "minoxidil_oral" => TreatmentKind::MinoxidilOral,
-            "prp" => TreatmentKind::Prp,
-            "exosome" => TreatmentKind::Exosome,
-            "microneedling" => TreatmentKind::Microneedling,
-            "low_level_laser" => TreatmentKind::LowLevelLaser,
-            _ => return None,
-        })
-    }
+    /// The name of the educator-defined kind, which needs `target`, `delivery`
+    /// and `effect` besides its name (see scenario validation).
+    pub const CUSTOM: &'static str = "custom";
+
+    /// Largest dose accepted, in the kind's unit.
+    pub const MAX_DOSE: f64 = 1000.0;
 
     /// Name as written in scenario files.
     pub fn name(&self) -> &'static str {
@@ -155,7 +160,7 @@ impl TreatmentKind {
             TreatmentKind::Exosome => "exosome",
             TreatmentKind::Microneedling => "microneedling",
             TreatmentKind::LowLevelLaser => "low_level_laser",
-            TreatmentKind::Custom { .. } => "custom",
+            TreatmentKind::Custom { .. } => Self::CUSTOM,
         }
     }
 
@@ -295,16 +300,14 @@ impl TreatmentKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::names::{lookup, Named};
 
     #[test]
-    fn names_round_trip_and_every_kind_has_a_mechanism() {
-        for name in TreatmentKind::NAMES {
-            if name != "custom" {
-                assert_eq!(TreatmentKind::from_name(name).unwrap().name(), name);
-            }
+    fn every_kind_has_a_mechanism() {
+        for name in TreatmentKind::names() {
             assert!(MECHANISMS.iter().any(|m| m.kind == name), "{name}");
         }
-        assert!(TreatmentKind::from_name("minoxidil").is_none());
+        assert!(lookup::<TreatmentKind>("minoxidil").is_err());
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! Quantities with units as people write them in scenario files: durations
-//! ("3 years", "28 days", "daily") and doses ("1 mg", "5%", "1.0").
+//! Quantities as people write them in scenario files and on the command line:
+//! durations ("3 years", "28 days", "daily"), doses ("1 mg", "5%", "1.0") and
+//! solver tolerances.
 //!
 //! Months and years are calendar averages so that "12 months" and "1 year" are
 //! the same span: a year is 365.25 days and a month is 365.25 / 12 days.
 
 use std::fmt;
+use std::str::FromStr;
 
 /// Days in a year (Julian year, so leap days average out).
 pub const DAYS_PER_YEAR: f64 = 365.25;
@@ -17,6 +19,12 @@ pub enum UnitError {
     /// No number, or no unit, or an unknown unit.
     #[error("cannot read {text:?} as a duration: write a number and a unit, e.g. \"90 days\", \"6 weeks\", \"12 months\", \"3 years\" (or \"daily\", \"weekly\", \"monthly\")")]
     Duration {
+        /// The text as written.
+        text: String,
+    },
+    /// A duration that is zero, negative or not finite where a span is needed.
+    #[error("{text:?} must be a finite duration longer than zero")]
+    NotPositive {
         /// The text as written.
         text: String,
     },
@@ -54,6 +62,32 @@ pub fn parse_duration_days(text: &str) -> Result<f64, UnitError> {
         _ => return Err(err()),
     };
     Ok(value * per)
+}
+
+/// A finite duration longer than zero, in days, read from text with a unit
+/// (`"12 months"`), as given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Days(f64);
+
+impl Days {
+    /// The number of days.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl FromStr for Days {
+    type Err = UnitError;
+    fn from_str(text: &str) -> Result<Self, UnitError> {
+        let days = parse_duration_days(text)?;
+        if days.is_finite() && days > 0.0 {
+            Ok(Days(days))
+        } else {
+            Err(UnitError::NotPositive {
+                text: text.to_string(),
+            })
+        }
+    }
 }
 
 /// The unit a dose was written in.
@@ -103,6 +137,88 @@ pub fn parse_dose(text: &str) -> Result<Dose, UnitError> {
     };
     let amount: f64 = num.trim().parse().map_err(|_| err())?;
     Ok(Dose { amount, unit })
+}
+
+/// A relative tolerance of the solver: finite and strictly between 0 and 1.
+/// The one place this rule is written; the scenario file's `[solver] rtol`,
+/// `sim run --rtol` and `sim bench --tolerances` all go through [`Self::new`].
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct RelativeTolerance(f64);
+
+impl RelativeTolerance {
+    /// What to write instead of a refused value.
+    pub const HELP: &'static str = "typical values: 1e-3 (rough) to 1e-10 (tight)";
+
+    /// `rtol`, if it is finite and 0 < `rtol` < 1.
+    pub fn new(rtol: f64) -> Result<Self, ToleranceError> {
+        if rtol.is_finite() && rtol > 0.0 && rtol < 1.0 {
+            Ok(RelativeTolerance(rtol))
+        } else {
+            Err(ToleranceError::Relative(rtol))
+        }
+    }
+
+    /// The value.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// An absolute tolerance of the solver: finite and greater than 0.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct AbsoluteTolerance(f64);
+
+impl AbsoluteTolerance {
+    /// What to write instead of a refused value.
+    pub const HELP: &'static str = "e.g. 1e-9";
+
+    /// `atol`, if it is finite and > 0.
+    pub fn new(atol: f64) -> Result<Self, ToleranceError> {
+        if atol.is_finite() && atol > 0.0 {
+            Ok(AbsoluteTolerance(atol))
+        } else {
+            Err(ToleranceError::Absolute(atol))
+        }
+    }
+
+    /// The value.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// Why a tolerance was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ToleranceError {
+    /// Not finite, or not strictly between 0 and 1.
+    #[error("rtol must be between 0 and 1 (exclusive), got {0}")]
+    Relative(f64),
+    /// Not finite, or not greater than 0.
+    #[error("atol must be a finite number > 0, got {0}")]
+    Absolute(f64),
+    /// Not a number at all.
+    #[error("cannot read `{0}` as a number")]
+    NotANumber(String),
+}
+
+fn number(text: &str) -> Result<f64, ToleranceError> {
+    text.trim()
+        .parse()
+        .map_err(|_| ToleranceError::NotANumber(text.trim().to_string()))
+}
+
+impl FromStr for RelativeTolerance {
+    type Err = ToleranceError;
+    fn from_str(text: &str) -> Result<Self, ToleranceError> {
+        Self::new(number(text)?)
+    }
+}
+
+impl FromStr for AbsoluteTolerance {
+    type Err = ToleranceError;
+    fn from_str(text: &str) -> Result<Self, ToleranceError> {
+        Self::new(number(text)?)
+    }
 }
 
 /// A readable span: "12 months", "3 years", "28 days", for labels.
@@ -166,6 +282,93 @@ mod tests {
         assert_eq!(parse_dose("1.5").unwrap().unit, DoseUnit::Relative);
         assert_eq!(parse_dose("2x").unwrap().amount, 2.0);
         assert!(parse_dose("one mg").is_err());
+    }
+
+    #[test]
+    fn days_read_a_span_with_its_unit() {
+        assert_eq!("12 months".parse::<Days>().map(Days::get), Ok(365.25));
+    }
+
+    #[test]
+    fn days_refuse_zero() {
+        assert_eq!(
+            "0 days".parse::<Days>(),
+            Err(UnitError::NotPositive {
+                text: "0 days".into()
+            })
+        );
+    }
+
+    #[test]
+    fn days_refuse_a_negative_span() {
+        assert!("-3 weeks".parse::<Days>().is_err());
+    }
+
+    #[test]
+    fn days_refuse_a_number_without_unit() {
+        assert!(matches!(
+            "12".parse::<Days>(),
+            Err(UnitError::Duration { .. })
+        ));
+    }
+
+    #[test]
+    fn rtol_zero_is_refused() {
+        assert_eq!(
+            RelativeTolerance::new(0.0),
+            Err(ToleranceError::Relative(0.0))
+        );
+    }
+
+    #[test]
+    fn rtol_one_is_refused() {
+        assert!(RelativeTolerance::new(1.0).is_err());
+    }
+
+    #[test]
+    fn rtol_negative_is_refused() {
+        assert!(RelativeTolerance::new(-1e-6).is_err());
+    }
+
+    #[test]
+    fn rtol_nan_is_refused_and_named() {
+        let e = RelativeTolerance::new(f64::NAN).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "rtol must be between 0 and 1 (exclusive), got NaN"
+        );
+    }
+
+    #[test]
+    fn rtol_in_range_is_kept() {
+        assert_eq!(
+            "1e-8".parse::<RelativeTolerance>().map(|t| t.get()),
+            Ok(1e-8)
+        );
+    }
+
+    #[test]
+    fn rtol_text_that_is_no_number_is_refused() {
+        assert_eq!(
+            "tight".parse::<RelativeTolerance>(),
+            Err(ToleranceError::NotANumber("tight".into()))
+        );
+    }
+
+    #[test]
+    fn atol_zero_is_refused() {
+        assert!(AbsoluteTolerance::new(0.0).is_err());
+    }
+
+    #[test]
+    fn atol_infinite_is_refused_and_named() {
+        let e = "inf".parse::<AbsoluteTolerance>().unwrap_err();
+        assert_eq!(e.to_string(), "atol must be a finite number > 0, got inf");
+    }
+
+    #[test]
+    fn atol_above_one_is_kept() {
+        assert_eq!(AbsoluteTolerance::new(2.0).map(|t| t.get()), Ok(2.0));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! every output, byte-identical reruns, and exit codes.
 
 mod common;
-use common::{files_in, shipped_scenarios, sim};
+use common::{files_in, shipped_scenarios, sim, sim_run};
 use predicates::prelude::*;
 use std::fs;
 
@@ -22,11 +22,7 @@ fn every_shipped_scenario_runs_and_labels_every_file() {
     assert!(scenarios.len() >= 6, "ship at least six scenarios");
     for path in scenarios {
         let out = tempfile::tempdir().unwrap();
-        sim()
-            .arg("run")
-            .arg(&path)
-            .arg("--out")
-            .arg(out.path())
+        sim_run(&path, &[], out.path())
             .assert()
             .success()
             .stderr(predicate::str::contains("NOT CLINICAL GUIDANCE"));
@@ -85,9 +81,7 @@ fn every_shipped_scenario_runs_and_labels_every_file() {
 fn same_inputs_give_byte_identical_files() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for d in [&a, &b] {
-        sim()
-            .args(["run", "scenarios/prp.toml", "--out"])
-            .arg(d.path())
+        sim_run("scenarios/prp.toml", &[], d.path())
             .assert()
             .success();
     }
@@ -106,17 +100,8 @@ fn same_inputs_give_byte_identical_files() {
 #[test]
 fn format_and_solver_flags_choose_outputs_and_method() {
     let out = tempfile::tempdir().unwrap();
-    sim()
-        .args([
-            "run",
-            "scenarios/finasteride.toml",
-            "--format",
-            "csv,json",
-            "--solver",
-            "dop853",
-            "--out",
-        ])
-        .arg(out.path())
+    let flags = ["--format", "csv,json", "--solver", "dop853"];
+    sim_run("scenarios/finasteride.toml", &flags, out.path())
         .assert()
         .success();
     let names: Vec<_> = files_in(out.path())
@@ -216,9 +201,7 @@ fn bad_input_exits_2_with_a_located_message() {
 #[test]
 fn a_failing_run_leaves_earlier_outputs_untouched_and_exits_1() {
     let out = tempfile::tempdir().unwrap();
-    sim()
-        .args(["run", "scenarios/prp.toml", "--format", "json", "--out"])
-        .arg(out.path())
+    sim_run("scenarios/prp.toml", &["--format", "json"], out.path())
         .assert()
         .success();
     let before = fs::read(out.path().join("summary.json")).unwrap();
@@ -229,11 +212,7 @@ fn a_failing_run_leaves_earlier_outputs_untouched_and_exits_1() {
         .replace("[scenario]", "[solver]\nmax_steps = 1\n\n[scenario]");
     let file = dir.path().join("prp.toml");
     fs::write(&file, text).unwrap();
-    sim()
-        .arg("run")
-        .arg(&file)
-        .args(["--format", "json", "--out"])
-        .arg(out.path())
+    sim_run(&file, &["--format", "json"], out.path())
         .assert()
         .code(1)
         .stderr(
@@ -331,12 +310,16 @@ fn run_takes_tolerances_and_rejects_bad_ones() {
         .success();
     for bad in ["--rtol=0", "--rtol=1.5", "--atol=-1", "--atol=inf"] {
         let flag = bad.split('=').next().unwrap();
+        let name = flag.trim_start_matches('-');
         sim()
             .arg("run")
             .arg(bad)
             .arg(common::scenario("minoxidil"))
             .assert()
             .code(2)
-            .stderr(predicate::str::contains(format!("{flag} must be")));
+            .stderr(
+                predicate::str::contains(format!("'{flag} <"))
+                    .and(predicate::str::contains(format!("{name} must be"))),
+            );
     }
 }

@@ -3,47 +3,19 @@
 //! agree with finite differences of the real simulation.
 
 mod common;
-use common::{files_in, sim};
+use common::{files_in, root, sim, sim_run};
 use hairsim::population::{self, Varied};
 use hairsim::scenario;
+use hairsim::sensitivity;
 use hairsim::simulation::simulate;
-use hairsim::{scan, sensitivity};
 use std::fs;
 
-const COHORT: &str = r#"
-[scenario]
-name = "small_cohort"
-duration = "1 year"
-output_interval = "14 days"
-[plot]
-endpoints = ["6 months", "12 months"]
-[population]
-size = SIZE
-seed = 7
-[[population.vary]]
-parameter = "dht_sensitivity"
-distribution = "lognormal"
-cv = CV
-[[population.vary]]
-parameter = "terminal_fraction_start"
-distribution = "normal"
-cv = CV
-[[population.vary]]
-parameter = "finasteride_max_inhibition"
-distribution = "normal"
-cv = CV
-[[arm]]
-name = "untreated"
-[[arm]]
-name = "finasteride"
-[[arm.treatment]]
-kind = "finasteride"
-"#;
-
+/// `tests/data/small_cohort.toml` with `size` patients and every variation's `cv`.
 fn cohort(size: u32, cv: f64) -> String {
-    COHORT
-        .replace("SIZE", &size.to_string())
-        .replace("CV", &cv.to_string())
+    fs::read_to_string(root().join("tests/data/small_cohort.toml"))
+        .expect("tests/data/small_cohort.toml")
+        .replace("size = 150", &format!("size = {size}"))
+        .replace("cv = 0.3", &format!("cv = {cv}"))
 }
 
 #[test]
@@ -54,12 +26,8 @@ fn same_seed_gives_identical_files_with_one_or_two_threads() {
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let out = dir.path().join(format!("out{threads}"));
-        sim()
+        sim_run(&file, &[], &out)
             .env("RAYON_NUM_THREADS", threads)
-            .arg("run")
-            .arg(&file)
-            .arg("--out")
-            .arg(&out)
             .assert()
             .success();
         outputs.push(out);
@@ -116,8 +84,8 @@ fn patients_are_the_same_across_arms_and_runs() {
     let d = population::draws(pop, 3);
     assert_eq!(d, population::draws(pop, 3));
     assert_ne!(d, population::draws(pop, 4));
-    let a = population::patient_arm(&sc.arms[0], pop, &d);
-    let b = population::patient_arm(&sc.arms[1], pop, &d);
+    let a = population::patient_arm(&sc.arms[0], pop, &d).unwrap();
+    let b = population::patient_arm(&sc.arms[1], pop, &d).unwrap();
     assert!((a.patient.params.dht_sensitivity - b.patient.params.dht_sensitivity).abs() < 1e-15);
     assert_eq!(
         a.patient.terminal_fraction_start,
@@ -146,7 +114,7 @@ fn local_sensitivities_agree_with_finite_differences_of_the_simulation() {
         let p = sc.arms[0].patient.params.get(name).unwrap();
         let delta = 0.1 * hairsim::sensitivity::RELATIVE_STEP.sqrt();
         let values = [p * (1.0 - delta), p, p * (1.0 + delta)];
-        let r = scan::scan(&sc, population::varied(name).unwrap(), &values, t).unwrap();
+        let r = hairsim::scan::scan(&sc, Varied::find(name).unwrap(), &values, t).unwrap();
         let c = &r.arms[0].1;
         let e = |pct: f64| 1.0 + pct / 100.0;
         let fd = (e(c[2]) - e(c[0])) / (2.0 * delta * p) * p / e(c[1]);
@@ -157,77 +125,78 @@ fn local_sensitivities_agree_with_finite_differences_of_the_simulation() {
         );
     }
     assert!(matches!(
-        population::varied("dht_sensitivity"),
+        Varied::find("dht_sensitivity"),
         Some(Varied::Parameter(_))
     ));
 }
 
 #[test]
-fn sensitivity_and_scan_commands_write_labelled_outputs() {
+fn the_sensitivity_command_writes_labelled_outputs() {
     let dir = tempfile::tempdir().unwrap();
     sim()
-        .args([
-            "sensitivity",
-            "scenarios/finasteride.toml",
-            "--arm",
-            "finasteride 1 mg",
-            "--trajectories",
-            "4",
-            "--out",
-        ])
-        .arg(dir.path().join("sens"))
+        .args(["sensitivity", "scenarios/finasteride.toml", "--arm"])
+        .args(["finasteride 1 mg", "--trajectories", "4", "--out"])
+        .arg(dir.path())
         .assert()
         .success();
-    let csv = fs::read_to_string(dir.path().join("sens/sensitivity.csv")).unwrap();
+    let csv = fs::read_to_string(dir.path().join("sensitivity.csv")).unwrap();
     assert!(csv.starts_with("# Illustrative model — not clinical guidance"));
     assert!(csv.contains("dht_sensitivity,"));
-    assert!(fs::read_to_string(dir.path().join("sens/sensitivity.svg"))
+    assert!(fs::read_to_string(dir.path().join("sensitivity.svg"))
         .unwrap()
         .contains("not clinical guidance"));
-    sim()
-        .args([
-            "scan",
-            "scenarios/finasteride.toml",
-            "--param",
-            "dht_sensitivity",
-            "--range",
-            "0.5..1.5",
-            "--steps",
-            "5",
-            "--out",
-        ])
-        .arg(dir.path().join("scan"))
-        .assert()
-        .success();
-    let scan = fs::read_to_string(dir.path().join("scan/scan.csv")).unwrap();
-    assert_eq!(
-        scan.lines().filter(|l| !l.starts_with('#')).count(),
-        1 + 5 * 5
-    );
-    sim()
-        .args([
-            "scan",
-            "scenarios/finasteride.toml",
-            "--param",
-            "dht_sensitivty",
-            "--range",
-            "0..1",
-        ])
-        .assert()
-        .code(2);
-    sim()
-        .args([
-            "scan",
-            "scenarios/finasteride.toml",
-            "--param",
-            "dht_sensitivity",
-            "--range",
-            "2..1",
-        ])
-        .assert()
-        .code(2);
+}
+
+#[test]
+fn sensitivity_needs_an_existing_arm() {
     sim()
         .args(["sensitivity", "scenarios/finasteride.toml", "--arm", "nope"])
         .assert()
         .code(2);
+    sim()
+        .args(["sensitivity", "scenarios/finasteride.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("choose one with --arm"));
+}
+
+/// `sim scan scenarios/finasteride.toml --param PARAM --range RANGE`.
+fn scan(param: &str, range: &str) -> assert_cmd::Command {
+    let mut cmd = sim();
+    cmd.args(["scan", "scenarios/finasteride.toml", "--param", param])
+        .args(["--range", range]);
+    cmd
+}
+
+#[test]
+fn the_scan_command_writes_one_row_per_arm_and_value() {
+    let dir = tempfile::tempdir().unwrap();
+    scan("dht_sensitivity", "0.5..1.5")
+        .args(["--steps", "5", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let csv = fs::read_to_string(dir.path().join("scan.csv")).unwrap();
+    assert_eq!(
+        csv.lines().filter(|l| !l.starts_with('#')).count(),
+        1 + 5 * 5
+    );
+}
+
+#[test]
+fn a_scan_of_an_unknown_parameter_is_a_usage_error() {
+    scan("dht_sensitivty", "0..1").assert().code(2);
+}
+
+#[test]
+fn a_reversed_scan_range_is_a_usage_error() {
+    scan("dht_sensitivity", "2..1").assert().code(2);
+}
+
+#[test]
+fn a_scan_range_beyond_the_valid_values_is_a_usage_error() {
+    scan("terminal_fraction_start", "0.5..1.5")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("terminal_fraction_start"));
 }

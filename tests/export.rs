@@ -19,11 +19,10 @@
 
 mod common;
 
-use common::{root, shipped_scenarios, sim};
+use common::{python, root, shipped_scenarios, sim};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 /// Largest accepted error of a peer against `sim run`'s CSV (issue 4).
 const MATCH: f64 = 1e-5;
@@ -46,29 +45,6 @@ fn roadrunner_settings() -> Value {
 /// export error. LSODA at rtol 1e-10 matches within 3e-9 everywhere.
 fn scipy_settings() -> Value {
     serde_json::json!({"method": "LSODA", "rtol": 1e-10, "atol": 1e-12})
-}
-
-/// The interpreter of target/python-venv, created on first use.
-fn python() -> &'static Path {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        let script = root().join("tools").join("python-env");
-        let out = Command::new("bash")
-            .arg(&script)
-            .current_dir(root())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run bash {}: {e}", script.display()));
-        assert!(
-            out.status.success(),
-            "tools/python-env failed, so the export tests cannot run. They need \
-             python-libsbml, libroadrunner, scipy and numpy from python/requirements.txt \
-             (CPython 3.11 with venv and pip, network to PyPI). Its message:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        assert!(path.exists(), "tools/python-env printed {}", path.display());
-        path
-    })
 }
 
 fn checker() -> PathBuf {

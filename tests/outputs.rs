@@ -3,7 +3,7 @@
 //! full disk give a clear error (exit code 1).
 
 mod common;
-use common::{files_in, root, scenario, sim};
+use common::{files_in, root, run_fails, scenario, sim, sim_run};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -142,22 +142,12 @@ fn failing_baseline(dir: &Path) -> PathBuf {
 fn a_failed_run_leaves_earlier_outputs_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    sim()
-        .args(["run", "scenarios/baseline.toml", "--out"])
-        .arg(&out)
+    sim_run("scenarios/baseline.toml", &[], &out)
         .assert()
         .success();
     let before = snapshot(&out);
     let bad = failing_baseline(tmp.path());
-    let o = sim()
-        .arg("run")
-        .arg(&bad)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = run_fails(&bad, &[], &out);
     for part in [
         "nothing was written",
         "arm `healthy`",
@@ -175,13 +165,7 @@ fn an_output_folder_that_is_a_file_or_under_a_file_is_a_clear_error() {
     let file = tmp.path().join("plain");
     fs::write(&file, "x").unwrap();
     for out in [file.clone(), file.join("sub")] {
-        let o = sim()
-            .args(["run", "scenarios/baseline.toml", "--format", "csv", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = run_fails("scenarios/baseline.toml", &["--format", "csv"], &out);
         assert!(
             err.contains(&format!("cannot write {}", out.display())),
             "{err}"
@@ -196,33 +180,13 @@ fn an_output_folder_that_is_a_file_or_under_a_file_is_a_clear_error() {
 fn a_folder_in_the_way_changes_no_output() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    sim()
-        .args([
-            "run",
-            "scenarios/baseline.toml",
-            "--format",
-            "csv,json",
-            "--out",
-        ])
-        .arg(&out)
+    sim_run("scenarios/baseline.toml", &["--format", "csv,json"], &out)
         .assert()
         .success();
     fs::write(out.join("timeseries.csv"), "old").unwrap();
     fs::remove_file(out.join("summary.json")).unwrap();
     fs::create_dir(out.join("summary.json")).unwrap();
-    let o = sim()
-        .args([
-            "run",
-            "scenarios/baseline.toml",
-            "--format",
-            "csv,json",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = run_fails("scenarios/baseline.toml", &["--format", "csv,json"], &out);
     assert!(
         err.contains("summary.json: a folder of that name is in the way"),
         "{err}"
@@ -268,19 +232,7 @@ fn a_full_disk_is_a_clear_error_and_keeps_earlier_outputs() {
     // Earlier outputs that fit; the new CSV (six arms, three years daily) does not.
     fs::write(m.0.join("timeseries.csv"), "old csv").unwrap();
     fs::write(m.0.join("summary.json"), "old json").unwrap();
-    let o = sim()
-        .args([
-            "run",
-            "scenarios/combo.toml",
-            "--format",
-            "csv,json",
-            "--out",
-        ])
-        .arg(&m.0)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = run_fails("scenarios/combo.toml", &["--format", "csv,json"], &m.0);
     assert!(
         err.contains("timeseries.csv: No space left on device"),
         "{err}"
@@ -297,13 +249,7 @@ fn a_read_only_folder_is_a_clear_error() {
     let Some(m) = Mount::new(&tmp.path().join("ro"), "ro,size=64k") else {
         return;
     };
-    let o = sim()
-        .args(["run", "scenarios/baseline.toml", "--format", "csv", "--out"])
-        .arg(&m.0)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = run_fails("scenarios/baseline.toml", &["--format", "csv"], &m.0);
     assert!(err.contains("Read-only file system"), "{err}");
 }
 
@@ -320,13 +266,7 @@ fn markup_and_quotes_in_names_are_escaped_in_every_output() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    sim()
-        .arg("run")
-        .arg(&file)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    sim_run(&file, &[], &out).assert().success();
     let name = "A<B & C\"D, E";
     for f in files_in(&out) {
         let text = fs::read_to_string(&f).unwrap_or_default();
@@ -374,9 +314,7 @@ fn a_symlinked_output_is_replaced_not_written_through() {
     let out = tmp.path().join("out");
     fs::create_dir(&out).unwrap();
     std::os::unix::fs::symlink(&outside, out.join("timeseries.csv")).unwrap();
-    sim()
-        .args(["run", "scenarios/baseline.toml", "--format", "csv", "--out"])
-        .arg(&out)
+    sim_run("scenarios/baseline.toml", &["--format", "csv"], &out)
         .assert()
         .success();
     assert_eq!(fs::read_to_string(&outside).unwrap(), "keep me");

@@ -25,56 +25,12 @@ use crate::symbolic::{trace, Graph, Node, Scalar, Sym};
 use crate::timeline::timeline;
 use crate::trajectory::COLUMNS;
 
-/// Which arm of a scenario to export, and why it cannot be found.
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum ExportError {
-    /// The scenario has several arms and none was named.
-    #[error("`{scenario}` has {} arms; choose one with --arm: {}", .arms.len(), quoted(.arms))]
-    ArmNeeded {
-        /// Scenario name.
-        scenario: String,
-        /// Its arm names.
-        arms: Vec<String>,
-    },
-    /// No arm has that name.
-    #[error("no arm `{name}` in `{scenario}`; arms: {}", quoted(.arms))]
-    NoSuchArm {
-        /// The name asked for.
-        name: String,
-        /// Scenario name.
-        scenario: String,
-        /// Its arm names.
-        arms: Vec<String>,
-    },
-}
+/// Why an arm cannot be found: see [`Scenario::arm`].
+pub use crate::scenario::ArmError as ExportError;
 
-fn quoted(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The arm called `name`, or the only arm when `name` is `None`.
+/// The arm called `name`, or the only arm when `name` is `None`: see [`Scenario::arm`].
 pub fn find_arm<'a>(sc: &'a Scenario, name: Option<&str>) -> Result<&'a Arm, ExportError> {
-    let arms = || sc.arms.iter().map(|a| a.name.clone()).collect();
-    match name {
-        Some(n) => sc
-            .arms
-            .iter()
-            .find(|a| a.name == n)
-            .ok_or_else(|| ExportError::NoSuchArm {
-                name: n.to_string(),
-                scenario: sc.name.clone(),
-                arms: arms(),
-            }),
-        None if sc.arms.len() == 1 => Ok(&sc.arms[0]),
-        None => Err(ExportError::ArmNeeded {
-            scenario: sc.name.clone(),
-            arms: arms(),
-        }),
-    }
+    sc.arm(name)
 }
 
 /// A state as exported.

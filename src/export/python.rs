@@ -9,6 +9,7 @@
 //! regroup them, so Python computes the same operations in the same order.
 
 use super::{float_literal, ArmModel};
+use crate::escape::{python_comment, python_str};
 use crate::label;
 use crate::model::{INPUT_NAMES, STATE_NAMES};
 use crate::symbolic::{BinOp, Node, Sym};
@@ -36,15 +37,20 @@ pub fn to_python(m: &ArmModel) -> String {
     out
 }
 
+/// The docstring and the labelled constants. Scenario text (names,
+/// description, treatment labels) appears only as [`python_str`] literals:
+/// in the constants, and quoted the same way in the docstring, which is raw
+/// (`r"""`) so it shows the literals exactly as the constants spell them.
 fn header(o: &mut String, m: &ArmModel) {
+    let treatments_lit = list(m.treatments.iter().map(|t| python_str(t)));
     let treatments = if m.treatments.is_empty() {
-        "none".to_string()
+        "none"
     } else {
-        m.treatments.join("; ")
+        &treatments_lit
     };
     let _ = write!(
         o,
-        r#""""{id}: hairsim scenario `{scenario}`, arm `{arm}`, for scipy.
+        r#"r"""{id}: hairsim scenario {scenario_lit}, arm {arm_lit}, for scipy.
 
 ILLUSTRATIVE MODEL — NOT CLINICAL GUIDANCE.
 {disclaimer}
@@ -73,19 +79,20 @@ from scipy.integrate import solve_ivp
 
 DISCLAIMER = {disclaimer_lit}
 SCENARIO = {scenario_lit}
+DESCRIPTION = {description_lit}
 ARM = {arm_lit}
+TREATMENTS = [{treatments_lit}]
 DURATION_DAYS = {duration}
 
 "#,
         id = m.id(),
-        scenario = m.scenario,
-        arm = m.arm,
         disclaimer = label::DISCLAIMER,
         pk = m.pk.name(),
         version = label::VERSION,
-        disclaimer_lit = py_str(label::DISCLAIMER),
-        scenario_lit = py_str(&m.scenario),
-        arm_lit = py_str(&m.arm),
+        disclaimer_lit = python_str(label::DISCLAIMER),
+        scenario_lit = python_str(&m.scenario),
+        description_lit = python_str(&m.description),
+        arm_lit = python_str(&m.arm),
         duration = float_literal(m.duration_days),
     );
 }
@@ -96,21 +103,21 @@ fn constants(o: &mut String, m: &ArmModel) {
         let _ = writeln!(
             o,
             "    {}: {},  # {}; {}",
-            py_str(info.name),
+            python_str(info.name),
             float_literal(value),
-            info.unit,
-            info.source
+            python_comment(info.unit),
+            python_comment(info.source)
         );
     }
     o.push_str("}\n\n");
     let _ = writeln!(
         o,
         "STATES = [{}]",
-        list(m.states.iter().map(|s| py_str(s.id)))
+        list(m.states.iter().map(|s| python_str(s.id)))
     );
     o.push_str("# state: unit\nSTATE_UNITS = {\n");
     for s in &m.states {
-        let _ = writeln!(o, "    {}: {},", py_str(s.id), py_str(s.unit));
+        let _ = writeln!(o, "    {}: {},", python_str(s.id), python_str(s.unit));
     }
     o.push_str("}\n");
     let _ = writeln!(
@@ -119,7 +126,11 @@ fn constants(o: &mut String, m: &ArmModel) {
         list(m.states.iter().map(|s| float_literal(s.initial)))
     );
     let _ = writeln!(o, "INPUTS0 = {}", inputs_dict(&m.initial_inputs));
-    let _ = writeln!(o, "OUTPUTS = [{}]", list(COLUMNS.iter().map(|c| py_str(c))));
+    let _ = writeln!(
+        o,
+        "OUTPUTS = [{}]",
+        list(COLUMNS.iter().map(|c| python_str(c)))
+    );
     let _ = writeln!(
         o,
         "OUTPUT_TIMES = [{}]\n\n",
@@ -131,7 +142,7 @@ fn inputs_dict(u: &crate::model::Inputs) -> String {
     let items = INPUT_NAMES
         .iter()
         .zip(u.values())
-        .map(|(n, v)| format!("{}: {}", py_str(n), float_literal(v)));
+        .map(|(n, v)| format!("{}: {}", python_str(n), float_literal(v)));
     format!("{{{}}}", list(items))
 }
 
@@ -156,10 +167,10 @@ fn prelude(o: &mut String, m: &ArmModel, roots: &[Sym], with_inputs: bool) {
         }
     }
     for u in INPUT_NAMES.iter().filter(|u| inputs.contains(*u)) {
-        let _ = writeln!(o, "    {u} = u[{}]", py_str(u));
+        let _ = writeln!(o, "    {u} = u[{}]", python_str(u));
     }
     for p in &params {
-        let _ = writeln!(o, "    {p} = p[{}]", py_str(p));
+        let _ = writeln!(o, "    {p} = p[{}]", python_str(p));
     }
     for s in reach {
         if let Node::Named(name, inner) = m.graph.node(s) {
@@ -194,10 +205,10 @@ fn observe(o: &mut String, m: &ArmModel) {
     for c in COLUMNS {
         match m.outputs.iter().find(|(n, _)| *n == c) {
             Some((_, s)) => {
-                let _ = writeln!(o, "        {}: {},", py_str(c), expr(m, *s).0);
+                let _ = writeln!(o, "        {}: {},", python_str(c), expr(m, *s).0);
             }
             None => {
-                let _ = writeln!(o, "        {}: {c},", py_str(c));
+                let _ = writeln!(o, "        {}: {c},", python_str(c));
             }
         }
     }
@@ -248,7 +259,7 @@ fn events(o: &mut String, m: &ArmModel) {
             o,
             "    ({}, {jump}, {inputs}),  # {}",
             float_literal(e.t_days),
-            e.label
+            python_comment(&e.label)
         );
     }
     o.push_str("]\n\n\n");
@@ -302,12 +313,6 @@ fn expr(m: &ArmModel, s: Sym) -> (String, u8) {
 
 fn list(items: impl Iterator<Item = String>) -> String {
     items.collect::<Vec<_>>().join(", ")
-}
-
-/// A Python string literal (JSON string syntax is valid Python for the
-/// characters it escapes).
-fn py_str(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
 }
 
 const SIMULATE: &str = r##"def simulate(t_eval=None, method="LSODA", rtol=1e-10, atol=1e-12, p=PARAMETERS, **options):

@@ -8,12 +8,20 @@
 //! parameters that `<event>`s set; sessions are events that jump states.
 //! `max(a, b)` is written as `piecewise`, which every SBML tool supports.
 //! Time is in days (`timeUnits="day"`).
+//!
+//! Scenario text (names, description, treatment labels) reaches the document
+//! only through [`escape::xml`], in the model's `name` and its notes; every
+//! other attribute and text goes through quick-xml's writer, which applies the
+//! same escaping.
 
 use super::{ArmModel, EventDef};
+use crate::escape;
 use crate::label;
 use crate::model::{Inputs, INPUT_NAMES, STATE_NAMES};
 use crate::symbolic::{BinOp, Node, Sym};
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::name::QName;
 use quick_xml::Writer;
 use std::io;
 
@@ -123,15 +131,14 @@ pub fn to_sbml(m: &ArmModel) -> io::Result<String> {
     w.create_element("sbml")
         .with_attributes([("xmlns", SBML_NS), ("level", "3"), ("version", "2")])
         .write_inner_content(|w| {
+            let name = format!("hairsim: {} / {}", m.scenario, m.arm);
             w.create_element("model")
-                .with_attributes([
-                    ("id", m.id().as_str()),
-                    (
-                        "name",
-                        format!("hairsim: {} / {}", m.scenario, m.arm).as_str(),
-                    ),
-                    ("timeUnits", "day"),
-                ])
+                .with_attribute(("id", m.id().as_str()))
+                .with_attribute(Attribute {
+                    key: QName("name"),
+                    value: escape::xml(&name),
+                })
+                .with_attribute(("timeUnits", "day"))
                 .write_inner_content(|w| model_body(w, m))?;
             Ok(())
         })?;
@@ -327,7 +334,7 @@ fn notes(w: &mut W, paragraphs: &[String]) -> io::Result<()> {
             .write_inner_content(|w| {
                 for p in paragraphs {
                     w.create_element("p")
-                        .write_text_content(BytesText::new(p))?;
+                        .write_text_content(BytesText::from_escaped(escape::xml(p)))?;
                 }
                 Ok(())
             })?;

@@ -181,6 +181,116 @@ fn every_identifier_is_unique_and_states_follow_the_pk_variant() {
     }
 }
 
+/// Names the Python module's functions use besides the model's identifiers,
+/// and Python's keywords: an identifier equal to one would shadow it or not
+/// parse.
+const PYTHON_RESERVED: &[&str] = &[
+    "math",
+    "np",
+    "solve_ivp",
+    "max",
+    "list",
+    "t",
+    "y",
+    "u",
+    "p",
+    "after",
+    "False",
+    "None",
+    "True",
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+    "nonlocal",
+    "not",
+    "or",
+    "pass",
+    "raise",
+    "return",
+    "try",
+    "while",
+    "with",
+    "yield",
+];
+
+/// Identifiers are printed into the Python module and SBML as they are, so
+/// each must be a plain ASCII identifier (a Python name and an SBML SId) that
+/// shadows nothing the module uses.
+#[test]
+fn every_identifier_is_a_plain_name_in_python_and_sbml() {
+    let plain = |id: &str| {
+        let mut chars = id.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    for sc in shipped() {
+        for arm in &sc.arms {
+            let m = ArmModel::new(&sc, arm);
+            for id in identifiers(&m) {
+                assert!(plain(id), "`{id}` is not a plain identifier");
+                assert!(
+                    !PYTHON_RESERVED.contains(&id),
+                    "`{id}` is reserved in Python"
+                );
+            }
+            assert!(
+                plain(&m.id()) && m.id().starts_with("hairsim_"),
+                "{}",
+                m.id()
+            );
+        }
+    }
+}
+
+/// Issue 15: the arm name of the report and a hostile description reach the
+/// module only as escaped literals, and the raw docstring closes where it should.
+#[test]
+fn scenario_text_reaches_python_only_as_literals() {
+    let arm = r#"a""";import os;os.system("echo PWNED");""""#;
+    let description = "x\u{2028} ''' \"\"\" \\";
+    let text = format!(
+        "[scenario]\nname = \"s\"\ndescription = {}\nduration = \"30 days\"\n[[arm]]\nname = {}\n",
+        toml::Value::String(description.into()),
+        toml::Value::String(arm.into())
+    );
+    let sc = scenario::parse("s.toml", &text).expect("valid scenario");
+    let py = python::to_python(&ArmModel::new(&sc, &sc.arms[0]));
+    assert!(!py.contains(arm) && !py.contains(description));
+    let arm_lit = crate::escape::python_str(arm);
+    let first_line = format!(
+        "r\"\"\"hairsim_s_a_import_os_os_system_echo_pwned: hairsim scenario \"s\", arm {arm_lit}, for scipy.\n"
+    );
+    assert!(py.starts_with(&first_line), "{}", &py[..200]);
+    assert!(py.contains(&format!("\nARM = {arm_lit}\n")));
+    let description_lit = crate::escape::python_str(description);
+    assert!(py.contains(&format!("\nDESCRIPTION = {description_lit}\n")));
+    let end = py
+        .find("\"\"\"\n\nimport math\n")
+        .expect("the docstring closes before the imports");
+    assert!(!py[4..end].contains("\"\"\""), "the docstring closes early");
+}
+
 #[test]
 fn every_unit_has_an_sbml_equivalent() {
     for p in PARAMETERS {

@@ -1,8 +1,11 @@
 //! CSV writers: `timeseries.csv` (streamed, long format, one row per arm and
-//! output time), `population.csv`, `sensitivity.csv` and `scan.csv`, each
-//! opening with a `#` line carrying the non-clinical label, scenario and version.
+//! output time), `population.csv`, `sensitivity.csv`, `scan.csv` and
+//! `bench.csv`, each opening with a `#` line carrying the non-clinical label,
+//! scenario and version.
 
+use crate::bench::BenchReport;
 use crate::label;
+use crate::model::{N_STATES, STATE_NAMES};
 use crate::simulation::SimulationResult;
 use crate::trajectory::COLUMNS;
 use std::fmt::Write as _;
@@ -41,6 +44,11 @@ pub fn field(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// The first line of every CSV: the non-clinical label, scenario and version.
+fn labelled(scenario: &str) -> String {
+    format!("# {}\n", label::footer(scenario))
 }
 
 /// The whole CSV text.
@@ -84,8 +92,7 @@ pub fn write_timeseries(result: &SimulationResult, w: &mut dyn Write) -> io::Res
 /// count (% of each patient's start) and shedding; `None` without a cohort.
 pub fn population(result: &SimulationResult) -> Option<String> {
     let pop = result.population.as_ref()?;
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}", label::footer(&result.scenario));
+    let mut out = labelled(&result.scenario);
     let _ = writeln!(out, "# {} virtual patients, seed {}", pop.size, pop.seed);
     out.push_str("arm,time_days");
     for series in ["hair_count_pct", "shedding_per_day"] {
@@ -112,8 +119,7 @@ pub fn population(result: &SimulationResult) -> Option<String> {
 
 /// `sensitivity.csv`: one row per parameter, sorted by |local| sensitivity.
 pub fn sensitivity(r: &crate::sensitivity::SensitivityResult) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}", label::footer(&r.scenario));
+    let mut out = labelled(&r.scenario);
     let _ = writeln!(
         out,
         "# arm {}; endpoint E = hair count at day {} / at start = {}; Morris: {} trajectories, {} levels, ±{}, seed {}",
@@ -143,8 +149,7 @@ pub fn sensitivity(r: &crate::sensitivity::SensitivityResult) -> String {
 
 /// `scan.csv`: long format, one row per arm and scanned value.
 pub fn scan(r: &crate::scan::ScanResult) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}", label::footer(&r.scenario));
+    let mut out = labelled(&r.scenario);
     let _ = writeln!(
         out,
         "# endpoint: hair-count change from start at day {}",
@@ -163,6 +168,55 @@ pub fn scan(r: &crate::scan::ScanResult) -> String {
         }
     }
     out
+}
+
+/// `bench.csv`: a label comment line (with the machine), then one row per measurement.
+pub fn bench(report: &BenchReport) -> String {
+    // The machine and versions belong to a timing, so its label line says them too.
+    let mut s = format!("# {}\n", report.environment.footer(&report.scenario));
+    s.push_str("method,rtol,atol,status,final_l2,final_max,grid_l2,grid_max,median_s,min_s,max_s,runs,rhs_evaluations,accepted_steps,rejected_steps,jacobian_evaluations,segments,failure");
+    for (name, _) in STATE_NAMES {
+        s.push_str(&format!(",max_{name}"));
+    }
+    s.push('\n');
+    let num = |v: Option<f64>| v.map(|x| format!("{x:e}")).unwrap_or_default();
+    for m in &report.measurements {
+        let e = m.errors.as_ref();
+        let t = m.timing.as_ref();
+        let failure = m
+            .failure
+            .as_deref()
+            .unwrap_or("")
+            .replace('"', "'")
+            .replace('\n', " ");
+        s.push_str(&format!(
+            "{},{:e},{:e},{},{},{},{},{},{},{},{},{},{},{},{},{},{},\"{}\"",
+            m.method,
+            m.rtol,
+            m.atol,
+            m.status,
+            num(e.map(|e| e.final_l2)),
+            num(e.map(|e| e.final_max)),
+            num(e.map(|e| e.grid_l2)),
+            num(e.map(|e| e.grid_max)),
+            num(t.map(|t| t.median_s)),
+            num(t.map(|t| t.min_s)),
+            num(t.map(|t| t.max_s)),
+            t.map(|t| t.runs).unwrap_or(0),
+            m.work.rhs_evaluations,
+            m.work.accepted_steps,
+            m.work.rejected_steps,
+            m.work.jacobian_evaluations,
+            m.work.segments,
+            failure
+        ));
+        for i in 0..N_STATES {
+            s.push(',');
+            s.push_str(&num(e.map(|e| e.per_state[i].max)));
+        }
+        s.push('\n');
+    }
+    s
 }
 
 #[cfg(test)]

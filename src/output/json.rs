@@ -1,6 +1,7 @@
 //! `summary.json`: the disclaimer, scenario, version, solver work per arm, and
-//! each arm's endpoints.
+//! each arm's endpoints; and `bench.json`, the work-precision study.
 
+use crate::bench::BenchReport;
 use crate::endpoints::{self, Endpoint};
 use crate::label;
 use crate::simulation::SimulationResult;
@@ -134,7 +135,17 @@ pub fn summary(result: &SimulationResult) -> Result<String, serde_json::Error> {
             .collect(),
         population: population_json(result),
     };
-    let mut s = serde_json::to_string_pretty(&summary)?;
+    pretty(&summary)
+}
+
+/// `bench.json`: the whole study, as [`BenchReport`] serializes.
+pub fn bench(report: &BenchReport) -> Result<String, serde_json::Error> {
+    pretty(report)
+}
+
+/// Pretty-printed, stable key order, trailing newline.
+fn pretty(value: &impl Serialize) -> Result<String, serde_json::Error> {
+    let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
     Ok(s)
 }

@@ -1,25 +1,30 @@
-//! Output writers: consumers of a [`SimulationResult`] that turn it into files.
+//! Output writers: consumers of a result that turn it into files.
 //!
-//! `csv` and `json` are pure (result → text); this module decides file names
-//! and writes every file atomically (see `atomic`). Every file carries the
-//! non-clinical label.
+//! `csv` and `json` are pure (result → text); this module decides file names.
+//! Every command that writes files (`run`, `sensitivity`, `scan`, `bench`)
+//! builds one [`OutputSet`] and writes it with [`OutputSet::write`]: every
+//! file is rendered first, then staged, then all are renamed together (see
+//! `atomic`). Every file carries the non-clinical label.
 
 pub mod atomic;
 pub mod csv;
 pub mod json;
 
-use crate::charts::{self, ChartKind, ImageFormat};
+use crate::bench::BenchReport;
+use crate::charts::{self, BenchChart, ChartError, ChartKind, ImageFormat};
+use crate::scan::ScanResult;
+use crate::sensitivity::SensitivityResult;
 use crate::simulation::SimulationResult;
 use std::path::{Path, PathBuf};
 
-/// A kind of output file.
+/// A kind of output file of `sim run` (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Format {
     /// Charts as SVG.
     Svg,
     /// Charts as PNG.
     Png,
-    /// `timeseries.csv`.
+    /// `timeseries.csv` (and `population.csv`).
     Csv,
     /// `summary.json`.
     Json,
@@ -38,10 +43,27 @@ impl Format {
             Format::Json => "json",
         }
     }
+}
 
-    /// Parse a command-line name.
-    pub fn from_name(s: &str) -> Option<Format> {
-        Self::ALL.into_iter().find(|f| f.name() == s)
+/// A set of formats, each at most once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Formats(u8);
+
+impl Formats {
+    /// Every format.
+    pub fn all() -> Self {
+        Format::ALL.into_iter().collect()
+    }
+
+    /// Whether `f` is in the set.
+    pub fn contains(self, f: Format) -> bool {
+        self.0 & (1 << f as u8) != 0
+    }
+}
+
+impl FromIterator<Format> for Formats {
+    fn from_iter<I: IntoIterator<Item = Format>>(formats: I) -> Self {
+        Formats(formats.into_iter().fold(0, |set, f| set | (1 << f as u8)))
     }
 }
 
@@ -58,67 +80,144 @@ pub enum OutputError {
     },
     /// A chart could not be drawn.
     #[error(transparent)]
-    Chart(#[from] charts::ChartError),
+    Chart(#[from] ChartError),
     /// JSON serialization failed.
-    #[error("cannot serialize summary.json")]
+    #[error("cannot serialize the JSON output")]
     Json(#[from] serde_json::Error),
 }
 
-/// Render everything first, then write: a run that fails while drawing leaves
-/// earlier outputs untouched. Every file is first staged (written and flushed
-/// under a hidden temporary name, see [`atomic`]); only when all are staged are
-/// they renamed into place, so a full disk or any other write error part-way
-/// through also leaves every earlier output untouched. `timeseries.csv` is
-/// streamed to its temporary file rather than built in memory. Returns the
-/// paths written, in order.
-pub fn write_all(
-    result: &SimulationResult,
-    charts: &[ChartKind],
-    formats: &[Format],
-    dir: &Path,
-) -> Result<Vec<PathBuf>, OutputError> {
-    let mut rendered: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if formats.contains(&Format::Csv) {
-        if let Some(text) = csv::population(result) {
-            rendered.push((dir.join("population.csv"), text.into_bytes()));
+/// The files of one command in one folder, rendered and not yet written.
+///
+/// [`OutputSet::write`] writes them so that a failure leaves earlier outputs
+/// untouched: everything is rendered before anything is written; every file is
+/// then staged (written and flushed under a hidden temporary name, see
+/// [`atomic`]), and only when all are staged are they renamed into place, so a
+/// full disk or any other write error part-way through changes nothing either.
+/// `timeseries.csv` is streamed to its temporary file rather than built in memory.
+#[derive(Debug)]
+pub struct OutputSet<'a> {
+    dir: PathBuf,
+    timeseries: Option<(PathBuf, &'a SimulationResult)>,
+    files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl<'a> OutputSet<'a> {
+    /// An empty set for `dir`.
+    pub fn new(dir: &Path) -> Self {
+        OutputSet {
+            dir: dir.to_path_buf(),
+            timeseries: None,
+            files: Vec::new(),
         }
     }
-    if formats.contains(&Format::Json) {
-        rendered.push((
-            dir.join("summary.json"),
-            json::summary(result)?.into_bytes(),
-        ));
+
+    /// The folder the set is written to.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
-    let kinds: Vec<ChartKind> = charts
-        .iter()
-        .copied()
-        .filter(|k| k.applies_to(result))
-        .collect();
+
+    /// Add a rendered file.
+    pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
+        self.files.push((self.dir.join(name), bytes));
+    }
+
+    /// Add `STEM.svg` and/or `STEM.png`, drawn by `render` now.
+    pub fn add_chart(
+        &mut self,
+        stem: &str,
+        images: &[ImageFormat],
+        render: impl Fn(ImageFormat) -> Result<Vec<u8>, ChartError>,
+    ) -> Result<(), ChartError> {
+        for &image in images {
+            let bytes = render(image)?;
+            self.add(&format!("{stem}.{}", image.extension()), bytes);
+        }
+        Ok(())
+    }
+
+    /// Stage every file (the streamed time series first, if any), then rename
+    /// all. Returns the paths written, in order.
+    pub fn write(self) -> Result<Vec<PathBuf>, OutputError> {
+        write_staged(&self.dir, self.timeseries, self.files)
+    }
+}
+
+/// Both image formats.
+const IMAGES: [ImageFormat; 2] = [ImageFormat::Svg, ImageFormat::Png];
+
+/// `sim run`: `population.csv`, `summary.json`, the charts and `timeseries.csv`,
+/// as far as `formats` asks for them.
+pub fn simulation<'a>(
+    result: &'a SimulationResult,
+    charts: &[ChartKind],
+    formats: Formats,
+    dir: &Path,
+) -> Result<OutputSet<'a>, OutputError> {
+    let mut set = OutputSet::new(dir);
+    if formats.contains(Format::Csv) {
+        if let Some(text) = csv::population(result) {
+            set.add("population.csv", text.into_bytes());
+        }
+        set.timeseries = Some((dir.join("timeseries.csv"), result));
+    }
+    if formats.contains(Format::Json) {
+        set.add("summary.json", json::summary(result)?.into_bytes());
+    }
     let images: Vec<ImageFormat> = [
         (Format::Svg, ImageFormat::Svg),
         (Format::Png, ImageFormat::Png),
     ]
     .into_iter()
-    .filter(|(fmt, _)| formats.contains(fmt))
+    .filter(|(f, _)| formats.contains(*f))
     .map(|(_, image)| image)
     .collect();
+    let kinds: Vec<ChartKind> = charts
+        .iter()
+        .copied()
+        .filter(|k| k.applies_to(result))
+        .collect();
+    // In parallel, each chart's SVG drawn once for both formats.
     for chart in charts::render_all(result, &kinds, &images)? {
-        let name = format!("{}.{}", chart.kind.name(), chart.format.extension());
-        rendered.push((dir.join(name), chart.bytes));
+        set.add(
+            &format!("{}.{}", chart.kind.name(), chart.format.extension()),
+            chart.bytes,
+        );
     }
-    let csv_path = formats
-        .contains(&Format::Csv)
-        .then(|| dir.join("timeseries.csv"));
-    write_staged(dir, csv_path.map(|p| (p, result)), rendered)
+    Ok(set)
 }
 
-/// Write already-rendered files with the same staging guarantees as
-/// [`write_all`] (used by `sim sensitivity`, `sim scan` and `sim bench`).
-pub fn write_files(
+/// `sim sensitivity`: `sensitivity.csv` and the tornado chart.
+pub fn sensitivity(
+    result: &SensitivityResult,
     dir: &Path,
-    files: Vec<(PathBuf, Vec<u8>)>,
-) -> Result<Vec<PathBuf>, OutputError> {
-    write_staged(dir, None, files)
+) -> Result<OutputSet<'static>, OutputError> {
+    let mut set = OutputSet::new(dir);
+    set.add("sensitivity.csv", csv::sensitivity(result).into_bytes());
+    set.add_chart("sensitivity", &IMAGES, |image| {
+        charts::sensitivity::render(result, image)
+    })?;
+    Ok(set)
+}
+
+/// `sim scan`: `scan.csv` and its chart.
+pub fn scan(result: &ScanResult, dir: &Path) -> Result<OutputSet<'static>, OutputError> {
+    let mut set = OutputSet::new(dir);
+    set.add("scan.csv", csv::scan(result).into_bytes());
+    set.add_chart("scan", &IMAGES, |image| charts::scan::render(result, image))?;
+    Ok(set)
+}
+
+/// `sim bench`: `bench.csv`, `bench.json` and the work-precision charts.
+pub fn bench(report: &BenchReport, dir: &Path) -> Result<OutputSet<'static>, OutputError> {
+    let mut set = OutputSet::new(dir);
+    set.add("bench.csv", csv::bench(report).into_bytes());
+    set.add("bench.json", json::bench(report)?.into_bytes());
+    for kind in BenchChart::ALL {
+        set.add_chart(kind.name(), &IMAGES, |image| {
+            charts::render_bench(report, kind, image)
+        })?;
+    }
+    Ok(set)
 }
 
 /// Stage every file (the streamed time series first, if any), then rename all.
@@ -169,4 +268,37 @@ fn write_staged(
         atomic::sync_dir(p);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_format_set_holds_each_format_once() {
+        let set: Formats = [Format::Json, Format::Csv, Format::Json]
+            .into_iter()
+            .collect();
+        assert!(set.contains(Format::Json) && set.contains(Format::Csv));
+        assert!(!set.contains(Format::Svg) && !set.contains(Format::Png));
+    }
+
+    #[test]
+    fn every_format_is_in_the_full_set() {
+        assert!(Format::ALL.into_iter().all(|f| Formats::all().contains(f)));
+    }
+
+    #[test]
+    fn a_set_is_written_whole_and_in_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let mut set = OutputSet::new(&dir);
+        set.add("b.txt", b"second".to_vec());
+        set.add("a.txt", b"first".to_vec());
+        let written = set.write().unwrap();
+        assert_eq!(written, vec![dir.join("b.txt"), dir.join("a.txt")]);
+        assert_eq!(std::fs::read(dir.join("a.txt")).unwrap(), b"first");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 2, "no temporary file is left");
+    }
 }

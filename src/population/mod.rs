@@ -10,8 +10,8 @@
 
 pub mod quantile;
 
-use crate::params::{self, ParamInfo};
-use crate::scenario::{Arm, Scenario};
+use crate::params::{self, ParamError, ParamInfo, PARAMETERS};
+use crate::scenario::{Arm, Patient, Scenario};
 use crate::simulation::{output_times, simulate_arm, SimError};
 use quantile::P2;
 use rand::{RngExt, SeedableRng};
@@ -55,6 +55,40 @@ pub enum Distribution {
     },
 }
 
+impl Distribution {
+    /// Largest coefficient of variation accepted.
+    pub const MAX_CV: f64 = 5.0;
+}
+
+/// A distribution's family, as named in `[[population.vary]] distribution`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistributionKind {
+    /// `lognormal`: takes `cv`.
+    LogNormal,
+    /// `normal`: takes `cv`.
+    Normal,
+    /// `uniform`: takes `min` and `max`.
+    Uniform,
+}
+
+impl DistributionKind {
+    /// Every family.
+    pub const ALL: [DistributionKind; 3] = [
+        DistributionKind::LogNormal,
+        DistributionKind::Normal,
+        DistributionKind::Uniform,
+    ];
+
+    /// Name as written in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            DistributionKind::LogNormal => "lognormal",
+            DistributionKind::Normal => "normal",
+            DistributionKind::Uniform => "uniform",
+        }
+    }
+}
+
 /// What a variation changes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Varied {
@@ -65,11 +99,43 @@ pub enum Varied {
 }
 
 impl Varied {
+    /// The name of [`Varied::TerminalFractionStart`].
+    pub const TERMINAL_FRACTION_START: &'static str = "terminal_fraction_start";
+
+    /// The starting terminal fraction that a variation centres on when the
+    /// arm's profile has none of its own (the healthy profile, which starts at
+    /// its own equilibrium).
+    pub const TERMINAL_FRACTION_BASE: f64 = 0.85;
+
+    /// What the name `name` varies: a parameter or `terminal_fraction_start`.
+    pub fn find(name: &str) -> Option<Varied> {
+        if name == Self::TERMINAL_FRACTION_START {
+            Some(Varied::TerminalFractionStart)
+        } else {
+            params::info(name).map(Varied::Parameter)
+        }
+    }
+
+    /// Every name [`Varied::find`] knows, parameters first.
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = PARAMETERS.iter().map(|p| p.name).collect();
+        names.push(Self::TERMINAL_FRACTION_START);
+        names
+    }
+
     /// Name as written in scenario files.
     pub fn name(&self) -> &'static str {
         match self {
             Varied::Parameter(p) => p.name,
-            Varied::TerminalFractionStart => "terminal_fraction_start",
+            Varied::TerminalFractionStart => Self::TERMINAL_FRACTION_START,
+        }
+    }
+
+    /// Its unit, for tables and charts.
+    pub fn unit(&self) -> &'static str {
+        match self {
+            Varied::Parameter(p) => p.unit,
+            Varied::TerminalFractionStart => "fraction of follicles",
         }
     }
 
@@ -77,7 +143,33 @@ impl Varied {
     pub fn allows(&self, v: f64) -> bool {
         match self {
             Varied::Parameter(p) => p.range.contains(v),
-            Varied::TerminalFractionStart => v > 0.0 && v < 1.0,
+            Varied::TerminalFractionStart => Patient::allows_terminal_fraction(v),
+        }
+    }
+
+    /// Its value for `patient`.
+    pub fn value_in(&self, patient: &Patient) -> f64 {
+        match self {
+            Varied::Parameter(p) => patient.params.get(p.name).unwrap_or(p.default),
+            Varied::TerminalFractionStart => patient
+                .terminal_fraction_start
+                .unwrap_or(Self::TERMINAL_FRACTION_BASE),
+        }
+    }
+
+    /// `patient` with this quantity set to `v`, or why `v` is not valid.
+    pub fn apply(&self, patient: &mut Patient, v: f64) -> Result<(), ParamError> {
+        match self {
+            Varied::Parameter(p) => patient.params.set(p.name, v),
+            Varied::TerminalFractionStart if self.allows(v) => {
+                patient.terminal_fraction_start = Some(v);
+                Ok(())
+            }
+            Varied::TerminalFractionStart => Err(ParamError::OutOfRange {
+                name: Self::TERMINAL_FRACTION_START.to_string(),
+                value: v,
+                expected: "between 0 and 1 (exclusive)",
+            }),
         }
     }
 }
@@ -104,6 +196,16 @@ pub struct Population {
     pub responder_time_days: f64,
     /// What varies and how.
     pub vary: Vec<Variation>,
+}
+
+impl Population {
+    /// Seed when `seed` is not given.
+    pub const DEFAULT_SEED: u64 = 1;
+    /// Response threshold when `responder_threshold` is not given (+10 %).
+    pub const DEFAULT_RESPONDER_THRESHOLD: f64 = 0.10;
+    /// When response is judged if `responder_time` is not given, months (or
+    /// the end of a shorter scenario).
+    pub const DEFAULT_RESPONDER_MONTHS: f64 = 12.0;
 }
 
 /// One patient's random numbers: per variation, either standard-normal draws or one uniform.
@@ -154,23 +256,15 @@ pub fn value(v: &Variation, base: f64, draw: &Draw) -> f64 {
     }
 }
 
-/// The arm as patient `draws` experiences it.
-pub fn patient_arm(arm: &Arm, pop: &Population, draws: &[Draw]) -> Arm {
+/// The arm as patient `draws` experiences it. [`value`] only returns valid
+/// values, so an error here means a variation whose base value is out of range.
+pub fn patient_arm(arm: &Arm, pop: &Population, draws: &[Draw]) -> Result<Arm, ParamError> {
     let mut arm = arm.clone();
     for (v, d) in pop.vary.iter().zip(draws) {
-        match v.varied {
-            Varied::Parameter(info) => {
-                let base = arm.patient.params.get(info.name).unwrap_or(info.default);
-                // `value` only returns values in range, so `set` cannot refuse them.
-                let _ = arm.patient.params.set(info.name, value(v, base, d));
-            }
-            Varied::TerminalFractionStart => {
-                let base = arm.patient.terminal_fraction_start.unwrap_or(0.85);
-                arm.patient.terminal_fraction_start = Some(value(v, base, d));
-            }
-        }
+        let base = v.varied.value_in(&arm.patient);
+        v.varied.apply(&mut arm.patient, value(v, base, d))?;
     }
-    arm
+    Ok(arm)
 }
 
 /// Five streaming quantile estimators of one series at one time.
@@ -229,9 +323,21 @@ pub struct PopulationSummary {
 pub struct PopulationError {
     /// 0-based patient index (re-run it with the same seed to reproduce).
     pub patient: u32,
-    /// The simulation error.
+    /// What failed.
     #[source]
-    pub source: SimError,
+    pub source: VariedError,
+}
+
+/// Why a run of an arm with varied values (a virtual patient, a scan value,
+/// a sensitivity step) failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VariedError {
+    /// A varied value could not be applied.
+    #[error(transparent)]
+    Value(#[from] ParamError),
+    /// The simulation failed.
+    #[error(transparent)]
+    Simulation(#[from] SimError),
 }
 
 /// Per patient and arm: hair count % of start and shedding at every output time, and the response.
@@ -244,17 +350,17 @@ fn simulate_patient(
     index: u32,
 ) -> Result<Vec<PatientArm>, PopulationError> {
     let d = draws(pop, index);
+    let failed = |source: VariedError| PopulationError {
+        patient: index,
+        source,
+    };
     scenario
         .arms
         .iter()
         .map(|arm| {
-            let arm = patient_arm(arm, pop, &d);
-            let r = simulate_arm(&arm, scenario.duration_days, times, &scenario.solver).map_err(
-                |source| PopulationError {
-                    patient: index,
-                    source,
-                },
-            )?;
+            let arm = patient_arm(arm, pop, &d).map_err(|e| failed(e.into()))?;
+            let r = simulate_arm(&arm, scenario.duration_days, times, &scenario.solver)
+                .map_err(|e| failed(e.into()))?;
             let start = r.trajectory.rows.first().map_or(f64::NAN, |o| o.hair_count);
             let pct: Vec<f64> = r
                 .trajectory
@@ -338,11 +444,57 @@ pub fn run(
     })
 }
 
-/// Look up what a variation may vary.
-pub fn varied(name: &str) -> Option<Varied> {
-    if name == "terminal_fraction_start" {
-        Some(Varied::TerminalFractionStart)
-    } else {
-        params::info(name).map(Varied::Parameter)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::PROFILES;
+
+    fn patient() -> Patient {
+        let profile = &PROFILES[0];
+        Patient {
+            profile,
+            params: profile.parameters().unwrap(),
+            terminal_fraction_start: None,
+        }
+    }
+
+    #[test]
+    fn a_varied_parameter_is_set() {
+        let mut p = patient();
+        let v = Varied::find("anagen_days").unwrap();
+        v.apply(&mut p, 900.0).unwrap();
+        assert!((v.value_in(&p) - 900.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_parameter_out_of_its_range_is_refused() {
+        let mut p = patient();
+        let e = Varied::find("anagen_days").unwrap().apply(&mut p, -1.0);
+        assert!(matches!(e, Err(ParamError::OutOfRange { .. })));
+    }
+
+    #[test]
+    fn a_terminal_fraction_of_one_is_refused_and_named() {
+        let mut p = patient();
+        let e = Varied::TerminalFractionStart
+            .apply(&mut p, 1.0)
+            .unwrap_err();
+        assert!(e.to_string().contains("terminal_fraction_start"), "{e}");
+        assert_eq!(p.terminal_fraction_start, None, "the patient is unchanged");
+    }
+
+    #[test]
+    fn a_profile_at_equilibrium_varies_around_the_documented_base() {
+        assert_eq!(
+            Varied::TerminalFractionStart.value_in(&patient()),
+            Varied::TERMINAL_FRACTION_BASE
+        );
+    }
+
+    #[test]
+    fn every_name_is_found() {
+        for name in Varied::names() {
+            assert_eq!(Varied::find(name).map(|v| v.name()), Some(name));
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Scenario files: the raw TOML shape (`raw`), a validating conversion into the
-//! domain types below (`validate`), and located errors (`error`).
+//! domain types below (`validate`), located errors (`error`) and the one
+//! lookup of every name in the file format (`names`).
 
 pub mod error;
+pub mod names;
 pub mod raw;
 pub mod validate;
 
@@ -11,6 +13,7 @@ use crate::params::Parameters;
 use crate::profile::Profile;
 use crate::schedule::Treatment;
 use crate::solve::SolverSettings;
+use crate::units::DAYS_PER_MONTH;
 pub use error::ScenarioError;
 use std::io::Read;
 use std::path::Path;
@@ -28,6 +31,13 @@ pub struct Patient {
     pub params: Parameters,
     /// Starting terminal fraction; `None` for the profile's own equilibrium.
     pub terminal_fraction_start: Option<f64>,
+}
+
+impl Patient {
+    /// Whether `x` is a valid starting terminal fraction: strictly between 0 and 1.
+    pub fn allows_terminal_fraction(x: f64) -> bool {
+        x > 0.0 && x < 1.0
+    }
 }
 
 /// One arm: a name and its treatments.
@@ -52,6 +62,29 @@ pub struct PlotSettings {
     pub endpoints_days: Vec<f64>,
 }
 
+impl PlotSettings {
+    /// Endpoint times, months, used when `[plot] endpoints` is not given
+    /// (those after the end of the scenario are left out).
+    pub const DEFAULT_ENDPOINT_MONTHS: [f64; 4] = [6.0, 12.0, 24.0, 36.0];
+
+    /// Every chart, and the default endpoints that fall within `duration_days`
+    /// (the end of the scenario itself when none does).
+    pub fn defaults(duration_days: f64) -> Self {
+        let mut endpoints_days: Vec<f64> = Self::DEFAULT_ENDPOINT_MONTHS
+            .iter()
+            .map(|m| m * DAYS_PER_MONTH)
+            .filter(|d| *d <= duration_days + 1e-9)
+            .collect();
+        if endpoints_days.is_empty() {
+            endpoints_days.push(duration_days);
+        }
+        PlotSettings {
+            charts: ChartKind::ALL.to_vec(),
+            endpoints_days,
+        }
+    }
+}
+
 /// A validated scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -73,6 +106,66 @@ pub struct Scenario {
     pub plot: PlotSettings,
     /// Virtual cohort, when the scenario has a `[population]` section.
     pub population: Option<crate::population::Population>,
+}
+
+impl Scenario {
+    /// Output grid spacing when `output_interval` is not given (or the whole
+    /// duration, if that is shorter), days.
+    pub const DEFAULT_OUTPUT_INTERVAL_DAYS: f64 = 1.0;
+
+    /// The arm called `name`; without a name, the scenario's only arm. A
+    /// scenario with several arms needs the name, and the error lists them.
+    pub fn arm(&self, name: Option<&str>) -> Result<&Arm, ArmError> {
+        let arms = || self.arms.iter().map(|a| a.name.clone()).collect();
+        match (name, self.arms.as_slice()) {
+            (Some(n), _) => {
+                self.arms
+                    .iter()
+                    .find(|a| a.name == n)
+                    .ok_or_else(|| ArmError::NoSuchArm {
+                        name: n.to_string(),
+                        scenario: self.name.clone(),
+                        arms: arms(),
+                    })
+            }
+            (None, [only]) => Ok(only),
+            (None, _) => Err(ArmError::ArmNeeded {
+                scenario: self.name.clone(),
+                arms: arms(),
+            }),
+        }
+    }
+}
+
+/// Why [`Scenario::arm`] found no arm.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ArmError {
+    /// The scenario has several arms and none was named.
+    #[error("`{scenario}` has {} arms; choose one with --arm: {}", .arms.len(), quoted(.arms))]
+    ArmNeeded {
+        /// Scenario name.
+        scenario: String,
+        /// Its arm names.
+        arms: Vec<String>,
+    },
+    /// No arm has that name.
+    #[error("no arm `{name}` in `{scenario}`; arms: {}", quoted(.arms))]
+    NoSuchArm {
+        /// The name asked for.
+        name: String,
+        /// Scenario name.
+        scenario: String,
+        /// Its arm names.
+        arms: Vec<String>,
+    },
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why a scenario could not be loaded.
@@ -215,5 +308,65 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
                 ),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(arms: &[&str]) -> Scenario {
+        let mut text = "[scenario]\nname = \"s\"\nduration = \"1 year\"\n".to_string();
+        for a in arms {
+            text.push_str(&format!("[[arm]]\nname = \"{a}\"\n"));
+        }
+        parse("s.toml", &text).expect("a valid scenario")
+    }
+
+    #[test]
+    fn an_arm_is_found_by_its_exact_name() {
+        let sc = scenario(&["a", "b"]);
+        assert_eq!(sc.arm(Some("b")).map(|a| a.name.as_str()), Ok("b"));
+    }
+
+    #[test]
+    fn an_unknown_arm_is_refused_with_the_names() {
+        let e = scenario(&["a", "b"]).arm(Some("B")).unwrap_err();
+        assert_eq!(e.to_string(), "no arm `B` in `s`; arms: \"a\", \"b\"");
+    }
+
+    #[test]
+    fn without_a_name_the_only_arm_is_taken() {
+        let sc = scenario(&["only"]);
+        assert_eq!(sc.arm(None).map(|a| a.name.as_str()), Ok("only"));
+    }
+
+    #[test]
+    fn without_a_name_several_arms_ask_for_one() {
+        let e = scenario(&["a", "b"]).arm(None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`s` has 2 arms; choose one with --arm: \"a\", \"b\""
+        );
+    }
+
+    #[test]
+    fn default_endpoints_stop_at_the_end() {
+        let p = PlotSettings::defaults(2.0 * 365.25);
+        assert_eq!(p.endpoints_days.len(), 3);
+        assert_eq!(p.charts, ChartKind::ALL.to_vec());
+    }
+
+    #[test]
+    fn a_scenario_shorter_than_every_default_endpoint_ends_at_its_end() {
+        assert_eq!(PlotSettings::defaults(30.0).endpoints_days, vec![30.0]);
+    }
+
+    #[test]
+    fn terminal_fractions_of_zero_and_one_are_refused() {
+        assert!(!Patient::allows_terminal_fraction(0.0));
+        assert!(!Patient::allows_terminal_fraction(1.0));
+        assert!(!Patient::allows_terminal_fraction(f64::NAN));
+        assert!(Patient::allows_terminal_fraction(0.7));
     }
 }

@@ -1,8 +1,10 @@
 //! Shared helpers for integration tests: the shipped scenarios, running the real
-//! `sim` binary, and temporary output folders.
+//! `sim` binary, temporary output folders, and the Python of the export checks.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
 
 /// Repository root.
 pub fn root() -> PathBuf {
@@ -32,6 +34,28 @@ pub fn sim() -> assert_cmd::Command {
     cmd
 }
 
+/// `sim run SCENARIO FLAGS… --out OUT`.
+pub fn sim_run(
+    scenario: impl AsRef<std::ffi::OsStr>,
+    flags: &[&str],
+    out: &Path,
+) -> assert_cmd::Command {
+    let mut cmd = sim();
+    cmd.arg("run")
+        .arg(scenario)
+        .args(flags)
+        .arg("--out")
+        .arg(out);
+    cmd
+}
+
+/// `sim run …` (see [`sim_run`]) that must fail with exit code 1; its stderr.
+pub fn run_fails(scenario: impl AsRef<std::ffi::OsStr>, flags: &[&str], out: &Path) -> String {
+    let o = sim_run(scenario, flags, out).output().expect("sim runs");
+    assert_eq!(o.status.code(), Some(1));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Load and simulate a shipped scenario through the library.
 pub fn simulate(stem: &str) -> hairsim::simulation::SimulationResult {
     let sc = hairsim::scenario::load(&scenario(stem)).expect("shipped scenario is valid");
@@ -57,4 +81,27 @@ pub fn files_in(dir: &Path) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
+}
+
+/// The interpreter of target/python-venv, created on first use.
+pub fn python() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let script = root().join("tools").join("python-env");
+        let out = Command::new("bash")
+            .arg(&script)
+            .current_dir(root())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run bash {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "tools/python-env failed, so the Python checks of the exports cannot run. They need \
+             python-libsbml, libroadrunner, scipy and numpy from python/requirements.txt \
+             (CPython 3.11 with venv and pip, network to PyPI). Its message:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        assert!(path.exists(), "tools/python-env printed {}", path.display());
+        path
+    })
 }

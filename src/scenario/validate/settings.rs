@@ -1,0 +1,112 @@
+//! The settings tables: `[model]` (the pk variant), `[solver]` (method,
+//! tolerances, step budget) and `[plot]` (charts and endpoints).
+
+use super::{Ctx, MAX_ENDPOINTS, MAX_STEPS_LIMIT, R};
+use crate::charts::ChartKind;
+use crate::model::Pk;
+use crate::scenario::raw::{RawModel, RawPlot, RawSolver};
+use crate::scenario::PlotSettings;
+use crate::solve::{Method, SolverSettings};
+use crate::units::{AbsoluteTolerance, RelativeTolerance, ToleranceError};
+use toml::Spanned;
+
+/// `[model] pk`; default [`Pk::default`].
+pub(super) fn pk(ctx: &Ctx, raw: Option<&RawModel>) -> R<Pk> {
+    match raw.and_then(|m| m.pk.as_ref()) {
+        Some(v) => ctx.named::<Pk>(v).copied(),
+        None => Ok(Pk::default()),
+    }
+}
+
+/// `[solver]` over [`SolverSettings::default`].
+pub(super) fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
+    let mut s = SolverSettings::default();
+    let Some(raw) = raw else { return Ok(s) };
+    if let Some(m) = &raw.method {
+        s.method = *ctx.named::<Method>(m)?;
+    }
+    if let Some(v) = &raw.rtol {
+        s.rtol = tolerance(ctx, v, RelativeTolerance::new, RelativeTolerance::HELP)?.get();
+    }
+    if let Some(v) = &raw.atol {
+        s.atol = tolerance(ctx, v, AbsoluteTolerance::new, AbsoluteTolerance::HELP)?.get();
+    }
+    if let Some(v) = &raw.max_steps {
+        s.max_steps = max_steps(ctx, v)?;
+    }
+    if let Some(v) = &raw.rk4_step {
+        s.rk4_step_days = ctx.positive_duration(v, "rk4_step")?;
+    }
+    Ok(s)
+}
+
+/// A tolerance, checked by its type (see [`RelativeTolerance`]).
+fn tolerance<T>(
+    ctx: &Ctx,
+    v: &Spanned<f64>,
+    new: fn(f64) -> Result<T, ToleranceError>,
+    help: &str,
+) -> R<T> {
+    new(*v.get_ref()).or_else(|e| ctx.err(v.span(), e.to_string(), Some(help.to_string())))
+}
+
+/// `max_steps`: a whole number from 1 to [`MAX_STEPS_LIMIT`].
+fn max_steps(ctx: &Ctx, v: &Spanned<i64>) -> R<u32> {
+    ctx.count(
+        v,
+        MAX_STEPS_LIMIT,
+        |n| format!("max_steps must be a whole number from 1 to {MAX_STEPS_LIMIT}, got {n}"),
+        Some(format!(
+            "the default is {}; a run that needs more usually wants a looser rtol",
+            SolverSettings::default().max_steps
+        )),
+    )
+}
+
+/// `[plot]` over [`PlotSettings::defaults`].
+pub(super) fn plot(ctx: &Ctx, raw: Option<&RawPlot>, duration_days: f64) -> R<PlotSettings> {
+    let mut plot = PlotSettings::defaults(duration_days);
+    let Some(raw) = raw else { return Ok(plot) };
+    if let Some(list) = &raw.charts {
+        plot.charts.clear();
+        for c in list {
+            let k = *ctx.named::<ChartKind>(c)?;
+            if !plot.charts.contains(&k) {
+                plot.charts.push(k);
+            }
+        }
+    }
+    if let Some(list) = &raw.endpoints {
+        plot.endpoints_days = endpoints(ctx, list, duration_days)?;
+    }
+    Ok(plot)
+}
+
+/// `[plot] endpoints`: at most [`MAX_ENDPOINTS`] times within the scenario,
+/// sorted, repeats removed.
+fn endpoints(ctx: &Ctx, list: &[Spanned<String>], duration_days: f64) -> R<Vec<f64>> {
+    if let Some(e) = list.get(MAX_ENDPOINTS) {
+        return ctx.err(
+            e.span(),
+            format!(
+                "{} endpoints, more than the limit of {MAX_ENDPOINTS}",
+                list.len()
+            ),
+            Some("pick the times that matter; timeseries.csv has every row".into()),
+        );
+    }
+    let mut days = list
+        .iter()
+        .map(|e| {
+            ctx.time_within(
+                e,
+                "endpoint",
+                duration_days,
+                Some("use endpoints within the scenario duration"),
+            )
+        })
+        .collect::<R<Vec<f64>>>()?;
+    days.sort_by(f64::total_cmp);
+    days.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    Ok(days)
+}
