@@ -1,14 +1,15 @@
 //! Charts: pure renderers from a [`SimulationResult`] to SVG text or PNG bytes.
 //!
 //! Files are written elsewhere (`output`); this module only draws. Each chart is
-//! drawn once, as SVG, with plotters; its PNG is that SVG rasterized by resvg
-//! (`raster.rs`) with the bundled fonts (`fonts.rs`), so the two formats show the
-//! same picture. One file per chart (`hair_count.rs`, `phases.rs`, `shedding.rs`,
+//! drawn once, as SVG, with plotters (`canvas.rs`: its SVG backend on a
+//! quarter-pixel grid); its PNG is that SVG rasterized by resvg (`raster.rs`)
+//! with the bundled fonts (`fonts.rs`), so the two formats show the same
+//! picture. One file per chart (`hair_count.rs`, `phases.rs`, `shedding.rs`,
 //! `signals.rs`, `endpoints.rs`, `summary.rs`, `responders.rs`); shared parts:
-//! `frame.rs` (page, footer, legend), `plot.rs` (axes and lines), `arms.rs` (one
-//! line per arm, each kept visible where lines coincide), `decimate.rs` (lines
-//! reduced to what the pixel grid can show), `axis.rs` (ticks), `style.rs`
-//! (palette, text sizes). Every chart carries the non-clinical footer from
+//! `frame.rs` (page, footer, legend), `plot.rs` (axes, lines, areas, bars),
+//! `arms.rs` (one line per arm, each kept visible where lines coincide),
+//! `notes.rs` (naming arms that coincide), `decimate.rs` (lines reduced to what
+//! the pixel grid can show), `axis.rs` (ticks), `style.rs` (palette, text sizes). Every chart carries the non-clinical footer from
 //! [`crate::label::footer`]. Output is deterministic: the same result gives
 //! byte-identical files.
 //!
