@@ -33,7 +33,7 @@ mod common;
 use common::{load, trajectory_states};
 use hairsim::model::{HairModel, State};
 use hairsim::simulation::{integrate_arm, output_grid};
-use hairsim::solve::{stages_only, Method, SolveStats, SolverSettings};
+use hairsim::solve::{stages_only, Method, SolveStats};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -119,10 +119,7 @@ fn main() {
         "method", "arm", "evals", "solve us", "vs independent", "stages alone", "solve / stages"
     );
     for method in methods {
-        let settings = SolverSettings {
-            method,
-            ..sc.solver
-        };
+        let settings = sc.solver.with_method(method);
         for (key, arm) in [("typical", typical), ("richest", richest)] {
             if !want_arm(key) {
                 continue;

@@ -8,7 +8,7 @@ use common::{load, trajectory_states};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hairsim::model::{HairModel, State};
 use hairsim::simulation::{integrate_arm, output_grid, simulate, simulate_arm};
-use hairsim::solve::{Method, SolveStats, SolverSettings};
+use hairsim::solve::{Method, SolveStats};
 use hairsim::steady_state::steady_state;
 // Not `criterion::black_box`: in criterion 0.5 it is a volatile read of its
 // argument, here a reference, which did not stop LLVM from dropping work whose
@@ -71,11 +71,10 @@ fn methods_on(c: &mut Criterion, stem: &str, arm: &str, methods: &[Method]) {
     let grid = output_grid(sc.duration_days, sc.output_interval_days);
     let mut group = c.benchmark_group(format!("{stem}/one_arm"));
     for &method in methods {
-        let s = SolverSettings {
-            method,
-            stiffness_detection: false,
-            ..sc.solver
-        };
+        let s = sc
+            .solver
+            .with_method(method)
+            .with_stiffness_detection(false);
         group.bench_function(method.name(), |b| {
             b.iter(|| simulate_arm(black_box(arm), sc.duration_days, &grid, &s))
         });
@@ -97,11 +96,8 @@ fn solve_only(c: &mut Criterion) {
         let Some(arm) = sc.arms.iter().find(|a| a.name == name) else {
             panic!("combo.toml has an arm `{name}`");
         };
-        for method in [Method::Dopri5, Method::Tsit45, Method::OdeSolversDopri5] {
-            let s = SolverSettings {
-                method,
-                ..sc.solver
-            };
+        for method in [Method::DOPRI5, Method::TSIT45, Method::ODE_SOLVERS_DOPRI5] {
+            let s = sc.solver.with_method(method);
             let mut rows: Vec<State> = Vec::with_capacity(grid.len());
             group.bench_function(format!("{}/{name}", method.name()), |b| {
                 b.iter(|| {

@@ -47,12 +47,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let formats = parse_formats(&format)?;
             let overrides = SolverOverrides {
                 method: solver.map(|s| parse_method(&s)).transpose()?,
-                rtol: rtol
-                    .map(|v| check_tolerance("--rtol", v, v > 0.0 && v < 1.0, "between 0 and 1"))
-                    .transpose()?,
-                atol: atol
-                    .map(|v| check_tolerance("--atol", v, v > 0.0, "a finite number > 0"))
-                    .transpose()?,
+                rtol,
+                atol,
             };
             let several = scenarios.len() > 1;
             for path in &scenarios {
@@ -473,14 +469,6 @@ struct SolverOverrides {
     atol: Option<f64>,
 }
 
-fn check_tolerance(flag: &str, v: f64, ok: bool, expected: &str) -> Result<f64> {
-    if ok && v.is_finite() {
-        Ok(v)
-    } else {
-        Err(UsageError(format!("{flag} must be {expected}, got {v}")).into())
-    }
-}
-
 fn run_one(
     path: &Path,
     out: Option<&Path>,
@@ -489,14 +477,16 @@ fn run_one(
     overrides: &SolverOverrides,
 ) -> Result<()> {
     let mut sc = scenario::load(path)?;
+    // The settings check the values ("rtol must be …"); a flag names itself.
+    let flag = |e: hairsim::solve::SettingsError| UsageError(format!("--{e}"));
     if let Some(m) = overrides.method {
-        sc.solver.method = m;
+        sc.solver = sc.solver.with_method(m);
     }
     if let Some(v) = overrides.rtol {
-        sc.solver.rtol = v;
+        sc.solver = sc.solver.with_rtol(v).map_err(flag)?;
     }
     if let Some(v) = overrides.atol {
-        sc.solver.atol = v;
+        sc.solver = sc.solver.with_atol(v).map_err(flag)?;
     }
     let mut result = simulate(&sc)
         .map_err(|e: SimError| anyhow::Error::new(e))

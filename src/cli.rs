@@ -164,7 +164,7 @@ pub enum Command {
 mod tests {
     use super::Cli;
     use clap::CommandFactory;
-    use hairsim::solve::{Backend, Method};
+    use hairsim::solve::{Method, Provider};
 
     /// The `--solver` help is written by hand: it must name every method,
     /// under the crate it comes from.
@@ -184,10 +184,10 @@ mod tests {
             .filter_map(|g| g.trim().rsplit_once(" ("))
             .collect();
         for method in Method::ALL {
-            let crate_name = match method.backend() {
-                Backend::Hairsim => "hairsim's own)",
-                Backend::OdeSolvers => "ode_solvers)",
-                Backend::Diffsol => "diffsol)",
+            let crate_name = match method.provider() {
+                Provider::Hairsim => "hairsim's own)",
+                Provider::OdeSolvers => "ode_solvers)",
+                Provider::Diffsol => "diffsol)",
             };
             let listed = groups.iter().any(|(names, from)| {
                 *from == crate_name

@@ -283,8 +283,8 @@ fn sessions_in_all(ctx: &Ctx, raw: &RawFile, arms: &[Arm], duration: f64) -> R<(
 /// With `rk4` (or `ode_solvers_rk4`), the fixed step fixes the step count: refuse a step so small that
 /// the arm would run out of `max_steps`, before simulating anything.
 fn rk4_steps(ctx: &Ctx, raw: Option<&RawSolver>, s: &SolverSettings, duration: f64) -> R<()> {
-    let steps = (duration / s.rk4_step_days).ceil();
-    if s.method.is_adaptive() || steps <= f64::from(s.max_steps) {
+    let steps = (duration / s.rk4_step_days()).ceil();
+    if s.method().is_adaptive() || steps <= f64::from(s.max_steps()) {
         return Ok(());
     }
     let span = raw
@@ -292,8 +292,8 @@ fn rk4_steps(ctx: &Ctx, raw: Option<&RawSolver>, s: &SolverSettings, duration: f
         .map_or(0..0, |v| v.span());
     ctx.err(
         span,
-        format!("rk4 with steps of {} days needs at least {steps:.0} steps per arm, more than max_steps = {}", s.rk4_step_days, s.max_steps),
-        Some(format!("use a larger rk4_step (at least {}) or an adaptive method such as dopri5", units::describe_days((duration / f64::from(s.max_steps) * 100.0).ceil() / 100.0))),
+        format!("rk4 with steps of {} days needs at least {steps:.0} steps per arm, more than max_steps = {}", s.rk4_step_days(), s.max_steps()),
+        Some(format!("use a larger rk4_step (at least {}) or an adaptive method such as dopri5", units::describe_days((duration / f64::from(s.max_steps()) * 100.0).ceil() / 100.0))),
     )
 }
 
@@ -438,42 +438,36 @@ fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
     let mut s = SolverSettings::default();
     let Some(raw) = raw else { return Ok(s) };
     if let Some(m) = &raw.method {
-        s.method = Method::from_name(m.get_ref()).ok_or_else(|| {
+        s = s.with_method(Method::from_name(m.get_ref()).ok_or_else(|| {
             let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
             ctx.loc.error(
                 Some(m.span()),
                 format!("unknown solver method `{}`", m.get_ref()),
                 Some(did_you_mean(m.get_ref(), &names)),
             )
+        })?);
+    }
+    // The ranges are the settings' own (`SolverSettings::with_rtol` …).
+    if let Some(v) = &raw.rtol {
+        s = s.with_rtol(*v.get_ref()).or_else(|e| {
+            ctx.err(
+                v.span(),
+                e.to_string(),
+                Some("typical values: 1e-3 (rough) to 1e-10 (tight)".into()),
+            )
         })?;
     }
-    if let Some(v) = &raw.rtol {
-        let x = *v.get_ref();
-        if !(x.is_finite() && x > 0.0 && x < 1.0) {
-            return ctx.err(
-                v.span(),
-                format!("rtol must be between 0 and 1 (exclusive), got {x}"),
-                Some("typical values: 1e-3 (rough) to 1e-10 (tight)".into()),
-            );
-        }
-        s.rtol = x;
-    }
     if let Some(v) = &raw.atol {
-        let x = *v.get_ref();
-        if !(x.is_finite() && x > 0.0) {
-            return ctx.err(
-                v.span(),
-                format!("atol must be a finite number > 0, got {x}"),
-                Some("e.g. 1e-9".into()),
-            );
-        }
-        s.atol = x;
+        s = s
+            .with_atol(*v.get_ref())
+            .or_else(|e| ctx.err(v.span(), e.to_string(), Some("e.g. 1e-9".into())))?;
     }
     if let Some(v) = &raw.max_steps {
         let n = *v.get_ref();
-        s.max_steps = u32::try_from(n)
+        s = u32::try_from(n)
             .ok()
             .filter(|n| (1..=MAX_STEPS_LIMIT).contains(n))
+            .and_then(|n| s.with_max_steps(n).ok())
             .ok_or_else(|| {
                 ctx.loc.error(
                     Some(v.span()),
@@ -488,7 +482,10 @@ fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
             })?;
     }
     if let Some(v) = &raw.rk4_step {
-        s.rk4_step_days = ctx.positive_duration(v, "rk4_step")?;
+        let days = ctx.positive_duration(v, "rk4_step")?;
+        s = s
+            .with_rk4_step_days(days)
+            .or_else(|e| ctx.err(v.span(), e.to_string(), None))?;
     }
     Ok(s)
 }
