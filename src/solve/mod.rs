@@ -158,11 +158,11 @@ fn component_label(component: usize, name: Option<&'static str>) -> String {
 
 /// What to try when a method's state blows up. A fixed step that is too long
 /// for the fastest time scale makes an explicit method unstable, which is
-/// the usual cause (e.g. `rk4` on `stiff_pk.toml`, whose plasma kinetics take
-/// hours); extreme parameter overrides are the other.
+/// the usual cause (e.g. `rk4` on a stiff problem); extreme parameter values
+/// are the other.
 fn non_finite_hint(method: Method) -> &'static str {
     if !method.is_adaptive() {
-        "the fixed step is too long for the model's fastest time scale, so the method went unstable (with [model] pk = \"explicit\" plasma kinetics take hours): use a shorter rk4_step, an implicit method if the model is stiff (--solver bdf) or an adaptive one (--solver dopri5), or check parameter overrides for extreme values"
+        "the fixed step is too long for the problem's fastest time scale, so the method went unstable: use a shorter rk4_step, an implicit method if the problem is stiff (--solver bdf) or an adaptive one (--solver dopri5), or check parameter overrides for extreme values"
     } else if method.is_implicit() {
         "tighten rtol/atol, or check parameter overrides for extreme values"
     } else {

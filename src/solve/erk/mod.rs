@@ -85,8 +85,15 @@ pub(super) use dot;
 #[inline(always)]
 pub(super) fn sum_sq<const N: usize>(x: &[f64; N], n: usize) -> f64 {
     let mut acc = [0.0_f64; 4];
-    for (i, &v) in x.iter().enumerate().take(n) {
-        acc[i % 4] = v.mul_add(v, acc[i % 4]);
+    let chunks = x[..n].chunks_exact(4);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (a, &v) in acc.iter_mut().zip(chunk) {
+            *a = v.mul_add(v, *a);
+        }
+    }
+    for (a, &v) in acc.iter_mut().zip(rest) {
+        *a = v.mul_add(v, *a);
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3])
 }

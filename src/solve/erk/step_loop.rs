@@ -6,7 +6,7 @@
 use super::{Controller, Counted, DenseOutput, Eval, ExplicitPair, StepRule};
 use crate::solve::integrator::{Integrator, Rows, StepMemory};
 use crate::solve::problem::{AsArray, Rhs, Vector};
-use crate::solve::{check_step, initial_step, SolveError};
+use crate::solve::{check_step, initial_step, SolveError, SolverSettings};
 
 /// Hairer's stiffness test: every `NSTIFF` accepted steps, estimate
 /// `h·|λ|` from the last two stages; stiff after 15 positive tests in a row.
@@ -109,6 +109,15 @@ struct Work {
     rejected: u64,
 }
 
+/// What one advance integrates: the problem, the settings, the stop and the
+/// steps left.
+struct Run<'a, R> {
+    rhs: &'a R,
+    settings: &'a SolverSettings,
+    t1: f64,
+    budget: u64,
+}
+
 /// The step loop of one advance, compiled for baseline x86-64 (SSE2) and for
 /// AVX2 (+FMA) with run-time dispatch (`multiversion`, no `unsafe` here).
 /// The right-hand side is inlined into it ([`Eval`]), so the equations are
@@ -125,12 +134,30 @@ fn step_loop<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
     work: &mut Work,
     rows: &mut Rows<'_, N>,
 ) -> Result<(), SolveError> {
-    match P::RULE {
+    let Integrator {
+        rhs,
+        settings,
+        t,
+        y,
+        memory,
+        ..
+    } = integ;
+    let run = Run {
+        rhs: &*rhs,
+        settings: &*settings,
+        t1: t_stop,
+        budget,
+    };
+    // The state is advanced in locals and written back once.
+    let mut now = (*t, *y);
+    let result = match P::RULE {
         StepRule::Adaptive { order, controller } => {
-            adaptive::<P, R, N, TRIM>(integ, (t_stop, budget), work, rows, order, controller)
+            adaptive::<P, R, N, TRIM>(&run, memory, &mut now, work, rows, (order, controller))
         }
-        StepRule::Fixed => fixed::<P, R, N, TRIM>(integ, (t_stop, budget), work, rows),
-    }
+        StepRule::Fixed => fixed::<P, R, N, TRIM>(&run, &mut now, work, rows),
+    };
+    (*t, *y) = now;
+    result
 }
 
 /// Emit the rows due in the accepted step `[t, t_new]` of size `h`, from the
@@ -154,26 +181,24 @@ fn emit_rows<P: ExplicitPair<N>, const N: usize>(
 
 #[inline(always)]
 fn adaptive<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
-    integ: &mut Integrator<R, N>,
-    (t1, budget): (f64, u64),
+    run: &Run<'_, R>,
+    memory: &mut Option<StepMemory>,
+    (t, y): &mut (f64, Vector<N>),
     work: &mut Work,
     rows: &mut Rows<'_, N>,
-    order: i32,
-    ctl: Controller,
+    (order, ctl): (i32, Controller),
 ) -> Result<(), SolveError> {
-    let Integrator {
+    let Run {
         rhs,
         settings,
-        t,
-        y,
-        memory,
-        ..
-    } = integ;
+        t1,
+        budget,
+    } = *run;
     let method = settings.method();
     let (rtol, atol) = (settings.rtol(), settings.atol());
     let h_max = t1 - *t;
     let mut f = Counted::<R, TRIM> {
-        rhs: &*rhs,
+        rhs,
         evals: &mut work.evals,
     };
 
@@ -309,18 +334,17 @@ fn adaptive<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
 /// summing steps) and the last one ends exactly at `t1`.
 #[inline(always)]
 fn fixed<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
-    integ: &mut Integrator<R, N>,
-    (t1, budget): (f64, u64),
+    run: &Run<'_, R>,
+    (t, y): &mut (f64, Vector<N>),
     work: &mut Work,
     rows: &mut Rows<'_, N>,
 ) -> Result<(), SolveError> {
-    let Integrator {
+    let Run {
         rhs,
         settings,
-        t,
-        y,
-        ..
-    } = integ;
+        t1,
+        budget,
+    } = *run;
     let t0 = *t;
     let len = t1 - t0;
     let n = (len / settings.rk4_step_days()).ceil().max(1.0);
@@ -335,7 +359,7 @@ fn fixed<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
     let n = n as u64;
     let h_step = len / n as f64;
     let mut f = Counted::<R, TRIM> {
-        rhs: &*rhs,
+        rhs,
         evals: &mut work.evals,
     };
     let mut stages = P::default();
