@@ -3,10 +3,9 @@
 //! each of hairsim's own methods (`rk4`, `dopri5`, `tsit45`, `dop853` on the
 //! explicit engine, `rodas4`).
 
-use hairsim::model::{HairModel, State};
-use hairsim::profile::PROFILES;
+mod common;
+use hairsim::model::State;
 use hairsim::solve::{Integrator, Method, SolverSettings};
-use hairsim::steady_state::steady_state;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -70,15 +69,7 @@ fn a_rodas4_solve_with_output_rows_allocates_nothing() {
 }
 
 fn solve_allocates_nothing(method: Method) {
-    let profile = PROFILES
-        .iter()
-        .find(|p| p.name == "aga_moderate")
-        .expect("profile exists");
-    let params = profile.parameters().expect("valid profile");
-    let mut model = HairModel::untreated(params);
-    model.inputs.finasteride_mg_per_day = 1.0;
-    model.inputs.minoxidil_percent = 5.0;
-    let y0 = steady_state(&params, profile.terminal_fraction_start);
+    let (model, y0) = common::treated_model();
     let outputs: Vec<f64> = (1..548).map(|k| 2.0 * f64::from(k)).collect();
     let mut rows = [State::zeros(); 547];
     let mut n = 0;

@@ -7,11 +7,9 @@
 mod common;
 use hairsim::model::{ix, HairModel, State, N_STATES};
 use hairsim::params::Parameters;
-use hairsim::profile::PROFILES;
 use hairsim::scenario;
 use hairsim::simulation::{simulate, SimulationResult};
 use hairsim::solve::{Integrator, Method, Rhs, SolveStats, SolverSettings};
-use hairsim::steady_state::steady_state;
 use nalgebra::{Matrix4, Vector4};
 
 fn run_text(text: &str) -> SimulationResult {
@@ -345,15 +343,7 @@ impl Rhs<N_STATES> for AllStates {
 /// results are those of the full loops to the bit (rows, end state, work).
 #[test]
 fn skipping_the_explicit_pk_states_changes_no_bit() {
-    let profile = PROFILES
-        .iter()
-        .find(|p| p.name == "aga_moderate")
-        .expect("profile exists");
-    let params = profile.parameters().expect("valid profile");
-    let mut model = HairModel::untreated(params);
-    model.inputs.finasteride_mg_per_day = 1.0;
-    model.inputs.minoxidil_percent = 5.0;
-    let y0 = steady_state(&params, profile.terminal_fraction_start);
+    let (model, y0) = common::treated_model();
     let rows: Vec<f64> = (1..100).map(|k| 7.0 * f64::from(k)).collect();
     for method in [Method::RK4, Method::DOPRI5, Method::TSIT45, Method::DOP853] {
         let s = settings(method, 1e-8);

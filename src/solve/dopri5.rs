@@ -10,7 +10,9 @@
 //! its dense output can only emit an evenly spaced grid from the segment start.
 //! `ode_solvers`' own `Dopri5` stays available as `ode_solvers_dopri5`.
 
-use super::erk::{dot, stage, sum_sq, Controller, DenseOutput, Eval, ExplicitPair, StepRule};
+use super::erk::{
+    dot, stage, sum_sq, Controller, DenseOutput, Eval, ExplicitPair, Start, StepRule,
+};
 use super::problem::{AsArray, Vector};
 
 // Butcher tableau (Dormand & Prince 1980), as in Hairer's DOPRI5. Problems
@@ -95,15 +97,8 @@ impl<const N: usize> ExplicitPair<N> for Stages<N> {
     }
 
     #[inline(always)]
-    fn step(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        h: f64,
-        y_new: &mut Vector<N>,
-        rtol: f64,
-        atol: f64,
-    ) -> f64 {
+    fn step(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &mut Vector<N>) -> f64 {
+        let Start { y, h, rtol, atol } = at;
         let n = f.active();
         let [k1, k2, k3, k4, k5, k6, k7] = &mut self.k;
         let (ys, y_stiff) = (&mut self.ys, &mut self.y_stiff);
@@ -133,13 +128,8 @@ impl<const N: usize> ExplicitPair<N> for Stages<N> {
     }
 
     #[inline(always)]
-    fn dense(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        y_new: &Vector<N>,
-        h: f64,
-    ) -> Dense<N> {
+    fn dense(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &Vector<N>) -> Dense<N> {
+        let Start { y, h, .. } = at;
         // Hairer's CONT coefficients, in one pass over the components.
         let mut cont = [[0.0; N]; 4];
         let [k1, _, k3, k4, k5, k6, k7] = &self.k;

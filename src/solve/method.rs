@@ -165,26 +165,7 @@ impl Method {
 
     /// Name as written in scenario files and on the command line.
     pub fn name(self) -> &'static str {
-        match self {
-            Method::Hairsim(m) => match m {
-                OwnMethod::Rk4 => "rk4",
-                OwnMethod::Dopri5 => "dopri5",
-                OwnMethod::Dop853 => "dop853",
-                OwnMethod::Tsit45 => "tsit45",
-                OwnMethod::Rodas4 => "rodas4",
-            },
-            Method::OdeSolvers(m) => match m {
-                OdeSolversMethod::Rk4 => "ode_solvers_rk4",
-                OdeSolversMethod::Dopri5 => "ode_solvers_dopri5",
-                OdeSolversMethod::Dop853 => "ode_solvers_dop853",
-            },
-            Method::Diffsol(m) => match m {
-                DiffsolMethod::Bdf => "bdf",
-                DiffsolMethod::TrBdf2 => "tr_bdf2",
-                DiffsolMethod::Esdirk34 => "esdirk34",
-                DiffsolMethod::Tsit45 => "diffsol_tsit45",
-            },
-        }
+        self.describe().0
     }
 
     /// Parse a method name.
@@ -194,24 +175,29 @@ impl Method {
 
     /// The numerical method.
     pub fn algorithm(self) -> Algorithm {
+        self.describe().1
+    }
+
+    /// Name and algorithm of each method, in one place.
+    fn describe(self) -> (&'static str, Algorithm) {
         match self {
             Method::Hairsim(m) => match m {
-                OwnMethod::Rk4 => Algorithm::Rk4,
-                OwnMethod::Dopri5 => Algorithm::Dopri5,
-                OwnMethod::Dop853 => Algorithm::Dop853,
-                OwnMethod::Tsit45 => Algorithm::Tsit45,
-                OwnMethod::Rodas4 => Algorithm::Rodas4,
+                OwnMethod::Rk4 => ("rk4", Algorithm::Rk4),
+                OwnMethod::Dopri5 => ("dopri5", Algorithm::Dopri5),
+                OwnMethod::Dop853 => ("dop853", Algorithm::Dop853),
+                OwnMethod::Tsit45 => ("tsit45", Algorithm::Tsit45),
+                OwnMethod::Rodas4 => ("rodas4", Algorithm::Rodas4),
             },
             Method::OdeSolvers(m) => match m {
-                OdeSolversMethod::Rk4 => Algorithm::Rk4,
-                OdeSolversMethod::Dopri5 => Algorithm::Dopri5,
-                OdeSolversMethod::Dop853 => Algorithm::Dop853,
+                OdeSolversMethod::Rk4 => ("ode_solvers_rk4", Algorithm::Rk4),
+                OdeSolversMethod::Dopri5 => ("ode_solvers_dopri5", Algorithm::Dopri5),
+                OdeSolversMethod::Dop853 => ("ode_solvers_dop853", Algorithm::Dop853),
             },
             Method::Diffsol(m) => match m {
-                DiffsolMethod::Bdf => Algorithm::Bdf,
-                DiffsolMethod::TrBdf2 => Algorithm::TrBdf2,
-                DiffsolMethod::Esdirk34 => Algorithm::Esdirk34,
-                DiffsolMethod::Tsit45 => Algorithm::Tsit45,
+                DiffsolMethod::Bdf => ("bdf", Algorithm::Bdf),
+                DiffsolMethod::TrBdf2 => ("tr_bdf2", Algorithm::TrBdf2),
+                DiffsolMethod::Esdirk34 => ("esdirk34", Algorithm::Esdirk34),
+                DiffsolMethod::Tsit45 => ("diffsol_tsit45", Algorithm::Tsit45),
             },
         }
     }

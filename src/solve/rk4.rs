@@ -8,7 +8,7 @@
 //! `ode_solvers`' `Rk4` stays available as `ode_solvers_rk4`; it stops the
 //! integrator at every output row instead.
 
-use super::erk::{stage, DenseOutput, Eval, ExplicitPair, StepRule};
+use super::erk::{stage, DenseOutput, Eval, ExplicitPair, Start, StepRule};
 use super::problem::{AsArray, Vector};
 
 /// The four stage derivatives, `f(y_new)` (next step's k1) and the stage argument.
@@ -44,15 +44,8 @@ impl<const N: usize> ExplicitPair<N> for Stages<N> {
 
     /// The weights enter as `h/6` times 1, 2, 2, 1 ([`B`] is for the tests).
     #[inline(always)]
-    fn step(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        h: f64,
-        y_new: &mut Vector<N>,
-        _rtol: f64,
-        _atol: f64,
-    ) -> f64 {
+    fn step(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &mut Vector<N>) -> f64 {
+        let Start { y, h, .. } = at;
         let n = f.active();
         let [k1, k2, k3, k4, k5] = &mut self.k;
         let ys = &mut self.ys;
@@ -69,13 +62,8 @@ impl<const N: usize> ExplicitPair<N> for Stages<N> {
     }
 
     #[inline(always)]
-    fn dense(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        y_new: &Vector<N>,
-        h: f64,
-    ) -> Dense<N> {
+    fn dense(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &Vector<N>) -> Dense<N> {
+        let Start { y, h, .. } = at;
         let mut d = [[0.0; N]; 3];
         let [y0, y1, f0, f1] = [y, y_new, &self.k[0], &self.k[4]].map(|v| v.as_array());
         for i in 0..f.active() {
@@ -144,7 +132,7 @@ mod tests {
             if k > 0 {
                 s.advance();
             }
-            s.step(&mut f, &y, h, &mut y_new, 0.0, 0.0);
+            s.step(&mut f, Start::new(&y, h, (0.0, 0.0)), &mut y_new);
             prev = y;
             y = y_new;
         }
@@ -162,7 +150,11 @@ mod tests {
     #[test]
     fn the_interpolant_matches_both_ends_and_is_accurate_inside() {
         let (_, mut s, y0, y1, h) = solve(40);
-        let d = s.dense(&mut Direct::all(&Chain), &y0, &y1, h);
+        let d = s.dense(
+            &mut Direct::all(&Chain),
+            Start::new(&y0, h, (0.0, 0.0)),
+            &y1,
+        );
         let mut out = Vector::zeros();
         d.eval(0.0, &y0, &mut out, 8);
         assert!((out - y0).amax() < 1e-15);

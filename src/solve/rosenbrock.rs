@@ -217,17 +217,13 @@ fn step_loop<R: Rhs<N>, const N: usize>(
     work: &mut Work,
     rows: &mut Rows<'_, N>,
 ) -> Result<(), SolveError> {
-    let Integrator {
-        rhs,
-        settings,
-        t,
-        y,
-        columns,
-        ..
-    } = integ;
-    let columns = &*columns.get_or_insert_with(|| Columns::of(rhs.sparsity()));
+    let (rhs, settings) = (&integ.rhs, &integ.settings);
+    let (t, y) = (&mut integ.t, &mut integ.y);
+    let columns = &*integ
+        .columns
+        .get_or_insert_with(|| Columns::of(rhs.sparsity()));
     let mut rhs = Problem {
-        rhs: &*rhs,
+        rhs,
         evals: &mut work.evals,
         columns,
     };

@@ -19,7 +19,9 @@
 //! `y_new`, so the caller keeps them equal in both (the engine shortens the
 //! loops only while they are all 0, and they stay 0).
 
-use super::erk::{dot, stage, sum_sq, Controller, DenseOutput, Eval, ExplicitPair, StepRule};
+use super::erk::{
+    dot, stage, sum_sq, Controller, DenseOutput, Eval, ExplicitPair, Start, StepRule,
+};
 use super::problem::{AsArray, Vector};
 
 /// Order of the propagated solution (for Hairer's starting-step estimate).
@@ -90,38 +92,34 @@ const R74: f64 = 2.5;
 /// The seven stage derivatives of one step, and the stage argument they share.
 #[derive(Debug, Clone)]
 pub(super) struct Stages<const N: usize> {
-    k1: Vector<N>,
-    k2: Vector<N>,
-    k3: Vector<N>,
-    k4: Vector<N>,
-    k5: Vector<N>,
-    k6: Vector<N>,
-    k7: Vector<N>,
+    /// k1 … k7.
+    k: [Vector<N>; 7],
     /// Argument of stages 2–6 (components `n..` copied from `y`).
     ys: Vector<N>,
 }
 
 impl<const N: usize> Default for Stages<N> {
     fn default() -> Self {
-        let z = Vector::<N>::zeros();
         Stages {
-            k1: z,
-            k2: z,
-            k3: z,
-            k4: z,
-            k5: z,
-            k6: z,
-            k7: z,
-            ys: z,
+            k: [Vector::zeros(); 7],
+            ys: Vector::zeros(),
         }
     }
 }
 
-impl<const N: usize> Stages<N> {
-    /// k1 = f(y) at the step start (FSAL slot); the engine fills it.
-    pub(super) fn k1_mut(&mut self) -> &mut Vector<N> {
-        &mut self.k1
-    }
+impl<const N: usize> ExplicitPair<N> for Stages<N> {
+    type Dense = Dense<N>;
+    const RULE: StepRule = StepRule::Adaptive {
+        order: ORDER,
+        // A 5(4) pair like DOPRI5: Hairer's DOPRI5 controller constants.
+        controller: Controller {
+            safety: 0.9,
+            alpha: 0.2 - 0.04 * 0.75,
+            beta: 0.04,
+            fac_min: 0.2,
+            fac_max: 10.0,
+        },
+    };
 
     /// One step of size `h` from `y` (`k1` must hold f(y)): fills the stages,
     /// writes `y_new` and returns Hairer's RMS error norm
@@ -129,26 +127,11 @@ impl<const N: usize> Stages<N> {
     /// Writes only components `0..n` of `y_new`; evaluates `f` six times (the
     /// seventh stage is at `y_new`, kept for the next step: FSAL).
     #[inline(always)]
-    pub(super) fn step(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        h: f64,
-        y_new: &mut Vector<N>,
-        rtol: f64,
-        atol: f64,
-    ) -> f64 {
+    fn step(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &mut Vector<N>) -> f64 {
+        let Start { y, h, rtol, atol } = at;
         let n = f.active();
-        let Stages {
-            k1,
-            k2,
-            k3,
-            k4,
-            k5,
-            k6,
-            k7,
-            ys,
-        } = self;
+        let [k1, k2, k3, k4, k5, k6, k7] = &mut self.k;
+        let ys = &mut self.ys;
         // The components the step skips are held at their value in `y`.
         ys.as_array_mut()[n..].copy_from_slice(&y.as_array()[n..]);
         stage!(n; ys; y, h; A21, k1);
@@ -184,17 +167,9 @@ impl<const N: usize> Stages<N> {
     /// `y`); `f`, `y` and `y_new` are taken for the engine's sake, which
     /// drives methods whose interpolants need them.
     #[inline(always)]
-    pub(super) fn dense(
-        &mut self,
-        f: &mut impl Eval<N>,
-        _y: &Vector<N>,
-        _y_new: &Vector<N>,
-        h: f64,
-    ) -> Dense<N> {
-        let [a1, a2, a3, a4, a5, a6, a7] = [
-            &self.k1, &self.k2, &self.k3, &self.k4, &self.k5, &self.k6, &self.k7,
-        ]
-        .map(|k| k.as_array());
+    fn dense(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, _y_new: &Vector<N>) -> Dense<N> {
+        let Start { y: _, h, .. } = at;
+        let [a1, a2, a3, a4, a5, a6, a7] = self.k.each_ref().map(|k| k.as_array());
         let mut d = [[0.0; N]; 4];
         let [d1, d2, d3, d4] = &mut d;
         for i in 0..f.active() {
@@ -207,8 +182,13 @@ impl<const N: usize> Stages<N> {
     }
 
     /// FSAL: make k1 = k7 for the next step.
-    pub(super) fn advance(&mut self) {
-        self.k1 = self.k7;
+    fn advance(&mut self) {
+        self.k[0] = self.k[6];
+    }
+
+    /// k1 = f(y) at the step start (FSAL slot); the engine fills it.
+    fn k1_mut(&mut self) -> &mut Vector<N> {
+        &mut self.k[0]
     }
 }
 
@@ -220,72 +200,17 @@ pub(super) struct Dense<const N: usize> {
     d: [[f64; N]; 4],
 }
 
-impl<const N: usize> Dense<N> {
+impl<const N: usize> DenseOutput<N> for Dense<N> {
     /// The interpolant at `t + θh` (θ in [0, 1]) from the step start `y`,
     /// written into the first `n` components of `out` (the rest untouched).
     #[inline(always)]
-    pub(super) fn eval(&self, theta: f64, y: &Vector<N>, out: &mut Vector<N>, n: usize) {
+    fn eval(&self, theta: f64, y: &Vector<N>, out: &mut Vector<N>, n: usize) {
         let [d1, d2, d3, d4] = &self.d;
         let (y0, o) = (y.as_array(), out.as_array_mut());
         for i in 0..n {
             let p = d4[i].mul_add(theta, d3[i]).mul_add(theta, d2[i]);
             o[i] = p.mul_add(theta, d1[i]).mul_add(theta, y0[i]);
         }
-    }
-}
-
-// The engine's view of this module (see `erk`): the inherent functions above.
-impl<const N: usize> ExplicitPair<N> for Stages<N> {
-    type Dense = Dense<N>;
-    const RULE: StepRule = StepRule::Adaptive {
-        order: ORDER,
-        // A 5(4) pair like DOPRI5: Hairer's DOPRI5 controller constants.
-        controller: Controller {
-            safety: 0.9,
-            alpha: 0.2 - 0.04 * 0.75,
-            beta: 0.04,
-            fac_min: 0.2,
-            fac_max: 10.0,
-        },
-    };
-    fn k1_mut(&mut self) -> &mut Vector<N> {
-        Stages::k1_mut(self)
-    }
-
-    #[inline(always)]
-    fn step(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        h: f64,
-        y_new: &mut Vector<N>,
-        rtol: f64,
-        atol: f64,
-    ) -> f64 {
-        Stages::step(self, f, y, h, y_new, rtol, atol)
-    }
-
-    #[inline(always)]
-    fn dense(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        y_new: &Vector<N>,
-        h: f64,
-    ) -> Dense<N> {
-        Stages::dense(self, f, y, y_new, h)
-    }
-
-    #[inline(always)]
-    fn advance(&mut self) {
-        Stages::advance(self);
-    }
-}
-
-impl<const N: usize> DenseOutput<N> for Dense<N> {
-    #[inline(always)]
-    fn eval(&self, theta: f64, y: &Vector<N>, out: &mut Vector<N>, n: usize) {
-        Dense::eval(self, theta, y, out, n);
     }
 }
 
@@ -398,7 +323,7 @@ mod tests {
             let mut f = Direct::all(&Chain);
             f.eval(&y, stages.k1_mut());
             for _ in 0..n {
-                stages.step(&mut f, &y, h, &mut y_new, 1e-6, 1e-9);
+                stages.step(&mut f, Start::new(&y, h, (1e-6, 1e-9)), &mut y_new);
                 stages.advance();
                 y = y_new;
             }
@@ -424,8 +349,8 @@ mod tests {
             f.eval(&y, stages.k1_mut());
             let mut y_new = y;
             // atol = 1, rtol = 0: the norm is the RMS of the raw estimate.
-            let err = stages.step(&mut f, &y, h, &mut y_new, 0.0, 1.0);
-            let dense = stages.dense(&mut f, &y, &y_new, h);
+            let err = stages.step(&mut f, Start::new(&y, h, (0.0, 1.0)), &mut y_new);
+            let dense = stages.dense(&mut f, Start::new(&y, h, (0.0, 0.0)), &y_new);
             let mut y_mid = Vector::zeros();
             dense.eval(0.5, &y, &mut y_mid, 8);
             local.push((y_new - Chain.exact(t0 + h)).amax());
@@ -446,8 +371,8 @@ mod tests {
         let mut f = Direct::leading(&Chain, 6);
         f.eval(&y, stages.k1_mut());
         let mut y_new = Vector::from_element(7.0);
-        stages.step(&mut f, &y, h, &mut y_new, 1e-6, 1e-9);
-        let dense = stages.dense(&mut f, &y, &y_new, h);
+        stages.step(&mut f, Start::new(&y, h, (1e-6, 1e-9)), &mut y_new);
+        let dense = stages.dense(&mut f, Start::new(&y, h, (0.0, 0.0)), &y_new);
         let (mut at0, mut at1) = (Vector::from_element(-3.0), Vector::from_element(-3.0));
         dense.eval(0.0, &y, &mut at0, 6);
         dense.eval(1.0, &y, &mut at1, 6);

@@ -27,7 +27,9 @@
 //! Problems are autonomous, so the nodes `cᵢ` are not needed (the tests
 //! check the tableau against them).
 
-use super::erk::{dot, stage, sum_sq, Controller, DenseOutput, Eval, ExplicitPair, StepRule};
+use super::erk::{
+    dot, stage, sum_sq, Controller, DenseOutput, Eval, ExplicitPair, Start, StepRule,
+};
 use super::problem::{AsArray, Vector};
 use tableau::*;
 
@@ -110,9 +112,22 @@ impl<const N: usize> Default for Stages<N> {
     }
 }
 
-impl<const N: usize> Stages<N> {
+impl<const N: usize> ExplicitPair<N> for Stages<N> {
+    type Dense = Dense<N>;
+    const RULE: StepRule = StepRule::Adaptive {
+        order: ORDER,
+        controller: Controller {
+            safety: SAFE,
+            alpha: EXPO1,
+            beta: BETA,
+            fac_min: FAC1,
+            fac_max: FAC2,
+        },
+    };
+    const STIFF_LIMIT: Option<f64> = Some(STIFF_LIMIT);
+
     /// k1 = f(y) at the step start (FSAL slot); the engine fills it.
-    pub(super) fn k1_mut(&mut self) -> &mut Vector<N> {
+    fn k1_mut(&mut self) -> &mut Vector<N> {
         &mut self.k1
     }
 
@@ -134,15 +149,8 @@ impl<const N: usize> Stages<N> {
     /// accepted, f(y_new) is evaluated on every call (also for a step the
     /// engine will reject): twelve evaluations per call.
     #[inline(always)]
-    pub(super) fn step(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        h: f64,
-        y_new: &mut Vector<N>,
-        rtol: f64,
-        atol: f64,
-    ) -> f64 {
+    fn step(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &mut Vector<N>) -> f64 {
+        let Start { y, h, rtol, atol } = at;
         let n = f.active();
         stage!(n; self.arg; y, h; A21, self.k1);
         f.eval(&self.arg, &mut self.k2);
@@ -215,13 +223,8 @@ impl<const N: usize> Stages<N> {
     /// order 7), at the cost of three more evaluations of `f`. Call it before
     /// [`Stages::advance`] or after, but before the next `step`.
     #[inline(always)]
-    pub(super) fn dense(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        y_new: &Vector<N>,
-        h: f64,
-    ) -> Dense<N> {
+    fn dense(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &Vector<N>) -> Dense<N> {
+        let Start { y, h, .. } = at;
         let n = f.active();
         stage!(n; self.arg; y, h;
             A141, self.k1; A147, self.k7; A148, self.k8; A149, self.k9; A1410, self.k10;
@@ -270,7 +273,7 @@ impl<const N: usize> Stages<N> {
     }
 
     /// FSAL: make k1 = f(y_new) for the next step.
-    pub(super) fn advance(&mut self) {
+    fn advance(&mut self) {
         self.k1 = self.k13;
     }
 
@@ -280,7 +283,7 @@ impl<const N: usize> Stages<N> {
     /// eigenvalue λ; 0 when the denominator is 0 (where `dop853.f` keeps its
     /// previous value). Compare with [`STIFF_LIMIT`]. Valid until the next
     /// [`Stages::step`] (`dense` and `advance` leave it alone).
-    pub(super) fn stiffness_h_lambda(&self, h: f64) -> f64 {
+    fn stiffness_h_lambda(&self, h: f64, _y_new: &Vector<N>) -> f64 {
         if self.stiff_den > 0.0 {
             let num = self
                 .k13
@@ -301,11 +304,11 @@ pub(super) struct Dense<const N: usize> {
     c: [[f64; N]; 8],
 }
 
-impl<const N: usize> Dense<N> {
+impl<const N: usize> DenseOutput<N> for Dense<N> {
     /// The solution at `x + θh` (θ in [0, 1]) by Hairer's `CONTD8`, into the
     /// components `0..n` of `out`.
     #[inline(always)]
-    pub(super) fn eval(&self, theta: f64, out: &mut Vector<N>, n: usize) {
+    fn eval(&self, theta: f64, _y: &Vector<N>, out: &mut Vector<N>, n: usize) {
         let s1 = 1.0 - theta;
         let [c0, c1, c2, c3, c4, c5, c6, c7] = &self.c;
         let o = out.as_array_mut();
@@ -317,65 +320,5 @@ impl<const N: usize> Dense<N> {
             let p = conpar.mul_add(s1, c3[i]).mul_add(theta, c2[i]);
             o[i] = p.mul_add(s1, c1[i]).mul_add(theta, c0[i]);
         }
-    }
-}
-
-// The engine's view of this module (see `erk`): the inherent functions above.
-impl<const N: usize> ExplicitPair<N> for Stages<N> {
-    type Dense = Dense<N>;
-    const RULE: StepRule = StepRule::Adaptive {
-        order: ORDER,
-        controller: Controller {
-            safety: SAFE,
-            alpha: EXPO1,
-            beta: BETA,
-            fac_min: FAC1,
-            fac_max: FAC2,
-        },
-    };
-    const STIFF_LIMIT: Option<f64> = Some(STIFF_LIMIT);
-
-    fn k1_mut(&mut self) -> &mut Vector<N> {
-        Stages::k1_mut(self)
-    }
-
-    #[inline(always)]
-    fn step(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        h: f64,
-        y_new: &mut Vector<N>,
-        rtol: f64,
-        atol: f64,
-    ) -> f64 {
-        Stages::step(self, f, y, h, y_new, rtol, atol)
-    }
-
-    #[inline(always)]
-    fn dense(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        y_new: &Vector<N>,
-        h: f64,
-    ) -> Dense<N> {
-        Stages::dense(self, f, y, y_new, h)
-    }
-
-    #[inline(always)]
-    fn advance(&mut self) {
-        Stages::advance(self);
-    }
-
-    fn stiffness_h_lambda(&self, h: f64, _y_new: &Vector<N>) -> f64 {
-        Stages::stiffness_h_lambda(self, h)
-    }
-}
-
-impl<const N: usize> DenseOutput<N> for Dense<N> {
-    #[inline(always)]
-    fn eval(&self, theta: f64, _y: &Vector<N>, out: &mut Vector<N>, n: usize) {
-        Dense::eval(self, theta, out, n);
     }
 }

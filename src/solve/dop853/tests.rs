@@ -252,9 +252,9 @@ fn fixed_steps(n: u32) -> (f64, f64) {
     f.eval(&y, st.k1_mut());
     let mut dense_err: f64 = 0.0;
     for k in 0..n {
-        st.step(&mut f, &y, h, &mut y_new, 1e-6, 1e-9);
-        let dense = st.dense(&mut f, &y, &y_new, h);
-        dense.eval(0.37, &mut out, 8);
+        st.step(&mut f, Start::new(&y, h, (1e-6, 1e-9)), &mut y_new);
+        let dense = st.dense(&mut f, Start::new(&y, h, (0.0, 0.0)), &y_new);
+        dense.eval(0.37, &y, &mut out, 8);
         let t = f64::from(k) * h + 0.37 * h;
         dense_err = dense_err.max((out - Chain.exact(t)).amax());
         st.advance();
@@ -272,9 +272,10 @@ fn one_step(h: f64) -> (f64, f64) {
     let mut f = Direct::all(&Chain);
     f.eval(&y, st.k1_mut());
     let mut y_new = y;
-    st.step(&mut f, &y, h, &mut y_new, 1e-6, 1e-9);
+    st.step(&mut f, Start::new(&y, h, (1e-6, 1e-9)), &mut y_new);
     let mut out = Vector::zeros();
-    st.dense(&mut f, &y, &y_new, h).eval(0.37, &mut out, 8);
+    st.dense(&mut f, Start::new(&y, h, (0.0, 0.0)), &y_new)
+        .eval(0.37, &y, &mut out, 8);
     (
         (y_new - Chain.exact(t0 + h)).amax(),
         (out - Chain.exact(t0 + 0.37 * h)).amax(),
@@ -347,14 +348,14 @@ fn dense_output_gives_y_at_theta_0_and_y_new_at_theta_1() {
     f.eval(&y, st.k1_mut());
     let mut y_new = y;
     let h = 1.5;
-    let err = st.step(&mut f, &y, h, &mut y_new, 1e-6, 1e-9);
+    let err = st.step(&mut f, Start::new(&y, h, (1e-6, 1e-9)), &mut y_new);
     assert!(err.is_finite());
     assert!((y_new - y).amax() > 1e-2, "the state moves");
-    let dense = st.dense(&mut f, &y, &y_new, h);
+    let dense = st.dense(&mut f, Start::new(&y, h, (0.0, 0.0)), &y_new);
     let mut out = Vector::zeros();
-    dense.eval(0.0, &mut out, 8);
+    dense.eval(0.0, &y, &mut out, 8);
     assert!((out - y).amax() <= 1e-15 * y.amax());
-    dense.eval(1.0, &mut out, 8);
+    dense.eval(1.0, &y, &mut out, 8);
     assert!((out - y_new).amax() <= 4.0 * f64::EPSILON * y_new.amax());
 }
 
@@ -378,8 +379,8 @@ fn stiffness_quotient_is_h_lambda_on_a_linear_decay() {
     f.eval(&y, st.k1_mut());
     let mut y_new = y;
     let h = 0.5;
-    st.step(&mut f, &y, h, &mut y_new, 1e-6, 1e-9);
-    let q = st.stiffness_h_lambda(h);
+    st.step(&mut f, Start::new(&y, h, (1e-6, 1e-9)), &mut y_new);
+    let q = st.stiffness_h_lambda(h, &y_new);
     assert!((q - h * 3.0).abs() <= 1e-9, "quotient {q}");
     assert!((q - STIFF_LIMIT).abs() > 1.0);
 }
@@ -391,12 +392,12 @@ fn components_past_n_are_left_alone() {
     let mut st = Stages::default();
     f.eval(&y, st.k1_mut());
     let mut y_new = Vector::from_element(7.0);
-    st.step(&mut f, &y, 0.3, &mut y_new, 1e-6, 1e-9);
+    st.step(&mut f, Start::new(&y, 0.3, (1e-6, 1e-9)), &mut y_new);
     assert!(y_new.iter().skip(6).all(|&v| v == 7.0));
     assert!(y_new.iter().take(6).all(|&v| v != 7.0));
-    let dense = st.dense(&mut f, &y, &y_new, 0.3);
+    let dense = st.dense(&mut f, Start::new(&y, 0.3, (0.0, 0.0)), &y_new);
     let mut out = Vector::from_element(-3.0);
-    dense.eval(0.5, &mut out, 6);
+    dense.eval(0.5, &y, &mut out, 6);
     assert!(out.iter().skip(6).all(|&v| v == -3.0));
     assert!(out.iter().take(6).all(|&v| v != -3.0));
 }

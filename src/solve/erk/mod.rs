@@ -121,6 +121,13 @@ pub(super) struct Counted<'a, R, const TRIM: bool> {
     pub(super) evals: &'a mut u64,
 }
 
+impl<'a, R, const TRIM: bool> Counted<'a, R, TRIM> {
+    /// `rhs`, each evaluation counted in `evals`.
+    pub(super) fn new(rhs: &'a R, evals: &'a mut u64) -> Self {
+        Counted { rhs, evals }
+    }
+}
+
 impl<R: Rhs<N>, const N: usize, const TRIM: bool> Eval<N> for Counted<'_, R, TRIM> {
     #[inline(always)]
     fn eval(&mut self, y: &Vector<N>, dy: &mut Vector<N>) {
@@ -202,6 +209,27 @@ pub(super) enum StepRule {
     Fixed,
 }
 
+/// Where a step starts: the state, the step size, and the tolerances of its
+/// error norm.
+#[derive(Clone, Copy)]
+pub(super) struct Start<'a, const N: usize> {
+    /// The state at the step start.
+    pub y: &'a Vector<N>,
+    /// The step size.
+    pub h: f64,
+    /// Relative tolerance of the error norm.
+    pub rtol: f64,
+    /// Absolute tolerance of the error norm.
+    pub atol: f64,
+}
+
+impl<'a, const N: usize> Start<'a, N> {
+    /// A step of `h` from `y`, its error measured with `(rtol, atol)`.
+    pub(super) fn new(y: &'a Vector<N>, h: f64, (rtol, atol): (f64, f64)) -> Self {
+        Start { y, h, rtol, atol }
+    }
+}
+
 /// The method-specific part of an explicit Runge–Kutta method: its stages and
 /// tableau, dense output and FSAL hand-over. Everything else is the engine's.
 ///
@@ -219,27 +247,13 @@ pub(super) trait ExplicitPair<const N: usize>: Default {
     /// per advance, the method's [`advance`](Self::advance) after each step.
     fn k1_mut(&mut self) -> &mut Vector<N>;
 
-    /// One step of size `h` from `y` (k1 holds `f(y)`): fill the stages,
-    /// write `y_new`, return Hairer's error norm (0 for a fixed-step method).
-    fn step(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        h: f64,
-        y_new: &mut Vector<N>,
-        rtol: f64,
-        atol: f64,
-    ) -> f64;
+    /// One step from `at` (k1 holds `f(at.y)`): fill the stages, write
+    /// `y_new`, return Hairer's error norm (0 for a fixed-step method).
+    fn step(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &mut Vector<N>) -> f64;
 
-    /// After an accepted step with rows in it: the dense-output coefficients
-    /// (may evaluate `f`).
-    fn dense(
-        &mut self,
-        f: &mut impl Eval<N>,
-        y: &Vector<N>,
-        y_new: &Vector<N>,
-        h: f64,
-    ) -> Self::Dense;
+    /// After an accepted step from `at` to `y_new` with rows in it: the
+    /// dense-output coefficients (may evaluate `f`).
+    fn dense(&mut self, f: &mut impl Eval<N>, at: Start<'_, N>, y_new: &Vector<N>) -> Self::Dense;
 
     /// FSAL: make k1 the derivative at `y_new` for the next step.
     fn advance(&mut self);

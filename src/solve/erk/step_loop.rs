@@ -3,7 +3,7 @@
 //! the dense output, and the step memory carried between advances; and the
 //! stages alone, for the overhead bench.
 
-use super::{Controller, Counted, DenseOutput, Eval, ExplicitPair, StepRule};
+use super::{Controller, Counted, DenseOutput, Eval, ExplicitPair, Start, StepRule};
 use crate::solve::integrator::{Integrator, Rows, StepMemory};
 use crate::solve::problem::{AsArray, Rhs, Vector};
 use crate::solve::{check_step, initial_step, SolveError, SolverSettings};
@@ -60,25 +60,9 @@ pub(in crate::solve) fn stages_only<P: ExplicitPair<N>, R: Rhs<N>, const N: usiz
         && y0.as_array()[R::ACTIVE..].iter().all(|v| v.to_bits() == 0);
     let mut evals = 0;
     if trim {
-        stages_loop::<P, N>(
-            &mut Counted::<R, true> {
-                rhs,
-                evals: &mut evals,
-            },
-            y0,
-            h,
-            steps,
-        )
+        stages_loop::<P, N>(&mut Counted::<R, true>::new(rhs, &mut evals), y0, h, steps)
     } else {
-        stages_loop::<P, N>(
-            &mut Counted::<R, false> {
-                rhs,
-                evals: &mut evals,
-            },
-            y0,
-            h,
-            steps,
-        )
+        stages_loop::<P, N>(&mut Counted::<R, false>::new(rhs, &mut evals), y0, h, steps)
     }
 }
 
@@ -93,7 +77,7 @@ fn stages_loop<P: ExplicitPair<N>, const N: usize>(
     let (mut y, mut y_new) = (*y0, Vector::<N>::zeros());
     f.eval(&y, stages.k1_mut());
     for _ in 0..steps {
-        let err = stages.step(f, &y, h, &mut y_new, 1e-6, 1e-9);
+        let err = stages.step(f, Start::new(&y, h, (1e-6, 1e-9)), &mut y_new);
         std::hint::black_box(err);
         stages.advance();
         y = y_new;
@@ -171,7 +155,7 @@ fn emit_rows<P: ExplicitPair<N>, const N: usize>(
     rows: &mut Rows<'_, N>,
 ) {
     if rows.due(t_new).is_some() {
-        let dense = stages.dense(f, y, y_new, h);
+        let dense = stages.dense(f, Start::new(y, h, (0.0, 0.0)), y_new);
         while let Some(to) = rows.due(t_new) {
             dense.eval((to - t) / h, y, out, f.active());
             rows.emit(to, out);
@@ -188,19 +172,11 @@ fn adaptive<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
     rows: &mut Rows<'_, N>,
     (order, ctl): (i32, Controller),
 ) -> Result<(), SolveError> {
-    let Run {
-        rhs,
-        settings,
-        t1,
-        budget,
-    } = *run;
+    let (rhs, settings, t1, budget) = (run.rhs, run.settings, run.t1, run.budget);
     let method = settings.method();
     let (rtol, atol) = (settings.rtol(), settings.atol());
     let h_max = t1 - *t;
-    let mut f = Counted::<R, TRIM> {
-        rhs,
-        evals: &mut work.evals,
-    };
+    let mut f = Counted::<R, TRIM>::new(rhs, &mut work.evals);
 
     let mut stages = P::default();
     f.eval(y, stages.k1_mut());
@@ -255,7 +231,7 @@ fn adaptive<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
         }
         steps += 1;
 
-        let err = stages.step(&mut f, y, h, &mut y_new, rtol, atol);
+        let err = stages.step(&mut f, Start::new(y, h, (rtol, atol)), &mut y_new);
 
         // Lund-stabilized PI controller (Hairer's DOPRI5 / DOP853):
         // h_new / h = safety · err^(−α) · fac_old^β, clamped to
@@ -339,12 +315,7 @@ fn fixed<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
     work: &mut Work,
     rows: &mut Rows<'_, N>,
 ) -> Result<(), SolveError> {
-    let Run {
-        rhs,
-        settings,
-        t1,
-        budget,
-    } = *run;
+    let (rhs, settings, t1, budget) = (run.rhs, run.settings, run.t1, run.budget);
     let t0 = *t;
     let len = t1 - t0;
     let n = (len / settings.rk4_step_days()).ceil().max(1.0);
@@ -358,10 +329,7 @@ fn fixed<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
     // Exact: n ≤ budget ≤ u32::MAX.
     let n = n as u64;
     let h_step = len / n as f64;
-    let mut f = Counted::<R, TRIM> {
-        rhs,
-        evals: &mut work.evals,
-    };
+    let mut f = Counted::<R, TRIM>::new(rhs, &mut work.evals);
     let mut stages = P::default();
     f.eval(y, stages.k1_mut());
     let (mut y_new, mut out) = (Vector::<N>::zeros(), Vector::<N>::zeros());
@@ -375,7 +343,7 @@ fn fixed<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
         };
         let h = t_new - t_k;
         check_step(k, budget, h, t_k, settings)?;
-        stages.step(&mut f, y, h, &mut y_new, 0.0, 0.0);
+        stages.step(&mut f, Start::new(y, h, (0.0, 0.0)), &mut y_new);
         work.accepted += 1;
         emit_rows(
             &mut stages,
