@@ -11,7 +11,7 @@ use hairsim::population::{self, Population, PopulationSummary};
 use hairsim::scenario::{self, LoadError, ScenarioError};
 use hairsim::sensitivity::{self, MorrisOptions};
 use hairsim::simulation::{simulate, SimError, SimulationResult};
-use hairsim::solve::Method;
+use hairsim::solve::{Method, SolverSettings};
 use hairsim::{endpoints, export, label, model_doc, scan, units};
 use std::path::{Path, PathBuf};
 
@@ -324,11 +324,11 @@ fn parse_tolerances(text: &str) -> Result<Vec<f64>> {
             .trim()
             .parse()
             .map_err(|_| bad(&format!("`{s}` is not a number")))?;
-        if x > 0.0 && x < 1.0 {
-            Ok(x)
-        } else {
-            Err(bad(&format!("{x} is not between 0 and 1")).into())
-        }
+        // Each tolerance is a run's rtol: the settings own its range.
+        SolverSettings::default()
+            .with_rtol(x)
+            .map(|_| x)
+            .map_err(|e| bad(&e.to_string()).into())
     };
     if let Some((a, b)) = text.split_once("..") {
         return Ok(bench::decades(number(a)?, number(b)?));

@@ -111,7 +111,7 @@ pub(super) fn advance<R: Rhs<N>, const N: usize>(
 }
 
 /// A first step a little below what the tolerance suggests, capped by the
-/// segment: diffsol's explicit and SDIRK methods start from `h0` and adapt.
+/// advance: diffsol's explicit and SDIRK methods start from `h0` and adapt.
 fn initial_step(len: f64, rtol: f64) -> f64 {
     (rtol.powf(0.2) * 0.1).min(len)
 }

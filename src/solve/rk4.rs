@@ -1,6 +1,6 @@
 //! Classic fixed-step Runge–Kutta of order 4 on hairsim's explicit engine
 //! (`erk`): four stages a step, no error control (the engine splits each
-//! segment evenly into steps no longer than `rk4_step_days`), and output rows
+//! advance evenly into steps no longer than `rk4_step_days`), and output rows
 //! from the cubic Hermite interpolant through both step ends and their
 //! derivatives. The derivative at the step end is the next step's first
 //! stage, so the interpolant costs no extra evaluation.

@@ -9,7 +9,7 @@
 //! Only one step at a time lives here: the stages, the error norm and the
 //! dense-output coefficients, written like `dopri5` (in-place stage sums over
 //! the fixed-size arrays inside the vectors, one pass per stage, nothing
-//! allocated). The step-size controller and the loop over a segment belong to
+//! allocated). The step-size controller and the loop over an advance belong to
 //! the generic engine that drives this module.
 //!
 //! Every routine covers the `n = f.active()` leading components (all of
