@@ -6,14 +6,13 @@
 //! and `explicit_pk_only` if only the stiff variant moves it) plus its
 //! equation in `HairModel::derivatives_of`; its initial value is 0 unless
 //! `steady_state` says otherwise, and the exports, `sim model` and every
-//! solver follow. The order is the reader's, as docs/MODEL.md tells the
-//! model: the follicle phases, the terminal fraction, the signals, the
-//! drugs' effect compartments, and last the states only the stiff
-//! explicit-PK variant moves. The exports list the states in this order;
-//! nothing else depends on it. (The default variant's solves skip its
-//! explicit-PK states while they come last, a speed-up the solver finds by
-//! itself from [`MOVED_BY_EFFECT_VARIANT`]; placed elsewhere, they would
-//! only cost that speed-up.)
+//! solver follow. The order is the reader's: the follicle cycle, what
+//! follicles are, then the pathways that act on them (DHT and the drugs that
+//! lower it; the signals that lengthen anagen and the drug that joins them;
+//! inflammation), and last the states only the stiff explicit-PK variant
+//! moves. Exports and the CSV list states in this order; nothing else
+//! depends on it (the default variant's solves skip its explicit-PK states
+//! while they are last, a speed-up the solver finds by itself).
 
 /// A state as documented and exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,22 +66,23 @@ states! {
     // What the follicles are.
     /// Fraction of follicles that are terminal (not miniaturized).
     TERMINAL = "terminal_fraction", FOLLICLES;
-    // The signals that set the phase durations.
+    // The androgen pathway: DHT and the 5α-reductase inhibitors' effect compartments.
     /// Scalp DHT relative to untreated.
     DHT = "dht", "relative to untreated";
-    /// Micro-inflammation index.
-    INFLAMMATION = "inflammation", "dimensionless index";
-    /// Growth-factor signal.
-    GROWTH_FACTOR = "growth_factor", "dimensionless";
-    /// Stimulation / hypoxia signal.
-    STIMULATION = "stimulation", "dimensionless";
-    // The drugs' effect compartments (what the daily doses feed).
     /// Finasteride effect-compartment exposure, mg/day equivalent.
     FINASTERIDE = "finasteride_exposure", "mg/day equivalent";
     /// Dutasteride effect-compartment exposure, mg/day equivalent.
     DUTASTERIDE = "dutasteride_exposure", "mg/day equivalent";
+    // The signals that lengthen anagen, and minoxidil's effect compartment.
+    /// Growth-factor signal.
+    GROWTH_FACTOR = "growth_factor", "dimensionless";
+    /// Stimulation / hypoxia signal.
+    STIMULATION = "stimulation", "dimensionless";
     /// Minoxidil effect-compartment exposure, topical-% equivalent.
     MINOXIDIL = "minoxidil_exposure", "topical % equivalent";
+    // Inflammation.
+    /// Micro-inflammation index.
+    INFLAMMATION = "inflammation", "dimensionless index";
     // The stiff variant's plasma kinetics (`[model] pk = "explicit"`).
     /// Explicit PK only: finasteride in the gut, mg.
     FINASTERIDE_GUT = "finasteride_gut", "mg (explicit PK only)", explicit_pk_only;
@@ -165,7 +165,7 @@ mod tests {
         assert_eq!(N_STATES, 16);
         assert_eq!(
             (ix::ANAGEN, ix::INFLAMMATION, ix::DUTASTERIDE_PLASMA),
-            (0, 6, 15)
+            (0, 11, 15)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
