@@ -239,14 +239,9 @@ pub enum BenchError {
     /// Nothing to measure.
     #[error("nothing to measure: {0}")]
     Empty(&'static str),
-    /// A reference's settings are out of range.
-    #[error("the settings of the reference solve with {what}")]
-    Settings {
-        /// Which reference.
-        what: &'static str,
-        /// What is out of range.
-        source: SettingsError,
-    },
+    /// Solver settings out of range.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
 }
 
 /// Raw states of every arm on the output grid.
@@ -286,8 +281,7 @@ pub fn reference(scenario: &Scenario) -> Result<(Solution, ReferenceInfo), Bench
         let settings = SolverSettings::new(method)
             .with_rtol(rtol)
             .and_then(|s| s.with_atol(rtol * 1e-2))
-            .and_then(|s| s.with_max_steps(u32::MAX))
-            .map_err(|source| BenchError::Settings { what, source })?
+            .and_then(|s| s.with_max_steps(u32::MAX))?
             .with_stiffness_detection(false);
         let mut sol = Solution::new();
         solve_all(

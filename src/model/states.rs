@@ -1,6 +1,6 @@
 //! The model's states: one table, from which the indices ([`ix`]), their
 //! number ([`N_STATES`]), the names and units ([`STATES`], [`STATE_NAMES`])
-//! and the explicit-PK set ([`EXPLICIT_PK_ONLY`]) all derive.
+//! and the explicit-PK set ([`ix::EXPLICIT_PK_ONLY`]) all derive.
 //!
 //! **Adding a state** is one line here (its index name, identifier, unit,
 //! and `explicit_pk_only` if only the stiff variant moves it) plus its
@@ -10,9 +10,12 @@
 //! follicles are, then the pathways that act on them (DHT and the drugs that
 //! lower it; the signals that lengthen anagen and the drug that joins them;
 //! inflammation), and last the states only the stiff explicit-PK variant
-//! moves. Exports and the CSV list states in this order; nothing else
-//! depends on it (the default variant's solves skip its explicit-PK states
-//! while they are last, a speed-up the solver finds by itself).
+//! moves. The exports and `sim bench`'s CSV list the states in this order;
+//! no result depends on it. A new state may go where it reads best: the
+//! default variant's solves skip the explicit-PK states while they come last
+//! (a speed-up the solver finds by itself), and an order can cost time
+//! through the CPU's store forwarding (BENCHMARKS.md measures one that cost
+//! 13–20 %), which is the solver core's to fix, not a rule of this table.
 
 /// A state as documented and exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

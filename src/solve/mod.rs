@@ -22,6 +22,33 @@
 //!   uses another nalgebra version, so its adapter keeps its types to itself.
 //! - [`test_problems`]: problems with closed-form solutions, for tests and benches.
 //!
+//! A problem, integrated through a dose:
+//!
+//! ```
+//! use hairsim::solve::{Integrator, Method, Rhs, SolverSettings, Vector};
+//!
+//! /// `y' = −y`.
+//! struct Decay;
+//!
+//! impl Rhs<1> for Decay {
+//!     fn eval(&self, y: &Vector<1>, dy: &mut Vector<1>) {
+//!         dy[0] = -y[0];
+//!     }
+//! }
+//!
+//! let settings = SolverSettings::new(Method::DOPRI5).with_rtol(1e-8)?;
+//! let mut integrator = Integrator::new(Decay, 0.0, Vector::<1>::new(1.0), settings);
+//! let mut rows = Vec::new();
+//! integrator.advance_to(1.0, &[0.5], &mut |t, y| rows.push((t, y[0])))?;
+//! integrator.y_mut()[0] += 1.0; // a dose: a jump between two advances
+//! integrator.advance_to(2.0, &[], &mut |_, _| {})?;
+//! let exact = (-2.0_f64).exp() + (-1.0_f64).exp();
+//! assert!((integrator.y()[0] - exact).abs() < 1e-7);
+//! assert!((rows[0].1 - (-0.5_f64).exp()).abs() < 1e-7);
+//! assert_eq!(integrator.stats().segments, 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Output times inside an advance are read off the method's dense output
 //! (its interpolant over the step that covers them) where the method has one
 //! (hairsim's own methods and the diffsol ones); the `ode_solvers` methods
