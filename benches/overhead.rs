@@ -20,20 +20,23 @@
 //! Everything timed here is compiled like the solvers' step loop: baseline
 //! x86-64 plus an AVX2+FMA clone chosen at run time (`multiversion`).
 //!
-//! `cargo bench --bench overhead [METHOD...] [typical|richest]` (about a
-//! minute per method and arm). With `--untimed`, each solve runs 20 times and
+//! `cargo bench --bench overhead [METHOD...] [typical|richest]` (a few
+//! seconds per method and arm). With `--untimed`, each solve runs 20 times and
 //! nothing is timed: that is the mode to count instructions in, exactly and
-//! repeatably, e.g. `valgrind --tool=callgrind
-//! --toggle-collect='*integrate_arm*' target/release/deps/overhead-*
-//! --untimed dopri5 richest` (÷ 20 solves; the RHS alone, in its AVX2 clone:
-//! `--toggle-collect='*rhs_sweep_avx*'`, ÷ 20 sweeps). BENCHMARKS.md records
-//! both.
+//! repeatably: `valgrind --tool=callgrind target/release/deps/overhead-*
+//! --untimed dopri5 richest`, then the inclusive count of
+//! `hairsim::simulation::integrate_arm` (`callgrind_annotate --inclusive=yes`;
+//! 21 solves: the 20 and the one that makes the trajectory states). Counting
+//! only inside `--toggle-collect='*integrate_arm*'` would miss whatever the
+//! solve calls whose name also matches (the pattern toggles on each entry).
+//! The RHS alone, in its AVX2 clone: `--toggle-collect='*rhs_sweep_avx*'`,
+//! ÷ 20 sweeps. BENCHMARKS.md records both.
 
 mod common;
 use common::{load, trajectory_states};
 use hairsim::model::{HairModel, State};
 use hairsim::simulation::{integrate_arm, output_grid};
-use hairsim::solve::{stages_only, Method, SolveStats, SolverSettings};
+use hairsim::solve::{stages_only, Method, SolveStats};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -119,10 +122,7 @@ fn main() {
         "method", "arm", "evals", "solve us", "vs independent", "stages alone", "solve / stages"
     );
     for method in methods {
-        let settings = SolverSettings {
-            method,
-            ..sc.solver
-        };
+        let settings = sc.solver.with_method(method);
         for (key, arm) in [("typical", typical), ("richest", richest)] {
             if !want_arm(key) {
                 continue;

@@ -1,14 +1,17 @@
 //! Criterion benches on the same scenario files the tests use: one RHS
 //! evaluation, each method on one arm of combo.toml and of stiff_pk.toml, the
 //! whole combo scenario, and scaling with horizon (1, 3, 10, 30 years) and with
-//! the number of arms. Numbers are recorded in BENCHMARKS.md.
+//! the number of arms; and each method on the solve core's closed-form test
+//! problems (`hairsim::solve::test_problems`, the fixtures of the engines'
+//! tests). Numbers are recorded in BENCHMARKS.md.
 
 mod common;
 use common::{load, trajectory_states};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hairsim::model::{HairModel, State};
 use hairsim::simulation::{integrate_arm, output_grid, simulate, simulate_arm};
-use hairsim::solve::{Method, SolveStats, SolverSettings};
+use hairsim::solve::test_problems::{self, Chain, LinearStiff, TestProblem};
+use hairsim::solve::{Method, SolveStats};
 use hairsim::steady_state::steady_state;
 // Not `criterion::black_box`: in criterion 0.5 it is a volatile read of its
 // argument, here a reference, which did not stop LLVM from dropping work whose
@@ -71,11 +74,10 @@ fn methods_on(c: &mut Criterion, stem: &str, arm: &str, methods: &[Method]) {
     let grid = output_grid(sc.duration_days, sc.output_interval_days);
     let mut group = c.benchmark_group(format!("{stem}/one_arm"));
     for &method in methods {
-        let s = SolverSettings {
-            method,
-            stiffness_detection: false,
-            ..sc.solver
-        };
+        let s = sc
+            .solver
+            .with_method(method)
+            .with_stiffness_detection(false);
         group.bench_function(method.name(), |b| {
             b.iter(|| simulate_arm(black_box(arm), sc.duration_days, &grid, &s))
         });
@@ -97,11 +99,8 @@ fn solve_only(c: &mut Criterion) {
         let Some(arm) = sc.arms.iter().find(|a| a.name == name) else {
             panic!("combo.toml has an arm `{name}`");
         };
-        for method in [Method::Dopri5, Method::Tsit45, Method::OdeSolversDopri5] {
-            let s = SolverSettings {
-                method,
-                ..sc.solver
-            };
+        for method in [Method::DOPRI5, Method::TSIT45, Method::ODE_SOLVERS_DOPRI5] {
+            let s = sc.solver.with_method(method);
             let mut rows: Vec<State> = Vec::with_capacity(grid.len());
             group.bench_function(format!("{}/{name}", method.name()), |b| {
                 b.iter(|| {
@@ -168,5 +167,35 @@ fn arms(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, rhs, solve_only, methods, whole, horizon, arms);
+/// Every method on a closed-form test problem at rtol 1e-8, solved as the
+/// engines' tests solve it (four advances, twenty rows).
+fn on_test_problem<P: TestProblem<N> + Clone, const N: usize>(c: &mut Criterion, p: &P) {
+    let mut group = c.benchmark_group(format!("test_problems/{}", p.name()));
+    for method in Method::ALL {
+        let s = match test_problems::settings(method, 1e-8) {
+            Ok(s) => s,
+            Err(e) => panic!("valid settings: {e}"),
+        };
+        group.bench_function(method.name(), |b| {
+            b.iter(|| test_problems::max_error(black_box(p), &s))
+        });
+    }
+    group.finish();
+}
+
+fn closed_forms(c: &mut Criterion) {
+    on_test_problem(c, &Chain);
+    on_test_problem(c, &LinearStiff::default());
+}
+
+criterion_group!(
+    benches,
+    rhs,
+    solve_only,
+    methods,
+    whole,
+    horizon,
+    arms,
+    closed_forms
+);
 criterion_main!(benches);

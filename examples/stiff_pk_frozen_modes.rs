@@ -17,7 +17,7 @@
 use hairsim::model::{ix, State};
 use hairsim::scenario;
 use hairsim::simulation::{integrate_arm, output_grid};
-use hairsim::solve::{Method, SolveStats, SolverSettings};
+use hairsim::solve::{Method, SolveStats};
 use std::path::Path;
 
 fn main() -> anyhow::Result<()> {
@@ -32,14 +32,13 @@ fn main() -> anyhow::Result<()> {
         "rtol", "arm", "steps", "rejected", "rows gut dy=0", "rows plasma dy=0"
     );
     for rtol in [1e-3, 1e-5, 1e-7, 1e-8, 1e-9, 1e-10] {
-        let settings = SolverSettings {
-            method: Method::Dopri5,
-            rtol,
-            atol: rtol * 1e-3,
-            stiffness_detection: false,
-            max_steps: u32::MAX,
-            ..sc.solver
-        };
+        let settings = sc
+            .solver
+            .with_method(Method::DOPRI5)
+            .with_rtol(rtol)?
+            .with_atol(rtol * 1e-3)?
+            .with_max_steps(u32::MAX)?
+            .with_stiffness_detection(false);
         for arm in &sc.arms {
             let mut stats = SolveStats::default();
             let (mut gut_at_rest, mut plasma_at_rest) = (0, 0);

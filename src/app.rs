@@ -100,13 +100,13 @@ fn run_scenarios(args: &RunArgs) -> Result<()> {
     for path in &args.scenarios {
         let mut sc = scenario::load(path)?;
         if let Some(m) = args.solver {
-            sc.solver.method = m;
+            sc.solver = sc.solver.with_method(m);
         }
         if let Some(rtol) = args.rtol {
-            sc.solver.rtol = rtol.get();
+            sc.solver = sc.solver.with_rtol(rtol.get())?;
         }
         if let Some(atol) = args.atol {
-            sc.solver.atol = atol.get();
+            sc.solver = sc.solver.with_atol(atol.get())?;
         }
         let mut result = simulate(&sc)
             .with_context(|| format!("simulating {} (nothing was written)", path.display()))?;

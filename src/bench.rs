@@ -14,7 +14,7 @@ use crate::label;
 use crate::model::{State, N_STATES, STATE_NAMES};
 use crate::scenario::Scenario;
 use crate::simulation::{integrate_arm, output_times, SimError};
-use crate::solve::{Method, SolveStats, SolverSettings};
+use crate::solve::{Method, SettingsError, SolveStats, SolverSettings};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -42,7 +42,7 @@ impl BenchSpec {
             methods: Method::ALL.to_vec(),
             tolerances: decades(1e-3, 1e-10),
             runs: 5,
-            max_steps: SolverSettings::default().max_steps,
+            max_steps: SolverSettings::default().max_steps(),
         }
     }
 }
@@ -64,15 +64,17 @@ pub fn decades(a: f64, b: f64) -> Vec<f64> {
 /// stiffness refusal. `rk4` is fixed-step, so its step follows the tolerance
 /// instead: 0.5 days × (tol / 1e-3)^¼, which makes its error fall with the
 /// tolerance like a fourth-order method's.
-pub fn run_settings(method: Method, tol: f64, max_steps: u32) -> SolverSettings {
-    SolverSettings {
-        method,
-        rtol: tol,
-        atol: tol * 1e-3,
-        max_steps,
-        rk4_step_days: 0.5 * (tol / 1e-3).powf(0.25),
-        stiffness_detection: false,
-    }
+pub fn run_settings(
+    method: Method,
+    tol: f64,
+    max_steps: u32,
+) -> Result<SolverSettings, SettingsError> {
+    Ok(SolverSettings::new(method)
+        .with_rtol(tol)?
+        .with_atol(tol * 1e-3)?
+        .with_max_steps(max_steps)?
+        .with_rk4_step_days(0.5 * (tol / 1e-3).powf(0.25))?
+        .with_stiffness_detection(false))
 }
 
 /// Errors of one run against the reference, absolute, over every arm.
@@ -237,6 +239,9 @@ pub enum BenchError {
     /// Nothing to measure.
     #[error("nothing to measure: {0}")]
     Empty(&'static str),
+    /// Solver settings out of range.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
 }
 
 /// Raw states of every arm on the output grid.
@@ -273,14 +278,11 @@ pub fn reference(scenario: &Scenario) -> Result<(Solution, ReferenceInfo), Bench
     let grid = output_times(scenario);
     // One tight solve of every arm; its work is not reported.
     let tight = |method, rtol: f64, what| {
-        let settings = SolverSettings {
-            method,
-            rtol,
-            atol: rtol * 1e-2,
-            max_steps: u32::MAX,
-            rk4_step_days: 0.5,
-            stiffness_detection: false,
-        };
+        let settings = SolverSettings::new(method)
+            .with_rtol(rtol)
+            .and_then(|s| s.with_atol(rtol * 1e-2))
+            .and_then(|s| s.with_max_steps(u32::MAX))?
+            .with_stiffness_detection(false);
         let mut sol = Solution::new();
         solve_all(
             scenario,
@@ -293,11 +295,11 @@ pub fn reference(scenario: &Scenario) -> Result<(Solution, ReferenceInfo), Bench
         Ok::<_, BenchError>(sol)
     };
     let a = tight(
-        Method::OdeSolversDop853,
+        Method::ODE_SOLVERS_DOP853,
         1e-13,
         "ode_solvers_dop853 at rtol 1e-13",
     )?;
-    let b = tight(Method::Bdf, 1e-12, "bdf at rtol 1e-12")?;
+    let b = tight(Method::BDF, 1e-12, "bdf at rtol 1e-12")?;
     let mut worst = (0.0_f64, 0, 0, 0);
     for (arm, (ra, rb)) in a.iter().zip(&b).enumerate() {
         for (row, (ya, yb)) in ra.iter().zip(rb).enumerate() {
@@ -407,16 +409,22 @@ pub fn measure(
     spec: &BenchSpec,
 ) -> Measurement {
     let grid = output_times(scenario);
-    let settings = run_settings(method, tol, spec.max_steps);
     let mut m = Measurement {
         method,
         rtol: tol,
-        atol: settings.atol,
+        atol: tol * 1e-3,
         status: "failed",
         failure: None,
         errors: None,
         timing: None,
         work: SolveStats::default(),
+    };
+    let settings = match run_settings(method, tol, spec.max_steps) {
+        Ok(s) => s,
+        Err(e) => {
+            m.failure = Some(e.to_string());
+            return m;
+        }
     };
     let mut sol = Solution::new();
     if let Err(e) = solve_all(scenario, &grid, &settings, &mut sol, &mut m.work) {

@@ -283,7 +283,7 @@ fn varied(text: &str) -> Result<Varied, String> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
-    use hairsim::solve::Backend;
+    use hairsim::solve::Provider;
 
     /// The `--solver` help is written by hand: it must name every method,
     /// under the crate it comes from.
@@ -303,10 +303,10 @@ mod tests {
             .filter_map(|g| g.trim().rsplit_once(" ("))
             .collect();
         for method in Method::ALL {
-            let crate_name = match method.backend() {
-                Backend::Hairsim => "hairsim's own)",
-                Backend::OdeSolvers => "ode_solvers)",
-                Backend::Diffsol => "diffsol)",
+            let crate_name = match method.provider() {
+                Provider::Hairsim => "hairsim's own)",
+                Provider::OdeSolvers => "ode_solvers)",
+                Provider::Diffsol => "diffsol)",
             };
             let listed = groups.iter().any(|(names, from)| {
                 *from == crate_name

@@ -93,12 +93,10 @@ pub struct SensitivityResult {
 
 /// Tight settings so finite differences measure the model, not the solver.
 fn tight() -> SolverSettings {
-    SolverSettings {
-        method: Method::Dop853,
-        rtol: 1e-11,
-        atol: 1e-13,
-        ..SolverSettings::default()
-    }
+    SolverSettings::new(Method::DOP853)
+        .with_rtol(1e-11)
+        .and_then(|s| s.with_atol(1e-13))
+        .unwrap_or_default()
 }
 
 /// E = HC(T) / HC(0) for `arm` with parameters `params`.

@@ -1,30 +1,22 @@
 //! Runs a validated scenario: every arm from its profile's steady state, through
 //! its dose events, to a trajectory. Pure: no files, no terminal.
 //!
-//! The integrator stops at every dose event (and the horizon), so a step never
+//! Each arm is one [`Integrator`] of the model, advanced from stop to stop
+//! of its [`timeline`] (every dose event and the horizon), so a step never
 //! crosses a dose. Output rows between two stops are read off the method's
 //! dense output, accurate to the solver's tolerance (methods without one stop
-//! at each output time instead; see [`crate::solve`]). At a stop, the events
-//! there are applied in declaration order, then the output row (if any) is
+//! at each output time instead; see [`crate::solve`]). At a stop, the
+//! sessions there are applied in declaration order (a jump in the
+//! integrator's state), the inputs change, then the output row (if any) is
 //! recorded: rows at dose times are post-dose.
 
-use crate::model::{ix, HairModel, State};
+use crate::model::{ix, HairModel, State, N_STATES};
 use crate::scenario::{Arm, Scenario};
 use crate::schedule::{expand, Action, Event};
-use crate::solve::{
-    advance_with_outputs, Method, SolveError, SolveStats, SolverSettings, StepCarry,
-};
+use crate::solve::{AsArray, Integrator, Method, SolveError, SolveStats, SolverSettings};
 use crate::steady_state::steady_state;
 use crate::timeline::{timeline, Stop, SAME_TIME_DAYS};
 use crate::trajectory::{Observables, Trajectory};
-
-/// Most fixed steps in one integration segment. `ode_solvers_rk4` keeps every
-/// step of a segment until it ends, so a tiny `rk4_step` on a long segment
-/// would hold gigabytes; longer segments of both fixed-step methods (`rk4`,
-/// `ode_solvers_rk4`) are split the same way, so both take the same steps
-/// (no row or event is added, and at 0.5-day steps only segments over 13
-/// years are affected).
-const MAX_RK4_STEPS_PER_SEGMENT: f64 = 10_000.0;
 
 /// Largest tolerated drift of the phase fractions from summing to 1, or below 0.
 const PHASE_TOLERANCE: f64 = 1e-6;
@@ -101,12 +93,13 @@ pub enum SimError {
     },
 }
 
-/// What to try when a state leaves its valid range, by method.
+/// What to try when a state leaves its valid range: a shorter step for a
+/// fixed-step method, a tighter tolerance for an adaptive one.
 fn invalid_state_hint(method: Method) -> &'static str {
-    match method {
-        Method::Rk4 | Method::OdeSolversRk4 => "the fixed step is too large for the model's fastest phase: use a shorter rk4_step (the default is \"0.5 days\"), an implicit method if the model is stiff (--solver bdf; with [model] pk = \"explicit\" plasma kinetics take hours) or an adaptive one (--solver dopri5)",
-        // Adaptive methods (and any added later): tolerance first.
-        _ => "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values",
+    if method.is_adaptive() {
+        "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values"
+    } else {
+        "the fixed step is too large for the model's fastest phase: use a shorter rk4_step (the default is \"0.5 days\"), an implicit method if the model is stiff (--solver bdf; with [model] pk = \"explicit\" plasma kinetics take hours) or an adaptive one (--solver dopri5)"
     }
 }
 
@@ -152,27 +145,6 @@ pub fn simulate(scenario: &Scenario) -> Result<SimulationResult, SimError> {
         arms,
         population: None,
     })
-}
-
-/// Extra (empty) stops so that no fixed-step segment exceeds [`MAX_RK4_STEPS_PER_SEGMENT`].
-fn split_long_segments(stops: Vec<Stop>, settings: &SolverSettings) -> Vec<Stop> {
-    let max_len = settings.rk4_step_days * MAX_RK4_STEPS_PER_SEGMENT;
-    if settings.method.is_adaptive() || !max_len.is_finite() || max_len <= 0.0 {
-        return stops;
-    }
-    let mut out = Vec::with_capacity(stops.len());
-    let mut t = 0.0;
-    for stop in stops {
-        let end = stop.t_days;
-        let pieces = ((end - t) / max_len).ceil();
-        if pieces > 1.0 {
-            let n = pieces as u64;
-            out.extend((1..n).map(|k| Stop::empty(t + (end - t) * k as f64 / pieces)));
-        }
-        out.push(stop);
-        t = end;
-    }
-    out
 }
 
 /// Catch a state that left its valid range at once, naming it. Non-finite
@@ -282,7 +254,7 @@ pub fn simulate_arm(
         },
     )?;
     for (t, row) in trajectory.times_days.iter().zip(&trajectory.rows) {
-        check_row(&arm.name, settings.method, *t, row)?;
+        check_row(&arm.name, settings.method(), *t, row)?;
     }
     let events = expand(&arm.treatments, duration_days);
     Ok(ArmResult {
@@ -293,33 +265,16 @@ pub fn simulate_arm(
     })
 }
 
-/// Integrate one arm through its events and hand every output row (time, the
+/// Integrate one arm through its stops and hand every output row (time, the
 /// model with the inputs in force, post-dose state) to `row`. [`simulate_arm`]
 /// observes the rows; `bench` keeps raw states.
 ///
-/// The solver work is added to `stats` as it is done, so that an arm that
-/// fails part-way still shows what it cost up to the failure (`sim bench`
-/// reports that for failed runs). hairsim's own methods and the `diffsol`
-/// ones count the failing segment too; `ode_solvers` reports no work for a
-/// segment it fails in. The step budget (`max_steps`) counts this arm's steps
-/// only, whatever `stats` held before.
+/// The arm's solver work is added to `stats`, also when the arm fails
+/// part-way, so that `sim bench` can report what a failed run cost up to the
+/// failure (hairsim's own methods and the `diffsol` ones count the failing
+/// advance too; `ode_solvers` reports no work for an integration it fails
+/// in). The step budget (`max_steps`) is the arm's own.
 pub fn integrate_arm(
-    arm: &Arm,
-    duration_days: f64,
-    grid: &[f64],
-    settings: &SolverSettings,
-    stats: &mut SolveStats,
-    row: impl FnMut(f64, &HairModel, &State),
-) -> Result<(), SimError> {
-    let mut arm_stats = SolveStats::default();
-    let result = integrate_arm_counted(arm, duration_days, grid, settings, &mut arm_stats, row);
-    *stats += arm_stats;
-    result
-}
-
-/// [`integrate_arm`] with the arm's own work counter, from which the solver
-/// also reads the steps left in the arm's budget.
-fn integrate_arm_counted(
     arm: &Arm,
     duration_days: f64,
     grid: &[f64],
@@ -328,19 +283,27 @@ fn integrate_arm_counted(
     mut row: impl FnMut(f64, &HairModel, &State),
 ) -> Result<(), SimError> {
     let patient = &arm.patient;
-    let stops = split_long_segments(timeline(arm, duration_days), settings);
-    let mut model = HairModel::untreated(patient.params).with_pk(arm.pk);
-    let mut y = steady_state(&patient.params, patient.terminal_fraction_start);
-    let (mut t, mut next_row) = (0.0, 0);
-    // The step size reached before a stop is where the next segment starts.
-    let mut carry = StepCarry::default();
-    let solver_err = |source| SimError::Solver {
-        arm: arm.name.clone(),
-        source,
-    };
+    let model = HairModel::untreated(patient.params).with_pk(arm.pk);
+    let y0 = steady_state(&patient.params, patient.terminal_fraction_start);
+    let mut integrator = Integrator::new(model, 0.0, y0, *settings);
+    let stops = timeline(arm, duration_days);
+    let result = run_stops(arm, &stops, grid, &mut integrator, &mut row);
+    *stats += *integrator.stats();
+    result
+}
 
-    for stop in &stops {
-        // Output rows strictly inside the segment come from the solver.
+/// Advance `integrator` from stop to stop, applying what happens at each.
+fn run_stops(
+    arm: &Arm,
+    stops: &[Stop],
+    grid: &[f64],
+    integrator: &mut Integrator<HairModel, N_STATES>,
+    row: &mut impl FnMut(f64, &HairModel, &State),
+) -> Result<(), SimError> {
+    let method = integrator.settings().method();
+    let mut next_row = 0;
+    for stop in stops {
+        // Output rows strictly inside the advance come from the solver.
         let first = next_row;
         while grid
             .get(next_row)
@@ -349,43 +312,32 @@ fn integrate_arm_counted(
             next_row += 1;
         }
         let inside = &grid[first..next_row];
+        let model = *integrator.rhs();
         let mut bad_row = Ok(());
-        let advanced = advance_with_outputs(
-            &model,
-            t,
-            stop.t_days,
-            y,
-            settings,
-            stats,
-            &mut carry,
-            inside,
-            &mut |g, y| {
-                if bad_row.is_ok() {
-                    bad_row = check_state(&arm.name, settings.method, g, y);
-                }
-                row(g, &model, y);
-            },
-        );
+        let advanced = integrator.advance_to(stop.t_days, inside, &mut |g, y| {
+            if bad_row.is_ok() {
+                bad_row = check_state(&arm.name, method, g, y);
+            }
+            row(g, &model, y);
+        });
         // A bad row comes first: it is the earliest sign (an explicit method
         // that went unstable leaves NaN rows before the solver reports the
-        // non-finite state at the segment's end).
+        // non-finite state at the advance's end).
         bad_row?;
-        y = advanced.map_err(solver_err)?;
-        t = stop.t_days;
-        check_state(&arm.name, settings.method, t, &y)?;
-
-        for &k in &stop.sessions {
-            let tr = &arm.treatments[k];
-            tr.kind
-                .apply_session(&patient.params, tr.dose, &mut y.data.0[0]);
-        }
-        check_state(&arm.name, settings.method, t, &y)?;
+        advanced.map_err(|source| SimError::Solver {
+            arm: arm.name.clone(),
+            source,
+        })?;
+        let t = stop.t_days;
+        check_state(&arm.name, method, t, integrator.y())?;
+        stop.apply_sessions(arm, &arm.patient.params, integrator.y_mut().as_array_mut());
+        check_state(&arm.name, method, t, integrator.y())?;
         if let Some(inputs) = stop.inputs {
-            model.inputs = inputs;
+            integrator.rhs_mut().inputs = inputs;
         }
         if let Some(&g) = grid.get(next_row) {
             if (g - t).abs() <= SAME_TIME_DAYS {
-                row(g, &model, &y);
+                row(g, integrator.rhs(), integrator.y());
                 next_row += 1;
             }
         }
@@ -395,7 +347,7 @@ fn integrate_arm_counted(
 
 /// A copy of `scenario` cut short for smoke tests and fuzzing: at most
 /// `max_days` long, every endpoint inside it, and a step budget of `max_steps`
-/// per arm, so that any valid scenario simulates in milliseconds.
+/// per arm (at least 1), so that any valid scenario simulates in milliseconds.
 pub fn shortened(scenario: &Scenario, max_days: f64, max_steps: u32) -> Scenario {
     let mut s = scenario.clone();
     s.duration_days = s.duration_days.min(max_days);
@@ -404,7 +356,9 @@ pub fn shortened(scenario: &Scenario, max_days: f64, max_steps: u32) -> Scenario
     if s.plot.endpoints_days.is_empty() {
         s.plot.endpoints_days.push(s.duration_days);
     }
-    s.solver.max_steps = s.solver.max_steps.min(max_steps);
+    if let Ok(solver) = s.solver.with_max_steps(s.solver.max_steps().min(max_steps)) {
+        s.solver = solver;
+    }
     s
 }
 
@@ -426,7 +380,7 @@ mod tests {
 
     #[test]
     fn a_valid_state_passes() {
-        assert!(check_state("a", Method::Dopri5, 0.0, &healthy_state()).is_ok());
+        assert!(check_state("a", Method::DOPRI5, 0.0, &healthy_state()).is_ok());
     }
 
     #[test]
@@ -436,7 +390,7 @@ mod tests {
                 let mut y = healthy_state();
                 y[i] = bad;
                 assert_eq!(
-                    what(check_state("a", Method::Dopri5, 1.0, &y)),
+                    what(check_state("a", Method::DOPRI5, 1.0, &y)),
                     "a state became NaN or infinite",
                     "state {i} = {bad}"
                 );
@@ -449,7 +403,7 @@ mod tests {
         let mut y = healthy_state();
         y[ix::ANAGEN] += 1e-4;
         assert_eq!(
-            what(check_state("a", Method::Dopri5, 1.0, &y)),
+            what(check_state("a", Method::DOPRI5, 1.0, &y)),
             "phase fractions no longer sum to 1"
         );
         let mut y = healthy_state();
@@ -457,13 +411,13 @@ mod tests {
         y[ix::ANAGEN] += y[ix::CATAGEN] + 1e-3;
         y[ix::CATAGEN] = -1e-3;
         assert_eq!(
-            what(check_state("a", Method::Dopri5, 1.0, &y)),
+            what(check_state("a", Method::DOPRI5, 1.0, &y)),
             "a phase fraction became negative"
         );
         let mut y = healthy_state();
         y[ix::TERMINAL] = 1.1;
         assert_eq!(
-            what(check_state("a", Method::Dopri5, 1.0, &y)),
+            what(check_state("a", Method::DOPRI5, 1.0, &y)),
             "the terminal fraction left [0, 1]"
         );
     }
@@ -472,7 +426,7 @@ mod tests {
     fn the_message_names_arm_time_value_method_and_a_fix() {
         let mut y = healthy_state();
         y[ix::TERMINAL] = -0.5;
-        let e = check_state("PRP arm", Method::Dopri5, 42.5, &y)
+        let e = check_state("PRP arm", Method::DOPRI5, 42.5, &y)
             .unwrap_err()
             .to_string();
         assert!(
@@ -483,25 +437,6 @@ mod tests {
     }
 
     #[test]
-    fn rk4_segments_are_split_to_a_bounded_step_count() {
-        let settings = SolverSettings {
-            method: Method::Rk4,
-            rk4_step_days: 0.001,
-            ..SolverSettings::default()
-        };
-        let two = || vec![Stop::empty(5.0), Stop::empty(100.0)];
-        let stops = split_long_segments(two(), &settings);
-        assert!((stops[stops.len() - 1].t_days - 100.0).abs() < 1e-12);
-        let mut t = 0.0;
-        for s in &stops {
-            assert!(s.t_days - t <= 10.0 + 1e-9, "segment {t}..{}", s.t_days);
-            t = s.t_days;
-        }
-        let adaptive = SolverSettings::default();
-        assert_eq!(split_long_segments(two(), &adaptive), two());
-    }
-
-    #[test]
     fn shortened_keeps_a_valid_scenario() {
         let text = "[scenario]\nname = \"s\"\nduration = \"5 years\"\noutput_interval = \"1 year\"\n[[arm]]\nname = \"a\"\n";
         let sc = crate::scenario::parse("s.toml", text).unwrap();
@@ -509,7 +444,7 @@ mod tests {
         assert!((short.duration_days - 60.0).abs() < 1e-12);
         assert!((short.output_interval_days - 60.0).abs() < 1e-12);
         assert_eq!(short.plot.endpoints_days, vec![60.0]);
-        assert_eq!(short.solver.max_steps, 500);
+        assert_eq!(short.solver.max_steps(), 500);
         assert!(simulate(&short).is_ok());
     }
 }

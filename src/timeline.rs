@@ -7,9 +7,11 @@
 //! from stop to stop; the exporters write the same stops as SBML events and
 //! Python segment boundaries, so all three agree on when and what.
 
-use crate::model::Inputs;
+use crate::model::{Inputs, N_STATES};
+use crate::params::Parameters;
 use crate::scenario::{Arm, Patient};
 use crate::schedule::{expand, Action};
+use crate::symbolic::Scalar;
 
 /// Two times closer than this (days) are the same stop.
 pub const SAME_TIME_DAYS: f64 = 1e-9;
@@ -33,6 +35,22 @@ impl Stop {
             t_days,
             sessions: Vec::new(),
             inputs: None,
+        }
+    }
+
+    /// Apply this stop's sessions of `arm`'s treatments to the state `y`, in
+    /// declaration order: the one session loop, run with numbers by the
+    /// simulation and with symbols by the exporters (`params` the patient's
+    /// values or their symbols).
+    pub fn apply_sessions<T: Scalar>(
+        &self,
+        arm: &Arm,
+        params: &Parameters<T>,
+        y: &mut [T; N_STATES],
+    ) {
+        for &k in &self.sessions {
+            let tr = &arm.treatments[k];
+            tr.kind.apply_session(params, T::lit(tr.dose), y);
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Months and years are calendar averages so that "12 months" and "1 year" are
 //! the same span: a year is 365.25 days and a month is 365.25 / 12 days.
 
+use crate::solve::{SettingsError, SolverSettings};
 use std::fmt;
 use std::str::FromStr;
 
@@ -139,9 +140,10 @@ pub fn parse_dose(text: &str) -> Result<Dose, UnitError> {
     Ok(Dose { amount, unit })
 }
 
-/// A relative tolerance of the solver: finite and strictly between 0 and 1.
-/// The one place this rule is written; the scenario file's `[solver] rtol`,
-/// `sim run --rtol` and `sim bench --tolerances` all go through [`Self::new`].
+/// A relative tolerance of the solver as typed on the command line (`sim run
+/// --rtol`, `sim bench --tolerances`): finite and strictly between 0 and 1.
+/// The rule itself is [`SolverSettings::with_rtol`]'s; the scenario file's
+/// `[solver] rtol` goes through that setter directly.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct RelativeTolerance(f64);
 
@@ -151,11 +153,10 @@ impl RelativeTolerance {
 
     /// `rtol`, if it is finite and 0 < `rtol` < 1.
     pub fn new(rtol: f64) -> Result<Self, ToleranceError> {
-        if rtol.is_finite() && rtol > 0.0 && rtol < 1.0 {
-            Ok(RelativeTolerance(rtol))
-        } else {
-            Err(ToleranceError::Relative(rtol))
-        }
+        SolverSettings::default()
+            .with_rtol(rtol)
+            .map(|_| RelativeTolerance(rtol))
+            .map_err(ToleranceError::Invalid)
     }
 
     /// The value.
@@ -164,7 +165,8 @@ impl RelativeTolerance {
     }
 }
 
-/// An absolute tolerance of the solver: finite and greater than 0.
+/// An absolute tolerance of the solver as typed on the command line: finite
+/// and greater than 0 ([`SolverSettings::with_atol`]'s rule).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct AbsoluteTolerance(f64);
 
@@ -174,11 +176,10 @@ impl AbsoluteTolerance {
 
     /// `atol`, if it is finite and > 0.
     pub fn new(atol: f64) -> Result<Self, ToleranceError> {
-        if atol.is_finite() && atol > 0.0 {
-            Ok(AbsoluteTolerance(atol))
-        } else {
-            Err(ToleranceError::Absolute(atol))
-        }
+        SolverSettings::default()
+            .with_atol(atol)
+            .map(|_| AbsoluteTolerance(atol))
+            .map_err(ToleranceError::Invalid)
     }
 
     /// The value.
@@ -190,12 +191,9 @@ impl AbsoluteTolerance {
 /// Why a tolerance was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ToleranceError {
-    /// Not finite, or not strictly between 0 and 1.
-    #[error("rtol must be between 0 and 1 (exclusive), got {0}")]
-    Relative(f64),
-    /// Not finite, or not greater than 0.
-    #[error("atol must be a finite number > 0, got {0}")]
-    Absolute(f64),
+    /// Outside the range the solver settings allow.
+    #[error(transparent)]
+    Invalid(SettingsError),
     /// Not a number at all.
     #[error("cannot read `{0}` as a number")]
     NotANumber(String),
@@ -316,7 +314,7 @@ mod tests {
     fn rtol_zero_is_refused() {
         assert_eq!(
             RelativeTolerance::new(0.0),
-            Err(ToleranceError::Relative(0.0))
+            Err(ToleranceError::Invalid(SettingsError::Rtol(0.0)))
         );
     }
 

@@ -1,12 +1,11 @@
 //! No heap allocation inside the step loop: a counting global allocator
-//! around one solve of a three-year segment with output rows, by each of
-//! hairsim's own methods (`rk4`, `dopri5`, `tsit45`, `dop853` on the explicit
-//! engine, `rodas4`).
+//! around one three-year advance of the hair model with output rows, by
+//! each of hairsim's own methods (`rk4`, `dopri5`, `tsit45`, `dop853` on the
+//! explicit engine, `rodas4`).
 
-use hairsim::model::{HairModel, State};
-use hairsim::profile::PROFILES;
-use hairsim::solve::{advance_with_outputs, Method, SolveStats, SolverSettings};
-use hairsim::steady_state::steady_state;
+mod common;
+use hairsim::model::State;
+use hairsim::solve::{Integrator, Method, SolverSettings};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -46,81 +45,51 @@ fn allocations(f: impl FnOnce()) -> u64 {
 
 #[test]
 fn a_dopri5_solve_with_output_rows_allocates_nothing() {
-    solve_allocates_nothing(Method::Dopri5);
+    solve_allocates_nothing(Method::DOPRI5);
 }
 
 #[test]
 fn an_rk4_solve_with_output_rows_allocates_nothing() {
-    solve_allocates_nothing(Method::Rk4);
+    solve_allocates_nothing(Method::RK4);
 }
 
 #[test]
 fn a_tsit45_solve_with_output_rows_allocates_nothing() {
-    solve_allocates_nothing(Method::Tsit45);
+    solve_allocates_nothing(Method::TSIT45);
 }
 
 #[test]
 fn a_dop853_solve_with_output_rows_allocates_nothing() {
-    solve_allocates_nothing(Method::Dop853);
+    solve_allocates_nothing(Method::DOP853);
 }
 
 #[test]
 fn a_rodas4_solve_with_output_rows_allocates_nothing() {
-    solve_allocates_nothing(Method::Rodas4);
+    solve_allocates_nothing(Method::RODAS4);
 }
 
 fn solve_allocates_nothing(method: Method) {
-    let profile = PROFILES
-        .iter()
-        .find(|p| p.name == "aga_moderate")
-        .expect("profile exists");
-    let params = profile.parameters().expect("valid profile");
-    let mut model = HairModel::untreated(params);
-    model.inputs.finasteride_mg_per_day = 1.0;
-    model.inputs.minoxidil_percent = 5.0;
-    let y0 = steady_state(&params, profile.terminal_fraction_start);
+    let (model, y0) = common::treated_model();
     let outputs: Vec<f64> = (1..548).map(|k| 2.0 * f64::from(k)).collect();
     let mut rows = [State::zeros(); 547];
     let mut n = 0;
-    let settings = SolverSettings {
-        method,
-        ..SolverSettings::default()
-    };
-    // One warm-up solve: `rodas4` reads the Jacobian's sparsity off the
+    let settings = SolverSettings::new(method);
+    // One warm-up advance: `rodas4` reads the Jacobian's sparsity off the
     // symbolic model once per process (that first call allocates).
-    let mut stats = SolveStats::default();
-    let warm_up = advance_with_outputs(
-        &model,
-        0.0,
-        1.0,
-        y0,
-        &settings,
-        &mut stats,
-        &mut hairsim::solve::StepCarry::default(),
-        &[],
-        &mut |_, _| {},
-    );
-    assert!(warm_up.is_ok(), "{method}: {warm_up:?}");
-    let mut stats = SolveStats::default();
-    let mut result = Ok(State::zeros());
+    let mut warm_up = Integrator::new(model, 0.0, y0, settings);
+    let r = warm_up.advance_to(1.0, &[], &mut |_, _| {});
+    assert!(r.is_ok(), "{method}: {r:?}");
+    let mut integ = Integrator::new(model, 0.0, y0, settings);
+    let mut result = Ok(());
     let count = allocations(|| {
-        result = advance_with_outputs(
-            &model,
-            0.0,
-            1096.0,
-            y0,
-            &settings,
-            &mut stats,
-            &mut hairsim::solve::StepCarry::default(),
-            &outputs,
-            &mut |_, y| {
-                rows[n] = *y;
-                n += 1;
-            },
-        );
+        result = integ.advance_to(1096.0, &outputs, &mut |_, y| {
+            rows[n] = *y;
+            n += 1;
+        });
     });
     assert!(result.is_ok(), "{method}: {result:?}");
     assert_eq!(n, outputs.len(), "every output row was emitted");
+    let stats = integ.stats();
     assert!(stats.accepted_steps > 20, "a real solve: {stats:?}");
     assert_eq!(count, 0, "{method}: allocations inside the step loop");
 }

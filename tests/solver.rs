@@ -1,13 +1,15 @@
-//! The solve pipeline against known answers: a closed-form linear chain, dose
-//! breakpoints that tolerances cannot move, compact vs explicit schedules, and
-//! agreement between methods.
+//! The solve pipeline on the hair model against known answers: a closed-form
+//! linear chain, dose breakpoints that tolerances cannot move, compact vs
+//! explicit schedules, agreement between methods, and the explicit engine's
+//! shortened loops. (The solve core's own tests, on problems that are not the
+//! hair model, are in `src/solve/`.)
 
 mod common;
-use hairsim::model::{ix, HairModel, State};
+use hairsim::model::{ix, HairModel, State, N_STATES};
 use hairsim::params::Parameters;
 use hairsim::scenario;
 use hairsim::simulation::{simulate, SimulationResult};
-use hairsim::solve::{advance, Method, SolveStats, SolverSettings};
+use hairsim::solve::{Integrator, Method, Rhs, SolveStats, SolverSettings};
 use nalgebra::{Matrix4, Vector4};
 
 fn run_text(text: &str) -> SimulationResult {
@@ -16,13 +18,11 @@ fn run_text(text: &str) -> SimulationResult {
 }
 
 fn settings(method: Method, rtol: f64) -> SolverSettings {
-    SolverSettings {
-        method,
-        rtol,
-        atol: rtol * 1e-3,
-        rk4_step_days: 0.25,
-        ..SolverSettings::default()
-    }
+    SolverSettings::new(method)
+        .with_rtol(rtol)
+        .and_then(|s| s.with_atol(rtol * 1e-3))
+        .and_then(|s| s.with_rk4_step_days(0.25))
+        .expect("valid settings")
 }
 
 /// With the signals fixed (no treatment, DHT and inflammation at baseline), the
@@ -33,18 +33,14 @@ fn every_method_matches_the_closed_form_linear_chain() {
     let (model, y0, exact_at) = linear_chain();
     let r = model.rates(&y0);
     for (method, rtol, tol) in [
-        (Method::Dopri5, 1e-10, 1e-8),
-        (Method::Dop853, 1e-12, 1e-9),
-        (Method::Rk4, 1e-12_f64, 1e-8),
+        (Method::DOPRI5, 1e-10, 1e-8),
+        (Method::DOP853, 1e-12, 1e-9),
+        (Method::RK4, 1e-12_f64, 1e-8),
     ] {
-        let s = settings(method, rtol);
-        let mut stats = SolveStats::default();
-        let mut y = y0;
-        let mut t0 = 0.0;
+        let mut integ = Integrator::new(model, 0.0, y0, settings(method, rtol));
         for t1 in [30.0, 200.0, 1000.0, 3000.0] {
-            y = advance(&model, t0, t1, y, &s, &mut stats).unwrap();
-            t0 = t1;
-            let exact = exact_at(t1);
+            integ.advance_to(t1, &[], &mut |_, _| {}).unwrap();
+            let (y, exact) = (integ.y(), exact_at(t1));
             for i in 0..4 {
                 assert!(
                     (y[i] - exact[i]).abs() < tol,
@@ -54,20 +50,12 @@ fn every_method_matches_the_closed_form_linear_chain() {
                 );
             }
         }
-        assert!(stats.rhs_evaluations > 0);
+        assert!(integ.stats().rhs_evaluations > 0);
     }
     // Long run: fractions equal mean duration over cycle length.
-    let mut y = y0;
-    let mut stats = SolveStats::default();
-    y = advance(
-        &model,
-        0.0,
-        60_000.0,
-        y,
-        &settings(Method::Dopri5, 1e-10),
-        &mut stats,
-    )
-    .unwrap();
+    let mut integ = Integrator::new(model, 0.0, y0, settings(Method::DOPRI5, 1e-10));
+    integ.advance_to(60_000.0, &[], &mut |_, _| {}).unwrap();
+    let y = integ.y();
     let cycle = r.anagen_days + r.catagen_days + r.telogen_days + r.kenogen_days;
     for (i, d) in [
         r.anagen_days,
@@ -157,16 +145,15 @@ fn methods_agree_on_the_combo_scenario() {
     let run = |s: SolverSettings| {
         hairsim::simulation::simulate_arm(&arm, sc.duration_days, &grid, &s).unwrap()
     };
-    let reference = run(settings(Method::Dop853, 1e-12));
-    let rk4 = SolverSettings {
-        rk4_step_days: 0.1,
-        ..settings(Method::Rk4, 1e-8)
-    };
-    for s in [settings(Method::Dopri5, 1e-8), rk4] {
+    let reference = run(settings(Method::DOP853, 1e-12));
+    let rk4 = settings(Method::RK4, 1e-8)
+        .with_rk4_step_days(0.1)
+        .expect("valid step");
+    for s in [settings(Method::DOPRI5, 1e-8), rk4] {
         let other = run(s);
         for (x, y) in other.trajectory.rows.iter().zip(&reference.trajectory.rows) {
             let rel = (x.hair_count / y.hair_count - 1.0).abs();
-            assert!(rel < 1e-6, "{:?}: {rel:e}", s.method);
+            assert!(rel < 1e-6, "{}: {rel:e}", s.method());
         }
     }
 }
@@ -230,8 +217,7 @@ fn linear_chain() -> (HairModel, State, impl Fn(f64) -> Vector4<f64>) {
 /// read off dense output where the method has it.
 fn chain_error(method: Method, rtol: f64) -> (f64, SolveStats) {
     let (model, y0, exact) = linear_chain();
-    let s = settings(method, rtol);
-    let mut stats = SolveStats::default();
+    let mut integ = Integrator::new(model, 0.0, y0, settings(method, rtol));
     let outputs = [30.0, 200.0, 1000.0];
     let mut worst = 0.0_f64;
     let mut check = |t: f64, y: &State| {
@@ -240,20 +226,11 @@ fn chain_error(method: Method, rtol: f64) -> (f64, SolveStats) {
             worst = worst.max((y[i] - e[i]).abs());
         }
     };
-    let y = hairsim::solve::advance_with_outputs(
-        &model,
-        0.0,
-        3000.0,
-        y0,
-        &s,
-        &mut stats,
-        &mut hairsim::solve::StepCarry::default(),
-        &outputs,
-        &mut |t, y| check(t, y),
-    )
-    .unwrap_or_else(|e| panic!("{method}: {e}"));
-    check(3000.0, &y);
-    (worst, stats)
+    integ
+        .advance_to(3000.0, &outputs, &mut |t, y| check(t, y))
+        .unwrap_or_else(|e| panic!("{method}: {e}"));
+    check(3000.0, integ.y());
+    (worst, *integ.stats())
 }
 
 /// Every method, including the diffsol ones, reaches its requested tolerance
@@ -310,16 +287,13 @@ fn implicit_methods_take_far_fewer_steps_on_stiff_pk() {
         .clone();
     let grid = hairsim::simulation::output_times(&sc);
     let steps = |method| {
-        let s = SolverSettings {
-            stiffness_detection: false,
-            ..settings(method, 1e-6)
-        };
+        let s = settings(method, 1e-6).with_stiffness_detection(false);
         hairsim::simulation::simulate_arm(&arm, sc.duration_days, &grid, &s)
             .unwrap_or_else(|e| panic!("{method}: {e}"))
             .stats
             .steps()
     };
-    let explicit = [Method::Dopri5, Method::Tsit45].map(steps);
+    let explicit = [Method::DOPRI5, Method::TSIT45].map(steps);
     for method in Method::ALL.into_iter().filter(|m| m.is_implicit()) {
         let n = steps(method);
         for (e, m) in explicit.iter().zip(["dopri5", "tsit45"]) {
@@ -351,5 +325,42 @@ fn explicit_pk_matches_the_default_model_at_steady_dosing() {
             (explicit / effect - 1.0).abs() < 0.01,
             "{name}: DHT {explicit} (explicit PK) vs {effect}"
         );
+    }
+}
+
+/// The hair model with its explicit-PK states declared live: the explicit
+/// engine then runs its loops over all 16 states.
+#[derive(Clone, Copy)]
+struct AllStates(HairModel);
+
+impl Rhs<N_STATES> for AllStates {
+    fn eval(&self, y: &State, dy: &mut State) {
+        self.0.derivatives(y, dy);
+    }
+}
+
+/// The default variant's solves skip the four explicit-PK states; the
+/// results are those of the full loops to the bit (rows, end state, work).
+#[test]
+fn skipping_the_explicit_pk_states_changes_no_bit() {
+    let (model, y0) = common::treated_model();
+    let rows: Vec<f64> = (1..100).map(|k| 7.0 * f64::from(k)).collect();
+    for method in [Method::RK4, Method::DOPRI5, Method::TSIT45, Method::DOP853] {
+        let s = settings(method, 1e-8);
+        let mut trimmed = Integrator::new(model, 0.0, y0, s);
+        let mut full = Integrator::new(AllStates(model), 0.0, y0, s);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        trimmed
+            .advance_to(730.0, &rows, &mut |t, y| a.push((t, *y)))
+            .unwrap();
+        full.advance_to(730.0, &rows, &mut |t, y| b.push((t, *y)))
+            .unwrap();
+        let bits = |v: &State| v.map(f64::to_bits);
+        assert_eq!(bits(trimmed.y()), bits(full.y()), "{method}");
+        assert_eq!(trimmed.stats(), full.stats(), "{method}");
+        assert_eq!(a.len(), rows.len());
+        for ((ta, ya), (tb, yb)) in a.iter().zip(&b) {
+            assert!(ta == tb && bits(ya) == bits(yb), "{method} at day {ta}");
+        }
     }
 }

@@ -20,6 +20,7 @@ use crate::model::{ix, symbolic_state, HairModel, Inputs, Pk, State, N_STATES, S
 use crate::params::{Parameters, PARAMETERS};
 use crate::scenario::{Arm, Scenario};
 use crate::simulation::output_times;
+use crate::solve::AsArray;
 use crate::steady_state::steady_state;
 use crate::symbolic::{trace, Graph, Node, Scalar, Sym};
 use crate::timeline::timeline;
@@ -106,15 +107,11 @@ impl ArmModel {
             None => (None, &[][..]),
         };
 
-        // Day 0: the same numeric session code the simulation runs.
+        // Day 0: the session loop the simulation runs, with numbers.
         let mut y0: State = steady_state(&patient.params, patient.terminal_fraction_start);
         let mut initial_inputs = Inputs::default();
         if let Some(first) = first {
-            for &k in &first.sessions {
-                let tr = &arm.treatments[k];
-                tr.kind
-                    .apply_session(&patient.params, tr.dose, &mut y0.data.0[0]);
-            }
+            first.apply_sessions(arm, &patient.params, y0.as_array_mut());
             initial_inputs = first.inputs.unwrap_or_default();
         }
 
@@ -135,12 +132,9 @@ impl ArmModel {
                 .iter()
                 .filter(|stop| !stop.sessions.is_empty() || stop.inputs.is_some())
                 .map(|stop| {
+                    // The same session loop, with symbols.
                     let mut after = y;
-                    for &k in &stop.sessions {
-                        let tr = &arm.treatments[k];
-                        tr.kind
-                            .apply_session(&params, Sym::lit(tr.dose), &mut after);
-                    }
+                    stop.apply_sessions(arm, &params, &mut after);
                     let jumps = (0..N_STATES)
                         .filter(|&i| after[i] != y[i])
                         .map(|i| (i, after[i]))

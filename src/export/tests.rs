@@ -3,9 +3,10 @@
 //! produce well-formed, labelled files.
 
 use super::*;
-use crate::model::{as_array, Inputs, INPUT_NAMES};
+use crate::model::{Inputs, INPUT_NAMES};
 use crate::profile::PROFILES;
 use crate::scenario;
+use crate::solve::AsArray;
 use crate::symbolic::Node;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -127,11 +128,7 @@ fn traced_session_jumps_and_inputs_match_the_numeric_ones() {
                 assert_eq!(e.inputs, stop.inputs);
                 let y = random_state(&mut rng);
                 let mut want = y;
-                for &k in &stop.sessions {
-                    let tr = &arm.treatments[k];
-                    tr.kind
-                        .apply_session(&arm.patient.params, tr.dose, &mut want.data.0[0]);
-                }
+                stop.apply_sessions(arm, &arm.patient.params, want.as_array_mut());
                 let mut got = y;
                 for (i, s) in &e.jumps {
                     got[*i] = eval(&m.graph, *s, &arm.patient.params, &y, &Inputs::default());
@@ -155,7 +152,7 @@ fn day_zero_doses_are_in_the_initial_values() {
         .iter()
         .find(|s| s.index == ix::GROWTH_FACTOR)
         .expect("growth factor is exported");
-    assert!(gf.initial > as_array(&start)[ix::GROWTH_FACTOR] + 0.5);
+    assert!(gf.initial > start.as_array()[ix::GROWTH_FACTOR] + 0.5);
     assert!(m.events.iter().all(|e| e.t_days > 0.0));
 }
 

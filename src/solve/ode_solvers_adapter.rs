@@ -5,59 +5,59 @@
 //!
 //! `ode_solvers` constructors take long positional float lists whose order
 //! differs by method; this is the only place that calls them, and the only
-//! place that sees its types (it shares nalgebra 0.34 with the model, so the
-//! state passes through unchanged).
+//! place that sees its types (it shares nalgebra 0.34 with the solve core, so
+//! the state passes through unchanged). Its dense output can only emit an
+//! evenly spaced grid, so the integrator stops it at every output time.
 
-use super::Segment;
-use super::{Method, SolveError, SolveStats};
-use crate::model::{HairModel, State};
+use super::integrator::Integrator;
+use super::method::{Method, OdeSolversMethod};
+use super::problem::{Rhs, Vector};
+use super::SolveError;
 use ode_solvers::dop_shared::{IntegrationError, OutputType, Stats};
 use ode_solvers::{Dop853, Dopri5, Rk4, System};
 
-/// Adapter so `ode_solvers` can borrow the model without copying it per segment.
-struct Rhs<'a>(&'a HairModel);
+/// Adapter so `ode_solvers` can borrow the problem without copying it.
+struct Borrowed<'a, R>(&'a R);
 
-impl System<f64, State> for Rhs<'_> {
-    fn system(&self, _t: f64, y: &State, dy: &mut State) {
-        self.0.derivatives(y, dy);
+impl<R: Rhs<N>, const N: usize> System<f64, Vector<N>> for Borrowed<'_, R> {
+    fn system(&self, _t: f64, y: &Vector<N>, dy: &mut Vector<N>) {
+        self.0.eval(y, dy);
     }
 }
 
-fn add(stats: &mut SolveStats, s: Stats) {
-    stats.rhs_evaluations += u64::from(s.num_eval);
-    stats.accepted_steps += u64::from(s.accepted_steps);
-    stats.rejected_steps += u64::from(s.rejected_steps);
-}
-
-/// Integrate one segment; `budget` (≥ 1) is the number of steps left for the arm.
-pub(super) fn advance(seg: Segment<'_>, stats: &mut SolveStats) -> Result<State, SolveError> {
-    let Segment {
-        model,
-        t0,
-        t1,
-        y0,
-        settings,
-        budget,
-    } = seg;
+/// Integrate from the integrator's time to `t1` with `method`, with at most
+/// `budget` steps (≥ 1). Updates the integrator's state and work counts on
+/// success; a failed integration reports no work and leaves the state.
+pub(super) fn advance<R: Rhs<N>, const N: usize>(
+    integ: &mut Integrator<R, N>,
+    method: OdeSolversMethod,
+    t1: f64,
+    budget: u64,
+) -> Result<(), SolveError> {
+    let (t0, y0, settings) = (integ.t, integ.y, &integ.settings);
     let len = t1 - t0;
-    let method = settings.method;
+    let named = Method::OdeSolvers(method);
     let n_max = u32::try_from(budget).unwrap_or(u32::MAX);
-    let rhs = Rhs(model);
-    let n_stiff = if settings.stiffness_detection {
+    let rhs = Borrowed(&integ.rhs);
+    let n_stiff = if settings.stiffness_detection() {
         1000
     } else {
         u32::MAX
     };
     let map_err = |e: IntegrationError| match e {
         IntegrationError::MaxNumStepReached { x, .. } => SolveError::TooManySteps {
-            method,
+            method: named,
             t_days: x,
-            max_steps: settings.max_steps,
+            max_steps: settings.max_steps(),
         },
-        IntegrationError::StepSizeUnderflow { x } => {
-            SolveError::StepSizeUnderflow { method, t_days: x }
-        }
-        IntegrationError::StiffnessDetected { x } => SolveError::Stiff { method, t_days: x },
+        IntegrationError::StepSizeUnderflow { x } => SolveError::StepSizeUnderflow {
+            method: named,
+            t_days: x,
+        },
+        IntegrationError::StiffnessDetected { x } => SolveError::Stiff {
+            method: named,
+            t_days: x,
+        },
     };
     // Both adaptive methods share one constructor shape; only the step-size
     // controller constants differ. Sparse output: every accepted step, the last
@@ -70,8 +70,8 @@ pub(super) fn advance(seg: Segment<'_>, stats: &mut SolveStats) -> Result<State,
                 t1,
                 len,
                 y0,
-                settings.rtol,
-                settings.atol,
+                settings.rtol(),
+                settings.atol(),
                 0.9,
                 $beta,
                 $fac_min,
@@ -86,14 +86,14 @@ pub(super) fn advance(seg: Segment<'_>, stats: &mut SolveStats) -> Result<State,
             (s, solver.y_out().last().copied())
         }};
     }
-    let (s, y) = match method {
-        Method::OdeSolversRk4 => {
-            let n = (len / settings.rk4_step_days).ceil().max(1.0);
+    let (s, y): (Stats, Option<Vector<N>>) = match method {
+        OdeSolversMethod::Rk4 => {
+            let n = (len / settings.rk4_step_days()).ceil().max(1.0);
             if n > f64::from(n_max) {
                 return Err(SolveError::TooManySteps {
-                    method,
+                    method: named,
                     t_days: t0,
-                    max_steps: settings.max_steps,
+                    max_steps: settings.max_steps(),
                 });
             }
             let h = len / n;
@@ -105,16 +105,13 @@ pub(super) fn advance(seg: Segment<'_>, stats: &mut SolveStats) -> Result<State,
         }
         // Controller constants are each method's published defaults (Hairer's
         // DOPRI5 / DOP853 codes): safety 0.9, then beta, fac_min, fac_max.
-        Method::OdeSolversDopri5 => adaptive!(Dopri5, 0.04, 0.2, 10.0),
-        Method::OdeSolversDop853 => adaptive!(Dop853, 0.0, 0.333, 6.0),
-        other => {
-            return Err(SolveError::Backend {
-                method: other,
-                t_days: t0,
-                message: "not an ode_solvers method".into(),
-            })
-        }
+        OdeSolversMethod::Dopri5 => adaptive!(Dopri5, 0.04, 0.2, 10.0),
+        OdeSolversMethod::Dop853 => adaptive!(Dop853, 0.0, 0.333, 6.0),
     };
-    add(stats, s);
-    Ok(y.unwrap_or(y0))
+    integ.stats.rhs_evaluations += u64::from(s.num_eval);
+    integ.stats.accepted_steps += u64::from(s.accepted_steps);
+    integ.stats.rejected_steps += u64::from(s.rejected_steps);
+    integ.y = y.unwrap_or(y0);
+    integ.t = t1;
+    Ok(())
 }

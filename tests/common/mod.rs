@@ -105,3 +105,19 @@ pub fn python() -> &'static Path {
         path
     })
 }
+
+/// The `aga_moderate` profile at its untreated steady state, put on
+/// finasteride 1 mg/day and minoxidil 5 %: a transient over months, with the
+/// default (effect-compartment) model.
+pub fn treated_model() -> (hairsim::model::HairModel, hairsim::model::State) {
+    let profile = hairsim::profile::PROFILES
+        .iter()
+        .find(|p| p.name == "aga_moderate")
+        .expect("profile exists");
+    let params = profile.parameters().expect("valid profile");
+    let mut model = hairsim::model::HairModel::untreated(params);
+    model.inputs.finasteride_mg_per_day = 1.0;
+    model.inputs.minoxidil_percent = 5.0;
+    let y0 = hairsim::steady_state::steady_state(&params, profile.terminal_fraction_start);
+    (model, y0)
+}

@@ -312,8 +312,8 @@ fn sessions_in_all(ctx: &Ctx, raw: &RawFile, arms: &[Arm], duration: f64) -> R<(
 /// With `rk4` (or `ode_solvers_rk4`), the fixed step fixes the step count: refuse a step so small that
 /// the arm would run out of `max_steps`, before simulating anything.
 fn rk4_steps(ctx: &Ctx, raw: Option<&RawSolver>, s: &SolverSettings, duration: f64) -> R<()> {
-    let steps = (duration / s.rk4_step_days).ceil();
-    if s.method.is_adaptive() || steps <= f64::from(s.max_steps) {
+    let steps = (duration / s.rk4_step_days()).ceil();
+    if s.method().is_adaptive() || steps <= f64::from(s.max_steps()) {
         return Ok(());
     }
     let span = raw
@@ -321,8 +321,8 @@ fn rk4_steps(ctx: &Ctx, raw: Option<&RawSolver>, s: &SolverSettings, duration: f
         .map_or(0..0, |v| v.span());
     ctx.err(
         span,
-        format!("rk4 with steps of {} days needs at least {steps:.0} steps per arm, more than max_steps = {}", s.rk4_step_days, s.max_steps),
-        Some(format!("use a larger rk4_step (at least {}) or an adaptive method such as dopri5", units::describe_days((duration / f64::from(s.max_steps) * 100.0).ceil() / 100.0))),
+        format!("rk4 with steps of {} days needs at least {steps:.0} steps per arm, more than max_steps = {}", s.rk4_step_days(), s.max_steps()),
+        Some(format!("use a larger rk4_step (at least {}) or an adaptive method such as dopri5", units::describe_days((duration / f64::from(s.max_steps()) * 100.0).ceil() / 100.0))),
     )
 }
 

@@ -6,8 +6,8 @@ use crate::charts::ChartKind;
 use crate::model::Pk;
 use crate::scenario::raw::{RawModel, RawPlot, RawSolver};
 use crate::scenario::PlotSettings;
-use crate::solve::{Method, SolverSettings};
-use crate::units::{AbsoluteTolerance, RelativeTolerance, ToleranceError};
+use crate::solve::{Method, SettingsError, SolverSettings};
+use crate::units::{AbsoluteTolerance, RelativeTolerance};
 use toml::Spanned;
 
 /// `[model] pk`; default [`Pk::default`].
@@ -23,31 +23,43 @@ pub(super) fn solver(ctx: &Ctx, raw: Option<&RawSolver>) -> R<SolverSettings> {
     let mut s = SolverSettings::default();
     let Some(raw) = raw else { return Ok(s) };
     if let Some(m) = &raw.method {
-        s.method = *ctx.named::<Method>(m)?;
+        s = s.with_method(*ctx.named::<Method>(m)?);
     }
+    // The ranges are the settings' own (`SolverSettings::with_rtol` …).
     if let Some(v) = &raw.rtol {
-        s.rtol = tolerance(ctx, v, RelativeTolerance::new, RelativeTolerance::HELP)?.get();
+        s = checked(
+            ctx,
+            v,
+            s.with_rtol(*v.get_ref()),
+            Some(RelativeTolerance::HELP),
+        )?;
     }
     if let Some(v) = &raw.atol {
-        s.atol = tolerance(ctx, v, AbsoluteTolerance::new, AbsoluteTolerance::HELP)?.get();
+        s = checked(
+            ctx,
+            v,
+            s.with_atol(*v.get_ref()),
+            Some(AbsoluteTolerance::HELP),
+        )?;
     }
     if let Some(v) = &raw.max_steps {
-        s.max_steps = max_steps(ctx, v)?;
+        s = checked(ctx, v, s.with_max_steps(max_steps(ctx, v)?), None)?;
     }
     if let Some(v) = &raw.rk4_step {
-        s.rk4_step_days = ctx.positive_duration(v, "rk4_step")?;
+        let days = ctx.positive_duration(v, "rk4_step")?;
+        s = checked(ctx, v, s.with_rk4_step_days(days), None)?;
     }
     Ok(s)
 }
 
-/// A tolerance, checked by its type (see [`RelativeTolerance`]).
-fn tolerance<T>(
+/// A setter's verdict on the value at `v`, as a located error.
+fn checked<T>(
     ctx: &Ctx,
-    v: &Spanned<f64>,
-    new: fn(f64) -> Result<T, ToleranceError>,
-    help: &str,
-) -> R<T> {
-    new(*v.get_ref()).or_else(|e| ctx.err(v.span(), e.to_string(), Some(help.to_string())))
+    v: &Spanned<T>,
+    set: Result<SolverSettings, SettingsError>,
+    help: Option<&str>,
+) -> R<SolverSettings> {
+    set.or_else(|e| ctx.err(v.span(), e.to_string(), help.map(str::to_string)))
 }
 
 /// `max_steps`: a whole number from 1 to [`MAX_STEPS_LIMIT`].
@@ -58,7 +70,7 @@ fn max_steps(ctx: &Ctx, v: &Spanned<i64>) -> R<u32> {
         |n| format!("max_steps must be a whole number from 1 to {MAX_STEPS_LIMIT}, got {n}"),
         Some(format!(
             "the default is {}; a run that needs more usually wants a looser rtol",
-            SolverSettings::default().max_steps
+            SolverSettings::default().max_steps()
         )),
     )
 }

@@ -7,128 +7,23 @@
 //! A slow state, the terminal fraction, falls as DHT miniaturizes follicles
 //! cycle by cycle and is restored slowly by growth signals. Equations are
 //! written out in docs/MODEL.md.
+//!
+//! The states are listed once, in `states` (the table every index, name and
+//! export derives from); `problem` hands the equations to the solve core as
+//! its [`Rhs`](crate::solve::Rhs).
 
 use crate::params::Parameters;
+use crate::solve::{AsArray, Vector};
 use crate::symbolic::{Scalar, Sym};
 use crate::trajectory::Observables;
-use ode_solvers::SVector;
 
-/// Number of state variables.
-pub const N_STATES: usize = 16;
+mod problem;
+mod states;
+
+pub use states::{ix, StateInfo, MOVED_BY_EFFECT_VARIANT, N_STATES, STATES, STATE_NAMES};
 
 /// The state vector (stack allocated).
-pub type State = SVector<f64, N_STATES>;
-
-/// Named indices into [`State`].
-///
-/// **Why this order.** The equations read some states in pairs or triples
-/// (the two 5α-reductase inhibitors together; growth factor, stimulation and
-/// minoxidil through the same Emax form), and LLVM loads such neighbours with
-/// one 16-byte instruction. A Runge–Kutta stage writes its argument a moment
-/// earlier with 32-byte stores, one per group of four components. A load
-/// that straddles two such stores cannot be forwarded from the store queue:
-/// it waits until both stores reach the cache, once in every stage. So the
-/// states read together sit inside one aligned group of four (checked
-/// below): follicle phases 0–3; terminal fraction, DHT and the two inhibitors
-/// that drive DHT 4–7; the growth signals and inflammation 8–11; the
-/// explicit-PK states last, where the default model's shortened loops skip
-/// them. With growth factor and stimulation at 7 and 8 (straddling), a
-/// `dopri5` solve of the richest combo arm took 210 µs instead of 192 µs
-/// (BENCHMARKS.md, "Overhead, fifth pass").
-pub mod ix {
-    /// Fraction of follicles in anagen.
-    pub const ANAGEN: usize = 0;
-    /// Fraction of follicles in catagen.
-    pub const CATAGEN: usize = 1;
-    /// Fraction of follicles in telogen.
-    pub const TELOGEN: usize = 2;
-    /// Fraction of follicles in kenogen.
-    pub const KENOGEN: usize = 3;
-    /// Fraction of follicles that are terminal (not miniaturized).
-    pub const TERMINAL: usize = 4;
-    /// Scalp DHT relative to untreated.
-    pub const DHT: usize = 5;
-    /// Finasteride effect-compartment exposure, mg/day equivalent.
-    pub const FINASTERIDE: usize = 6;
-    /// Dutasteride effect-compartment exposure, mg/day equivalent.
-    pub const DUTASTERIDE: usize = 7;
-    /// Growth-factor signal.
-    pub const GROWTH_FACTOR: usize = 8;
-    /// Stimulation / hypoxia signal.
-    pub const STIMULATION: usize = 9;
-    /// Minoxidil effect-compartment exposure, topical-% equivalent.
-    pub const MINOXIDIL: usize = 10;
-    /// Micro-inflammation index.
-    pub const INFLAMMATION: usize = 11;
-    /// Explicit PK only: finasteride in the gut, mg.
-    pub const FINASTERIDE_GUT: usize = 12;
-    /// Explicit PK only: finasteride in plasma, mg.
-    pub const FINASTERIDE_PLASMA: usize = 13;
-    /// Explicit PK only: dutasteride in the gut, mg.
-    pub const DUTASTERIDE_GUT: usize = 14;
-    /// Explicit PK only: dutasteride in plasma, mg.
-    pub const DUTASTERIDE_PLASMA: usize = 15;
-    /// The states only the explicit-PK variant moves (they stay 0 otherwise).
-    pub const EXPLICIT_PK_ONLY: [usize; 4] = [
-        FINASTERIDE_GUT,
-        FINASTERIDE_PLASMA,
-        DUTASTERIDE_GUT,
-        DUTASTERIDE_PLASMA,
-    ];
-
-    /// States the equations read together, each set inside one aligned
-    /// group of four (see the module's note on order).
-    const READ_TOGETHER: [&[usize]; 2] = [
-        &[FINASTERIDE, DUTASTERIDE],
-        &[GROWTH_FACTOR, STIMULATION, MINOXIDIL],
-    ];
-    const _: () = {
-        let mut s = 0;
-        while s < READ_TOGETHER.len() {
-            let set = READ_TOGETHER[s];
-            let mut i = 1;
-            while i < set.len() {
-                assert!(
-                    set[i] / 4 == set[0] / 4,
-                    "states read together must share a group of four"
-                );
-                i += 1;
-            }
-            s += 1;
-        }
-    };
-}
-
-/// Names of the states, by index, for docs and diagnostics. Placed by the
-/// [`ix`] constants, so that the names cannot drift from the order.
-pub const STATE_NAMES: [(&str, &str); N_STATES] = {
-    const FOLLICLES: &str = "fraction of follicles";
-    let mut n = [("", ""); N_STATES];
-    n[ix::ANAGEN] = ("anagen", FOLLICLES);
-    n[ix::CATAGEN] = ("catagen", FOLLICLES);
-    n[ix::TELOGEN] = ("telogen", FOLLICLES);
-    n[ix::KENOGEN] = ("kenogen", FOLLICLES);
-    n[ix::TERMINAL] = ("terminal_fraction", FOLLICLES);
-    n[ix::DHT] = ("dht", "relative to untreated");
-    n[ix::INFLAMMATION] = ("inflammation", "dimensionless index");
-    n[ix::GROWTH_FACTOR] = ("growth_factor", "dimensionless");
-    n[ix::STIMULATION] = ("stimulation", "dimensionless");
-    n[ix::FINASTERIDE] = ("finasteride_exposure", "mg/day equivalent");
-    n[ix::DUTASTERIDE] = ("dutasteride_exposure", "mg/day equivalent");
-    n[ix::MINOXIDIL] = ("minoxidil_exposure", "topical % equivalent");
-    n[ix::FINASTERIDE_GUT] = ("finasteride_gut", "mg (explicit PK only)");
-    n[ix::FINASTERIDE_PLASMA] = ("finasteride_plasma", "mg (explicit PK only)");
-    n[ix::DUTASTERIDE_GUT] = ("dutasteride_gut", "mg (explicit PK only)");
-    n[ix::DUTASTERIDE_PLASMA] = ("dutasteride_plasma", "mg (explicit PK only)");
-    // Sixteen names for sixteen slots: if two indices collided, one slot
-    // would stay empty and this fails to compile.
-    let mut i = 0;
-    while i < N_STATES {
-        assert!(!n[i].0.is_empty(), "every state has a name");
-        i += 1;
-    }
-    n
-};
+pub type State = Vector<N_STATES>;
 
 /// How the 5α-reductase inhibitors reach their effect compartments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -351,50 +246,25 @@ impl HairModel {
 
     /// Fraction of 5α-reductase activity removed by the current exposures (0–1).
     pub fn dht_inhibition(&self, y: &State) -> f64 {
-        self.dht_inhibition_of(as_array(y))
+        self.dht_inhibition_of(y.as_array())
     }
 
     /// Effective durations and hazards at state `y`.
     pub fn rates(&self, y: &State) -> Rates {
-        self.rates_of(as_array(y))
+        self.rates_of(y.as_array())
     }
 
     /// What people read off a state.
     pub fn observe(&self, y: &State) -> Observables {
-        self.observe_of(as_array(y))
+        self.observe_of(y.as_array())
     }
 
     /// The right-hand side dy/dt (days⁻¹). Always inlined: the solvers'
     /// step loops compile it in place, for their CPU target.
     #[inline(always)]
     pub fn derivatives(&self, y: &State, dy: &mut State) {
-        self.derivatives_of(as_array(y), &mut dy.data.0[0]);
+        self.derivatives_of(y.as_array(), dy.as_array_mut());
     }
-
-    /// The Jacobian of [`HairModel::derivatives`] times `v`, by a central
-    /// finite difference along `v` (two right-hand-side evaluations). The
-    /// implicit methods assemble their Jacobian from these products, so the
-    /// right-hand side stays the only place the equations are written.
-    pub fn jacobian_times(&self, y: &State, v: &State, jv: &mut State) {
-        let v_norm = v.amax();
-        if v_norm == 0.0 {
-            jv.fill(0.0);
-            return;
-        }
-        // Step near the cube root of machine epsilon, relative to the state's
-        // size: balances truncation (O(ε²)) against rounding (O(u/ε)).
-        let eps = f64::EPSILON.cbrt() * (1.0 + y.amax()) / v_norm;
-        let (mut plus, mut minus) = (State::zeros(), State::zeros());
-        self.derivatives(&(y + v * eps), &mut plus);
-        self.derivatives(&(y - v * eps), &mut minus);
-        *jv = (plus - minus) / (2.0 * eps);
-    }
-}
-
-/// The components of a state as a plain array (what the generic equations read).
-#[inline(always)]
-pub fn as_array(y: &State) -> &[f64; N_STATES] {
-    &y.data.0[0]
 }
 
 /// Every state variable as a symbol (for export).
