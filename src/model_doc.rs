@@ -19,10 +19,10 @@ Signals enter through bounded, monotone factors:
   I = M1 (the inflammation column), I⁺ = max(M1 − M2, 0) (M1 activity in excess of M2)
 
 Effective durations (days):
-  anagen  = anagen_days / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
+  anagen  = anagen_days · (1 + p_G g + p_S s) / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
             (programmed; k = 6 stages of anagen/k each, an Erlang duration, CV 1/√6 ≈ 0.41)
-  held    = anagen_release_days + (p_M e_M + p_G g + p_S s) · anagen
-            (past the programmed end, held growing while a signal lasts; released within days when it stops)
+  held    = anagen_release_days + p_M e_M · anagen
+            (past the programmed end, held growing while minoxidil acts; released within days when it stops)
   catagen = catagen_days
   telogen = telogen_days / (1 + r_M e_M + r_G g + r_S s)
   kenogen = kenogen_days · (1 + dht_kenogen_lengthening δ) / (1 + q_M e_M + q_G g + q_S s)

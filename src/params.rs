@@ -239,7 +239,7 @@ parameters! {
     /// Oral minoxidil as topical-equivalent concentration per mg.
     minoxidil_oral_percent_per_mg: 1.0, "% per mg", Positive,
         "Penha et al. 2024, JAMA Dermatol: oral 5 mg not superior to topical 5%";
-    /// Anagen prolongation at full minoxidil effect: anagen is multiplied by 1 + this.
+    /// Anagen prolongation at full minoxidil effect: follicles are held past their programmed anagen for this share of it (released when minoxidil stops).
     minoxidil_anagen_prolongation: 0.8, "dimensionless", NonNegative,
         "illustrative assumption; mechanism: Messenger & Rundegren 2004 (animal and cell work)";
     /// Anagen entry of empty follicles at full minoxidil effect: kenogen is divided by 1 + this.
@@ -257,7 +257,7 @@ parameters! {
     /// Growth-factor level giving half its maximum effect.
     growth_factor_ec50: 0.5, "dimensionless", Positive,
         "illustrative assumption";
-    /// Anagen prolongation at full growth-factor effect.
+    /// Anagen prolongation at full growth-factor effect: the programmed anagen is multiplied by 1 + this.
     growth_factor_anagen_prolongation: 1.0, "dimensionless", NonNegative,
         "illustrative assumption (VEGF and other factors; cell and animal work)";
     /// Anagen entry of empty follicles at full growth-factor effect: kenogen is divided by 1 + this.
@@ -275,7 +275,7 @@ parameters! {
     /// Stimulation level giving half its maximum effect.
     stimulation_ec50: 0.5, "dimensionless", Positive,
         "illustrative assumption";
-    /// Anagen prolongation at full stimulation effect.
+    /// Anagen prolongation at full stimulation effect: the programmed anagen is multiplied by 1 + this.
     stimulation_anagen_prolongation: 0.6, "dimensionless", NonNegative,
         "illustrative assumption";
     /// Anagen entry of empty follicles at full stimulation effect: kenogen is divided by 1 + this.

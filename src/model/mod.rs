@@ -4,9 +4,10 @@
 //! Follicles move around the cycle anagen → catagen → telogen → kenogen → anagen.
 //! Anagen is a chain of [`ANAGEN_STAGES`] stages (so its duration is gamma
 //! distributed, and follicles finish the anagen they started) followed by a
-//! *held* stage, where minoxidil, the growth factor and stimulation keep
-//! follicles growing past their programmed end for as long as they act (when
-//! they stop, the held follicles enter catagen together: the shedding wave).
+//! *held* stage, where minoxidil keeps follicles growing past their
+//! programmed end for as long as it acts (when it stops, the held follicles
+//! enter catagen together: the shedding wave); the growth factor and
+//! stimulation lengthen the programme itself.
 //! Every transition has an *effective* mean duration that the signals stretch
 //! or shrink through bounded, monotone (Emax / Hill) factors. At each kenogen
 //! → anagen re-entry a follicle may change what it is: terminal follicles
@@ -383,7 +384,12 @@ impl<T: Scalar> HairModel<T> {
 
         let shortening =
             one + p.dht_anagen_shortening * dht + p.inflammation_anagen_shortening * m1;
-        let prolongation = p.minoxidil_anagen_prolongation * minox
+        // Minoxidil holds follicles past their programmed anagen (they are
+        // released together when it stops: Van Neste 2020); the growth factor
+        // and stimulation lengthen the programme itself, so their effect fades
+        // with them, follicle by follicle (no withdrawal wave is reported).
+        let hold = p.minoxidil_anagen_prolongation * minox;
+        let lengthening = one
             + p.growth_factor_anagen_prolongation * gf
             + p.stimulation_anagen_prolongation * stim;
         let telogen_shortening = one
@@ -403,12 +409,12 @@ impl<T: Scalar> HairModel<T> {
         let niche_hazard = p.niche_loss_dht_per_cycle * dht + p.niche_loss_m1_per_cycle * m1_excess;
         let kenogen_days = (p.kenogen_days * (one + p.dht_kenogen_lengthening * dht) / entry)
             .named("kenogen_days_effective");
-        let anagen_days = (p.anagen_days / shortening).named("anagen_days_effective");
+        let anagen_days = (p.anagen_days * lengthening / shortening).named("anagen_days_effective");
         Rates {
             anagen_days,
-            // Held for the prolongation's share of the programmed anagen; the
+            // Held for minoxidil's share of the programmed anagen; the
             // release time alone when nothing holds.
-            anagen_held_days: (p.anagen_release_days + prolongation * anagen_days)
+            anagen_held_days: (p.anagen_release_days + hold * anagen_days)
                 .named("anagen_held_days"),
             catagen_days: p.catagen_days,
             telogen_days: (p.telogen_days / telogen_shortening).named("telogen_days_effective"),

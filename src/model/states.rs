@@ -81,8 +81,7 @@ states! {
     ANAGEN_5 = "anagen_5", FOLLICLES;
     /// Follicles in the last sixth of their programmed anagen.
     ANAGEN_6 = "anagen_6", FOLLICLES;
-    /// Follicles past their programmed anagen, held growing by minoxidil,
-    /// the growth factor or stimulation.
+    /// Follicles past their programmed anagen, held growing by minoxidil.
     ANAGEN_HELD = "anagen_held", FOLLICLES;
     /// Follicles in catagen.
     CATAGEN = "catagen_follicles", FOLLICLES;
