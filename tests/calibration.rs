@@ -2,7 +2,7 @@
 //! scenario (see docs/CALIBRATION.md for the table of targets and values).
 
 mod common;
-use common::{arm, simulate};
+use common::{arm, sim_run, simulate};
 use hairsim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 
 fn count_at(r: &hairsim::simulation::SimulationResult, name: &str, t: f64) -> f64 {
@@ -305,4 +305,54 @@ fn every_stopped_arm_rejoins_the_untreated_course() {
         let g = gain_vs_untreated(&r, name, t);
         assert!(g.abs() < 0.02, "{name}: {g} 24 months after stopping");
     }
+}
+
+/// Starting late recovers less, for good: in `early_vs_late` the same patient
+/// on finasteride from year 5 has lost more follicles at 10 years than from
+/// year 0 (fewer than untreated), has fewer hairs, and summary.json reports
+/// the follicles lost per arm and endpoint.
+#[test]
+fn a_late_start_keeps_fewer_follicles_and_summary_json_reports_them() {
+    let out = tempfile::tempdir().unwrap();
+    sim_run(
+        "scenarios/early_vs_late.toml",
+        &["--format", "json"],
+        out.path(),
+    )
+    .assert()
+    .success();
+    let text = std::fs::read_to_string(out.path().join("summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let arms = json["arms"].as_array().expect("arms");
+    let by_name = |n: &str| {
+        arms.iter()
+            .find(|a| a["name"] == n)
+            .unwrap_or_else(|| panic!("arm {n}"))
+    };
+    let lost = |n: &str| {
+        by_name(n)["follicles_lost"]
+            .as_f64()
+            .expect("follicles_lost")
+    };
+    let (untreated, early, late) = (
+        lost("untreated"),
+        lost("finasteride from year 0"),
+        lost("finasteride from year 5"),
+    );
+    assert!(
+        early < late && late < untreated && early > 0.0,
+        "follicles lost: early {early}, late {late}, untreated {untreated}"
+    );
+    // Per endpoint too: until year 5 the late starter is the untreated patient.
+    let endpoint = |n: &str, i: usize| by_name(n)["endpoints"][i].clone();
+    let five_years = |n: &str| endpoint(n, 1)["follicles_lost"].as_f64().unwrap();
+    assert!((five_years("finasteride from year 5") / five_years("untreated") - 1.0).abs() < 1e-4);
+    let count = |n: &str| endpoint(n, 3)["hair_count"].as_f64().unwrap();
+    let gap = count("finasteride from year 0") / count("finasteride from year 5") - 1.0;
+    assert!(
+        gap > 0.02,
+        "the early starter has {gap} more hairs at 10 years"
+    );
+    let lost_at_10 = endpoint("untreated", 3)["follicles_lost"].as_f64().unwrap();
+    assert!((lost_at_10 / untreated - 1.0).abs() < 1e-9);
 }
