@@ -151,7 +151,7 @@ parameters! {
         "illustrative assumption: 0 healthy, 0.5 / 1.0 / 1.6 for mild / moderate / severe AGA";
     /// Yearly rise of the androgen sensitivity: androgenetic alopecia spreads to more follicles with age, whatever the treatment.
     dht_sensitivity_rise_per_year: 0.0, "per year", NonNegative,
-        "hypothesis (AGA progresses with age: Gan & Sinclair 2005; after stopping finasteride, follicles kept on the drug miniaturize within 30 months: Van Neste 2019, PMID 31081179); rates illustrative, calibrated with the niche terms to the placebo decline (Kaufman et al. 1998: −2.4% at 1 year; Kaufman et al. 2008: −26.3% at 5 years)";
+        "hypothesis (AGA spreads with age; no rate found); 0 in every shipped profile, so an educator can set it to show the spread; illustrative assumption";
     /// Relative scalp DHT at which the DHT effect is half its maximum.
     dht_ec50_relative: 0.5, "relative to untreated", Positive,
         "illustrative assumption";

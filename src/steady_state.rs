@@ -16,12 +16,11 @@
 //! A profile that gives its own terminal fraction starts there instead, with
 //! the niche share that balances it.
 
-use crate::model::{ix, HairModel, Rates, State, ANAGEN_STAGES, ANAGEN_STAGE_STATES};
+use crate::model::{ix, HairModel, Rates, State, CYCLE_STATES};
 use crate::params::Parameters;
 
-/// The cycle's compartments in order: the anagen stages, the held stage,
-/// catagen, telogen, kenogen.
-const CYCLE: usize = ANAGEN_STAGES + 4;
+/// How many compartments the cycle has.
+const CYCLE: usize = CYCLE_STATES.len();
 
 /// The initial state: the signals at their baselines, the kinds of follicle
 /// balanced (the terminal fraction as given, if given), the phases in the
@@ -38,13 +37,7 @@ pub fn steady_state(params: &Parameters, terminal_fraction: Option<f64>) -> Stat
     y[ix::TERMINAL] = terminal;
     y[ix::NICHE] = niche;
     let shares = cycle_shares(&r, niche);
-    let cycle = ANAGEN_STAGE_STATES.into_iter().chain([
-        ix::ANAGEN_HELD,
-        ix::CATAGEN,
-        ix::TELOGEN,
-        ix::KENOGEN,
-    ]);
-    for (i, share) in cycle.zip(shares) {
+    for (i, share) in CYCLE_STATES.into_iter().zip(shares) {
         y[i] = share;
     }
     y
@@ -95,17 +88,9 @@ pub fn balanced_kinds(r: &Rates, terminal: Option<f64>) -> (f64, f64) {
 /// (r_{i+1} − λ), and around the cycle (1 − lost) Π r_i / (r_i − λ) = 1, which
 /// fixes λ in [0, min r_i). With nothing lost, λ = 0 and x_i ∝ 1 / r_i.
 fn cycle_shares(r: &Rates, niche: f64) -> [f64; CYCLE] {
-    let stage = r.anagen_stage_rate();
-    let mut rate = [stage; CYCLE];
-    rate[ANAGEN_STAGES] = 1.0 / r.anagen_held_days;
-    rate[ANAGEN_STAGES + 1] = 1.0 / r.catagen_days;
-    rate[ANAGEN_STAGES + 2] = 1.0 / r.telogen_days;
-    let (intact_exit, lost_exit) = (
-        niche / r.kenogen_days,
-        (1.0 - niche) / r.niche_lost_kenogen_days,
-    );
-    rate[ANAGEN_STAGES + 3] = intact_exit + lost_exit;
-    let lost = lost_exit * r.dropout_per_cycle / (intact_exit + lost_exit);
+    let rate = r.cycle_exit_rates(niche);
+    let lost_exit = (1.0 - niche) / r.niche_lost_kenogen_days;
+    let lost = lost_exit * r.dropout_per_cycle / rate[CYCLE - 1];
     let lambda = decay_rate(&rate, lost);
     let mut x = [1.0; CYCLE];
     for i in 1..CYCLE {

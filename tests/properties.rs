@@ -84,8 +84,11 @@ proptest! {
         prop_assert_eq!(&r, &again, "identical run to run");
         let rows = &r.arms[0].trajectory.rows;
         for w in rows.windows(2) {
-            // Lost follicles never come back, whatever the treatment.
+            // Lost follicles never come back, and no treatment restores a
+            // niche: the count of follicles with an intact niche never rises.
             prop_assert!(w[1].follicles_present <= w[0].follicles_present * (1.0 + 1e-12));
+            let intact = |r: &hairsim::trajectory::Observables| r.niche_intact * r.follicles_present;
+            prop_assert!(intact(&w[1]) <= intact(&w[0]) * (1.0 + 1e-9));
         }
         for row in rows {
             // Every terminal follicle has its niche: τ ≤ ν (τ = T:V / (1 + T:V)).

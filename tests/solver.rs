@@ -5,7 +5,7 @@
 //! hair model, are in `src/solve/`.)
 
 mod common;
-use hairsim::model::{ix, HairModel, State, ANAGEN_STAGES, ANAGEN_STAGE_STATES, N_STATES};
+use hairsim::model::{ix, HairModel, State, ANAGEN_STAGES, CYCLE_STATES, N_STATES};
 use hairsim::params::Parameters;
 use hairsim::scenario;
 use hairsim::simulation::{simulate, SimulationResult};
@@ -42,7 +42,7 @@ fn every_method_matches_the_closed_form_linear_chain() {
         for t1 in [30.0, 200.0, 1000.0, 3000.0] {
             integ.advance_to(t1, &[], &mut |_, _| {}).unwrap();
             let (y, exact) = (integ.y(), exact_at(t1));
-            for (k, i) in cycle_states().into_iter().enumerate() {
+            for (k, i) in CYCLE_STATES.into_iter().enumerate() {
                 assert!(
                     (y[i] - exact[k]).abs() < tol,
                     "{method} compartment {k} at {t1}: {} vs {}",
@@ -66,7 +66,7 @@ fn every_method_matches_the_closed_form_linear_chain() {
         r.kenogen_days,
     ]);
     let cycle: f64 = durations.iter().sum();
-    for (k, i) in cycle_states().into_iter().enumerate() {
+    for (k, i) in CYCLE_STATES.into_iter().enumerate() {
         assert!(
             (y[i] - durations[k] / cycle).abs() < 1e-8,
             "compartment {k}"
@@ -196,15 +196,8 @@ fn an_untreated_arm_of_every_profile_starts_at_its_steady_state() {
     }
 }
 
-/// The cycle's compartments: the anagen stages, the held stage, catagen, telogen, kenogen.
-const CYCLE: usize = ANAGEN_STAGES + 4;
-
-fn cycle_states() -> [usize; CYCLE] {
-    let mut c = [0; CYCLE];
-    c[..ANAGEN_STAGES].copy_from_slice(&ANAGEN_STAGE_STATES);
-    c[ANAGEN_STAGES..].copy_from_slice(&[ix::ANAGEN_HELD, ix::CATAGEN, ix::TELOGEN, ix::KENOGEN]);
-    c
-}
+/// How many compartments the cycle has.
+const CYCLE: usize = CYCLE_STATES.len();
 
 /// The fixed-signal linear chain of the closed-form test, as (model, y0,
 /// exact(t)): no niche loss and no rise of the androgen sensitivity, so the
@@ -231,11 +224,7 @@ fn linear_chain() -> (HairModel, State, impl Fn(f64) -> SVector<f64, CYCLE>) {
     y0[ix::MACROPHAGE_M1] = 0.7;
     y0[ix::MACROPHAGE_M2] = p.macrophage_m2_baseline;
     let r = model.rates(&y0);
-    let mut rate = [r.anagen_stage_rate(); CYCLE];
-    rate[ANAGEN_STAGES] = 1.0 / r.anagen_held_days;
-    rate[ANAGEN_STAGES + 1] = 1.0 / r.catagen_days;
-    rate[ANAGEN_STAGES + 2] = 1.0 / r.telogen_days;
-    rate[ANAGEN_STAGES + 3] = 1.0 / r.kenogen_days;
+    let rate = r.cycle_exit_rates(1.0);
     // Compartment i empties into i + 1, the last into the first.
     let q = SMatrix::<f64, CYCLE, CYCLE>::from_fn(|i, j| {
         if i == j {
@@ -260,7 +249,7 @@ fn chain_error(method: Method, rtol: f64) -> (f64, SolveStats) {
     let mut worst = 0.0_f64;
     let mut check = |t: f64, y: &State| {
         let e = exact(t);
-        for (k, i) in cycle_states().into_iter().enumerate() {
+        for (k, i) in CYCLE_STATES.into_iter().enumerate() {
             worst = worst.max((y[i] - e[k]).abs());
         }
     };

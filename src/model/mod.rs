@@ -36,8 +36,8 @@ mod problem;
 mod states;
 
 pub use states::{
-    ix, StateInfo, ANAGEN_STAGES, ANAGEN_STAGE_STATES, FOLLICLE_STATES, MOVED_BY_EFFECT_VARIANT,
-    N_STATES, STATES, STATE_NAMES,
+    ix, StateInfo, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, FOLLICLE_STATES,
+    MOVED_BY_EFFECT_VARIANT, N_STATES, STATES, STATE_NAMES,
 };
 
 /// The state vector (stack allocated).
@@ -195,6 +195,19 @@ impl<T: Scalar> Rates<T> {
     /// Mean anagen of a follicle, days: the programmed stages and the held stage.
     pub fn anagen_total_days(&self) -> T {
         self.anagen_days + self.anagen_held_days
+    }
+
+    /// Exit rate of each of the cycle's compartments ([`CYCLE_STATES`]), per
+    /// day, when a share `niche` of the follicles in kenogen has its niche.
+    pub fn cycle_exit_rates(&self, niche: T) -> [T; CYCLE_STATES.len()] {
+        let one = T::lit(1.0);
+        let mut rate = [self.anagen_stage_rate(); CYCLE_STATES.len()];
+        rate[ANAGEN_STAGES] = one / self.anagen_held_days;
+        rate[ANAGEN_STAGES + 1] = one / self.catagen_days;
+        rate[ANAGEN_STAGES + 2] = one / self.telogen_days;
+        rate[ANAGEN_STAGES + 3] =
+            niche / self.kenogen_days + (one - niche) / self.niche_lost_kenogen_days;
+        rate
     }
 }
 

@@ -141,21 +141,34 @@ pub const ANAGEN_STAGE_STATES: [usize; ANAGEN_STAGES] = [
     ix::ANAGEN_6,
 ];
 
-/// The states that count follicles: every phase and the follicles lost. They
-/// always sum to 1 (every flux leaves one and enters another).
-pub const FOLLICLE_STATES: [usize; ANAGEN_STAGES + 5] = [
-    ix::ANAGEN_1,
-    ix::ANAGEN_2,
-    ix::ANAGEN_3,
-    ix::ANAGEN_4,
-    ix::ANAGEN_5,
-    ix::ANAGEN_6,
-    ix::ANAGEN_HELD,
-    ix::CATAGEN,
-    ix::TELOGEN,
-    ix::KENOGEN,
-    ix::FOLLICLES_LOST,
-];
+/// The cycle's compartments in the order a follicle passes through them: the
+/// anagen stages, the held stage, catagen, telogen, kenogen.
+pub const CYCLE_STATES: [usize; ANAGEN_STAGES + 4] = {
+    let mut c = [0; ANAGEN_STAGES + 4];
+    let mut k = 0;
+    while k < ANAGEN_STAGES {
+        c[k] = ANAGEN_STAGE_STATES[k];
+        k += 1;
+    }
+    c[ANAGEN_STAGES] = ix::ANAGEN_HELD;
+    c[ANAGEN_STAGES + 1] = ix::CATAGEN;
+    c[ANAGEN_STAGES + 2] = ix::TELOGEN;
+    c[ANAGEN_STAGES + 3] = ix::KENOGEN;
+    c
+};
+
+/// The states that count follicles: the cycle's compartments and the
+/// follicles lost. They always sum to 1 (every flux leaves one and enters
+/// another).
+pub const FOLLICLE_STATES: [usize; ANAGEN_STAGES + 5] = {
+    let mut f = [ix::FOLLICLES_LOST; ANAGEN_STAGES + 5];
+    let mut k = 0;
+    while k < CYCLE_STATES.len() {
+        f[k] = CYCLE_STATES[k];
+        k += 1;
+    }
+    f
+};
 
 /// Number of state variables.
 pub const N_STATES: usize = STATES.len();
