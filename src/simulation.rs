@@ -179,6 +179,9 @@ fn check_state(arm: &str, method: Method, t: f64, y: &State) -> Result<(), SimEr
     if !(-PHASE_TOLERANCE..=1.0 + PHASE_TOLERANCE).contains(&y[ix::TERMINAL]) {
         return bad("the terminal fraction left [0, 1]", y[ix::TERMINAL]);
     }
+    if !(-PHASE_TOLERANCE..=1.0 + PHASE_TOLERANCE).contains(&y[ix::NICHE]) {
+        return bad("the niche share left [0, 1]", y[ix::NICHE]);
+    }
     Ok(())
 }
 
@@ -419,6 +422,12 @@ mod tests {
         assert_eq!(
             what(check_state("a", Method::DOPRI5, 1.0, &y)),
             "the terminal fraction left [0, 1]"
+        );
+        let mut y = healthy_state();
+        y[ix::NICHE] = -0.1;
+        assert_eq!(
+            what(check_state("a", Method::DOPRI5, 1.0, &y)),
+            "the niche share left [0, 1]"
         );
     }
 
