@@ -55,6 +55,7 @@
 //! instead stop and restart at every output time, so their rows are exact
 //! step ends.
 
+mod auto;
 mod diffsol_adapter;
 mod dop853;
 mod dopri5;
@@ -72,6 +73,7 @@ mod tableau;
 pub mod test_problems;
 mod tsit45;
 
+pub use auto::SwitchStats;
 pub use integrator::Integrator;
 pub use method::{Algorithm, DiffsolMethod, Method, OdeSolversMethod, OwnMethod, Provider};
 pub use problem::{AsArray, Rhs, Sparsity, Vector};
@@ -84,7 +86,7 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Work done by an integrator (for the simulation: one arm).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct SolveStats {
     /// Right-hand-side evaluations, including those spent on finite-difference
     /// Jacobian products by the implicit methods.
@@ -100,6 +102,9 @@ pub struct SolveStats {
     /// Jacobian-vector product per state).
     #[serde(skip_serializing_if = "is_zero")]
     pub jacobian_evaluations: u64,
+    /// `auto`'s switches and each of its methods' share (`auto` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<SwitchStats>,
 }
 
 /// Work summed: over the arms of a scenario, or the runs of a study.
@@ -110,6 +115,13 @@ impl std::ops::AddAssign for SolveStats {
         self.rejected_steps += other.rejected_steps;
         self.segments += other.segments;
         self.jacobian_evaluations += other.jacobian_evaluations;
+        self.auto = match (self.auto, other.auto) {
+            (Some(mut a), Some(b)) => {
+                a += b;
+                Some(a)
+            }
+            (a, b) => a.or(b),
+        };
     }
 }
 
@@ -215,7 +227,7 @@ pub fn stages_only<R: Rhs<N>, const N: usize>(
             OwnMethod::Dopri5 => erk::stages_only::<dopri5::Stages<N>, R, N>,
             OwnMethod::Tsit45 => erk::stages_only::<tsit45::Stages<N>, R, N>,
             OwnMethod::Dop853 => erk::stages_only::<dop853::Stages<N>, R, N>,
-            OwnMethod::Rodas4 => return None,
+            OwnMethod::Rodas4 | OwnMethod::Auto => return None,
         },
         Method::OdeSolvers(_) | Method::Diffsol(_) => return None,
     };
