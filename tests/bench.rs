@@ -107,8 +107,8 @@ fn failed_runs_are_reported_not_dropped() {
 /// A failed cell keeps the work it did before failing, and says why in
 /// terms of the method: `dopri5` out of its step budget part-way through the
 /// second arm, `rk4` blown up by a fixed step far longer than the hours of
-/// the explicit plasma kinetics (its message points to `rk4_step` and an
-/// implicit method, not only to parameter overrides).
+/// the explicit plasma kinetics (its message points to `rk4_step` and
+/// `auto`, not only to parameter overrides).
 #[test]
 fn failed_runs_report_the_work_done_before_failing() {
     let out = tempfile::tempdir().unwrap();
@@ -155,7 +155,7 @@ fn failed_runs_report_the_work_done_before_failing() {
     );
     assert!(!why.contains("1095.750"), "{why}");
     assert!(
-        why.contains("rk4_step") && why.contains("--solver bdf"),
+        why.contains("rk4_step") && why.contains("--solver auto"),
         "{why}"
     );
     assert!(steps(&rk4) > 0, "{rk4}");

@@ -341,10 +341,16 @@ mod tests {
         let (lo, hi) = p.stiff_spell();
         // Most of the spell with rodas4, nearly all the rest with dopri5.
         assert!(switching.rodas4_days > 0.8 * (hi - lo), "{switching:?}");
-        assert!(switching.dopri5_days > 0.9 * (p.t_end() - (hi - lo)), "{switching:?}");
+        assert!(
+            switching.dopri5_days > 0.9 * (p.t_end() - (hi - lo)),
+            "{switching:?}"
+        );
         let total = switching.dopri5_days + switching.rodas4_days;
         assert!((total - p.t_end()).abs() < 1e-9, "{switching:?}");
-        assert_eq!(switching.dopri5_steps + switching.rodas4_steps, stats.steps());
+        assert_eq!(
+            switching.dopri5_steps + switching.rodas4_steps,
+            stats.steps()
+        );
         let dopri5 = test_problems::settings(Method::DOPRI5, rtol).expect("valid");
         let (_, explicit) = test_problems::max_error(&p, &dopri5).expect("dopri5 solves it");
         // rodas4's steps through the spell are short for an implicit method

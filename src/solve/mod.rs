@@ -136,7 +136,7 @@ impl SolveStats {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SolveError {
     /// The arm used up its step budget.
-    #[error("{method} needed more than {max_steps} steps (stopped at day {t_days:.3}); raise [solver] max_steps, loosen rtol, or, if the problem is stiff, try --solver bdf")]
+    #[error("{method} needed more than {max_steps} steps (stopped at day {t_days:.3}); raise [solver] max_steps or loosen rtol{}", if_stiff(*method))]
     TooManySteps {
         /// Method.
         method: Method,
@@ -147,7 +147,7 @@ pub enum SolveError {
     },
     /// The step size became too small for floating point.
     #[error(
-        "{method}: step size underflow at day {t_days:.3}; loosen rtol/atol or try --solver dop853 (or --solver bdf if the problem is stiff)"
+        "{method}: step size underflow at day {t_days:.3}; loosen rtol/atol or try --solver dop853{}", if_stiff(*method)
     )]
     StepSizeUnderflow {
         /// Method.
@@ -156,7 +156,7 @@ pub enum SolveError {
         t_days: f64,
     },
     /// The explicit method detected stiffness.
-    #[error("{method}: the problem became stiff at day {t_days:.3}; use an implicit method (--solver bdf, rodas4, tr_bdf2 or esdirk34) or loosen tolerances")]
+    #[error("{method}: the problem became stiff at day {t_days:.3}; use --solver auto (the default: it switches to an implicit method while the problem is stiff) or an implicit method (bdf, rodas4, tr_bdf2 or esdirk34), or loosen tolerances")]
     Stiff {
         /// Method.
         method: Method,
@@ -195,17 +195,27 @@ fn component_label(component: usize, name: Option<&'static str>) -> String {
     }
 }
 
+/// For a method that cannot handle stiffness (an explicit one): what to use
+/// if that is the trouble.
+fn if_stiff(method: Method) -> &'static str {
+    if method.is_implicit() || method.is_switching() {
+        ""
+    } else {
+        "; if the problem is stiff, use --solver auto"
+    }
+}
+
 /// What to try when a method's state blows up. A fixed step that is too long
 /// for the fastest time scale makes an explicit method unstable, which is
 /// the usual cause (e.g. `rk4` on a stiff problem); extreme parameter values
 /// are the other.
 fn non_finite_hint(method: Method) -> &'static str {
     if !method.is_adaptive() {
-        "the fixed step is too long for the problem's fastest time scale, so the method went unstable: use a shorter rk4_step, an implicit method if the problem is stiff (--solver bdf) or an adaptive one (--solver dopri5), or check parameter overrides for extreme values"
-    } else if method.is_implicit() {
+        "the fixed step is too long for the problem's fastest time scale, so the method went unstable: use a shorter rk4_step or --solver auto (adaptive, and implicit while the problem is stiff), or check parameter overrides for extreme values"
+    } else if method.is_implicit() || method.is_switching() {
         "tighten rtol/atol, or check parameter overrides for extreme values"
     } else {
-        "tighten rtol/atol, use an implicit method if the problem is stiff (--solver bdf or rodas4), or check parameter overrides for extreme values"
+        "tighten rtol/atol, use --solver auto if the problem is stiff, or check parameter overrides for extreme values"
     }
 }
 

@@ -3,9 +3,7 @@
 //! the dense output, and the step memory carried between advances; and the
 //! stages alone, for the overhead bench.
 
-use super::{
-    Controller, Counted, DenseOutput, Eval, ExplicitPair, Start, StepRule, StiffnessTest,
-};
+use super::{Controller, Counted, DenseOutput, Eval, ExplicitPair, Start, StepRule, StiffnessTest};
 use crate::solve::integrator::{Integrator, Rows, StepMemory};
 use crate::solve::problem::{AsArray, Rhs, Vector};
 use crate::solve::{check_step, initial_step, SolveError, SolverSettings};
