@@ -363,6 +363,40 @@ mod tests {
         );
     }
 
+    /// Hysteresis: a visit to `rodas4` that never took a step `dopri5`
+    /// could not have doubles the positive tests the next switch needs (up
+    /// to [`MAX_HITS`]); a visit that did resets them.
+    #[test]
+    fn an_unpaid_visit_makes_the_next_switch_harder() {
+        // Columns of a diagonal Jacobian with spectral radius 10.
+        let jac = [[-1.0, 0.0], [0.0, -10.0]];
+        let mut s = Switcher::<2>::default();
+        let mut stats = SwitchStats::default();
+        let calm_visit = |s: &mut Switcher<2>, first_h: f64| {
+            let calm: Vec<bool> = std::iter::once(first_h)
+                .chain(std::iter::repeat_n(0.1, CALM_STEPS as usize))
+                .map(|h| s.calm_after(&jac, h, false))
+                .collect();
+            // Back after CALM_STEPS steps with h·ρ = 1, inside the region.
+            assert_eq!(calm.iter().filter(|&&c| c).count(), 1, "{calm:?}");
+            assert!(calm[calm.len() - 1]);
+        };
+        for round in 1..=5 {
+            // h·ρ = 5: outside dopri5's region, but within twice it.
+            s.switch(Phase::Implicit, &mut stats);
+            calm_visit(&mut s, 0.5);
+            s.switch(Phase::Explicit, &mut stats);
+            assert_eq!(s.hits, (STIFF_HITS << round).min(MAX_HITS), "round {round}");
+        }
+        assert_eq!(s.hits, MAX_HITS);
+        // h·ρ = 10, beyond twice the boundary: this visit paid.
+        s.switch(Phase::Implicit, &mut stats);
+        calm_visit(&mut s, 1.0);
+        s.switch(Phase::Explicit, &mut stats);
+        assert_eq!(s.hits, STIFF_HITS);
+        assert_eq!(stats.switches, 12);
+    }
+
     /// A problem that is never stiff never leaves `dopri5`, step for step.
     #[test]
     fn a_non_stiff_problem_runs_as_dopri5() {
