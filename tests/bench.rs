@@ -186,3 +186,38 @@ fn bad_bench_arguments_are_usage_errors() {
         .assert()
         .code(2);
 }
+
+/// With no `--solvers`, the study measures every method, the default `auto`
+/// first, and its work says how it switched.
+#[test]
+fn the_default_study_measures_auto_first_with_its_switches() {
+    let out = tempfile::tempdir().unwrap();
+    let run = sim()
+        .args([
+            "bench",
+            "scenarios/stiff_pk.toml",
+            "--tolerances",
+            "1e-4",
+            "--runs",
+            "1",
+            "--json",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let cells = json["measurements"].as_array().unwrap();
+    assert_eq!(cells.len(), hairsim::solve::Method::ALL.len());
+    let auto = &cells[0];
+    assert_eq!(auto["method"], "auto");
+    assert_eq!(auto["status"], "ok", "{auto}");
+    assert!(
+        auto["work"]["auto"]["switches"].as_u64().unwrap() >= 1,
+        "{auto}"
+    );
+    assert!(
+        auto["work"]["auto"]["rodas4_steps"].as_u64().unwrap() > 0,
+        "{auto}"
+    );
+}
