@@ -3,7 +3,7 @@
 //! Bench outputs contain timings, so no test compares their bytes.
 
 mod common;
-use common::sim;
+use common::{bench_cells, sim};
 use std::fs;
 
 #[test]
@@ -73,10 +73,9 @@ fn bench_writes_labelled_csv_json_and_charts() {
 #[test]
 fn failed_runs_are_reported_not_dropped() {
     let out = tempfile::tempdir().unwrap();
-    let run = sim()
-        .args([
-            "bench",
-            "scenarios/stiff_pk.toml",
+    let ms = bench_cells(
+        "scenarios/stiff_pk.toml",
+        &[
             "--solvers",
             "rk4,bdf",
             "--tolerances",
@@ -85,14 +84,9 @@ fn failed_runs_are_reported_not_dropped() {
             "1",
             "--max-steps",
             "50",
-            "--json",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success();
-    let json: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
-    let ms = json["measurements"].as_array().unwrap();
+        ],
+        out.path(),
+    );
     assert_eq!(ms.len(), 2, "both cells are reported");
     let rk4 = ms.iter().find(|m| m["method"] == "rk4").unwrap();
     assert_eq!(rk4["status"], "failed");
@@ -192,22 +186,11 @@ fn bad_bench_arguments_are_usage_errors() {
 #[test]
 fn the_default_study_measures_auto_first_with_its_switches() {
     let out = tempfile::tempdir().unwrap();
-    let run = sim()
-        .args([
-            "bench",
-            "scenarios/stiff_pk.toml",
-            "--tolerances",
-            "1e-4",
-            "--runs",
-            "1",
-            "--json",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success();
-    let json: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
-    let cells = json["measurements"].as_array().unwrap();
+    let cells = bench_cells(
+        "scenarios/stiff_pk.toml",
+        &["--tolerances", "1e-4", "--runs", "1"],
+        out.path(),
+    );
     assert_eq!(cells.len(), hairsim::solve::Method::ALL.len());
     let auto = &cells[0];
     assert_eq!(auto["method"], "auto");

@@ -7,9 +7,12 @@
 //! accuracy against `sim bench`'s tight reference on every shipped scenario.
 
 mod common;
-use common::{shipped_scenarios, sim};
+use common::{bench_cells, shipped_scenarios, sim};
+use hairsim::profile::PROFILES;
 use hairsim::scenario;
 use hairsim::simulation::{output_times, simulate};
+use hairsim::treatment::{Delivery, Target, TreatmentKind};
+use hairsim::units::DoseUnit;
 use proptest::prelude::*;
 use std::fs;
 use std::path::Path;
@@ -153,29 +156,18 @@ fn auto_is_within_the_requested_tolerance_on_every_shipped_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     for path in shipped_scenarios() {
         let what = path.display().to_string();
-        let o = sim()
-            .arg("bench")
-            .arg(&path)
-            .args([
+        let cells = bench_cells(
+            &path,
+            &[
                 "--solvers",
                 "auto",
                 "--tolerances",
                 "1e-3..1e-8",
                 "--runs",
                 "1",
-                "--json",
-                "--out",
-            ])
-            .arg(tmp.path())
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{what}: {}",
-            String::from_utf8_lossy(&o.stderr)
+            ],
+            tmp.path(),
         );
-        let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let cells = json["measurements"].as_array().unwrap();
         assert_eq!(cells.len(), 6, "{what}");
         for m in cells {
             assert_eq!(m["status"], "ok", "{what}: {m}");
@@ -186,65 +178,63 @@ fn auto_is_within_the_requested_tolerance_on_every_shipped_scenario() {
     }
 }
 
-const KINDS: [&str; 9] = [
-    "finasteride",
-    "dutasteride",
-    "minoxidil_topical",
-    "minoxidil_oral",
-    "prp",
-    "exosome",
-    "microneedling",
-    "low_level_laser",
-    "custom",
-];
-const PROFILES: [&str; 4] = ["healthy", "aga_mild", "aga_moderate", "aga_severe"];
-
 /// Days as a duration string (six decimals: an hour is 0.041667 days).
 fn days(d: f64) -> String {
     format!("\"{d:.6} days\"")
 }
 
+/// The profile names, from the library, so a new one is drawn too.
+fn profile_name(i: usize) -> &'static str {
+    PROFILES[i % PROFILES.len()].name
+}
+
 prop_compose! {
-    /// One treatment of any kind (custom on any target, either delivery), a
-    /// dose anywhere in its kind's range, a random start inside the scenario,
-    /// a stop before or after its end, every 1–120 days, a session count or
+    /// One treatment of any kind (every built-in kind, from the library's
+    /// list, and custom on any target with either delivery), a dose anywhere
+    /// in a wide range of its unit, a random start inside the scenario, a
+    /// stop before or after its end, every 1–120 days, a session count or
     /// none, and a random adherence.
-    fn treatment(duration: f64)(k in 0..KINDS.len(), x in 0.0..1.0f64, start in 0.0..1.0f64,
-                                len in 0.001..1.5f64, every in 1.0..120.0f64, form in 0u32..3,
-                                count in 1u32..500, target in 0usize..4, adherence in 0.0..=1.0f64)
-                                -> String {
-        let kind = KINDS[k];
+    fn treatment(duration: f64)(k in 0..=TreatmentKind::BUILT_IN.len(), x in 0.0..1.0f64,
+                                start in 0.0..1.0f64, len in 0.001..1.5f64, every in 1.0..120.0f64,
+                                form in 0u32..3, count in 1u32..500, target in 0..Target::ALL.len(),
+                                adherence in 0.0..=1.0f64) -> String {
+        let builtin = TreatmentKind::BUILT_IN.get(k);
         let start = (start * duration).floor();
         let stop = format!("stop = {}", days(start + (len * duration).max(0.5)));
-        let dose = match kind {
-            "finasteride" => format!("dose = \"{:.3} mg\"\n", 0.05 + 5.0 * x),
-            "dutasteride" => format!("dose = \"{:.3} mg\"\n", 0.01 + 2.0 * x),
-            "minoxidil_topical" => format!("dose = \"{:.2}%\"\n", 0.5 + 9.5 * x),
-            "minoxidil_oral" => format!("dose = \"{:.2} mg\"\n", 0.25 + 9.75 * x),
-            "custom" => {
-                let name = ["dht", "inflammation", "growth_factor", "stimulation"][target];
-                // dht and inflammation are multiplied (effect ≥ −1); the signals are levels.
-                let effect = if target < 2 { -1.0 + 3.0 * x } else { 3.0 * x };
-                let delivery = if form == 0 { "continuous" } else { "sessions" };
-                format!("target = \"{name}\"\ndelivery = \"{delivery}\"\neffect = {effect:.4}\n")
+        let every = days(every.floor());
+        let (kind, dose, sessions) = match builtin {
+            Some(b) => {
+                let dose = match b.dose_unit() {
+                    DoseUnit::Mg => format!("\"{:.3} mg\"", 0.01 + 10.0 * x),
+                    DoseUnit::Percent => format!("\"{:.2}%\"", 0.5 + 9.5 * x),
+                    DoseUnit::Relative => format!("{:.3}", 0.1 + 3.0 * x),
+                };
+                (b.name(), format!("dose = {dose}\n"), b.delivery() == Delivery::Sessions)
             }
-            _ => format!("dose = {:.3}\n", 0.1 + 3.0 * x),
+            None => {
+                let t = Target::ALL[target];
+                // Multiplied targets take an effect ≥ −1; the signals are levels.
+                let effect = if t.is_multiplicative() { -1.0 + 3.0 * x } else { 3.0 * x };
+                let delivery = if form == 0 { Delivery::Continuous } else { Delivery::Sessions };
+                let text = format!("target = \"{}\"\ndelivery = \"{}\"\neffect = {effect:.4}\n",
+                                   t.name(), delivery.name());
+                (TreatmentKind::CUSTOM, text, delivery == Delivery::Sessions)
+            }
         };
-        let sessions = k >= 4 && !(kind == "custom" && form == 0);
         // A custom session that raises DHT or inflammation multiplies the
         // state by up to 3; repeated faster than the state relaxes, the
         // model's own solution grows without bound and leaves floating point
         // within years, which no method can integrate (a gap in validation,
         // not in the solver). Such schedules are kept to a dozen sessions.
-        let compounding = kind == "custom" && target < 2 && x > 1.0 / 3.0;
+        let compounding = builtin.is_none() && Target::ALL[target].is_multiplicative() && x > 1.0 / 3.0;
         let schedule = match (sessions, form) {
             // A continuous custom treatment holds its effect from start to stop.
-            (false, _) if kind == "custom" => stop,
-            (false, _) => format!("every = {}\n{stop}", days(every.floor())),
+            (false, _) if builtin.is_none() => stop,
+            (false, _) => format!("every = {every}\n{stop}"),
             (true, 0) => String::new(),
-            (true, _) if compounding => format!("every = {}\nsessions = {}", days(every.floor()), 1 + count % 12),
-            (true, 1) => format!("every = {}\n{stop}", days(every.floor())),
-            (true, _) => format!("every = {}\nsessions = {count}", days(every.floor())),
+            (true, _) if compounding => format!("every = {every}\nsessions = {}", 1 + count % 12),
+            (true, 1) => format!("every = {every}\n{stop}"),
+            (true, _) => format!("every = {every}\nsessions = {count}"),
         };
         format!("[[arm.treatment]]\nkind = \"{kind}\"\n{dose}start = {}\n{schedule}\nadherence = {adherence:.3}\n",
                 days(start))
@@ -255,7 +245,7 @@ prop_compose! {
     /// An arm with its own profile or the patient's and up to four treatments.
     fn arm(duration: f64)(own in prop::option::of(0..PROFILES.len()),
                           treatments in prop::collection::vec(treatment(duration), 0..=4)) -> String {
-        let profile = own.map_or(String::new(), |p| format!("profile = \"{}\"\n", PROFILES[p]));
+        let profile = own.map_or(String::new(), |p| format!("profile = \"{}\"\n", profile_name(p)));
         format!("{profile}{}", treatments.concat())
     }
 }
@@ -291,7 +281,7 @@ prop_compose! {
             .collect();
         format!("[scenario]\nname = \"p\"\nduration = {}\noutput_interval = {interval}\n\
                  [patient]\nprofile = \"{}\"\n{severity}{model}{arms}",
-                days(duration), PROFILES[profile])
+                days(duration), profile_name(profile))
     }
 }
 
