@@ -1,7 +1,8 @@
 //! Criterion benches on the same scenario files the tests use: one RHS
 //! evaluation, each method on one arm of combo.toml and of stiff_pk.toml, the
-//! whole combo scenario, and scaling with horizon (1, 3, 10, 30 years) and with
-//! the number of arms; and each method on the solve core's closed-form test
+//! whole combo scenario, and scaling with horizon (1, 3, 10, 30 years; the
+//! 13 arms of tests/data/largest.toml over 12.5 to 200 years) and with the
+//! number of arms; and each method on the solve core's closed-form test
 //! problems (`hairsim::solve::test_problems`, the fixtures of the engines'
 //! tests). Numbers are recorded in BENCHMARKS.md.
 
@@ -9,7 +10,7 @@ mod common;
 use common::{load, trajectory_states};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hairsim::model::{HairModel, State};
-use hairsim::simulation::{integrate_arm, output_grid, simulate, simulate_arm};
+use hairsim::simulation::{integrate_arm, output_grid, shortened, simulate, simulate_arm};
 use hairsim::solve::test_problems::{self, Chain, LinearStiff, TestProblem};
 use hairsim::solve::{Method, SolveStats};
 use hairsim::steady_state::steady_state;
@@ -20,6 +21,7 @@ use hairsim::steady_state::steady_state;
 // found no samples in them), which then reported 14 ns an evaluation
 // instead of 26.
 use std::hint::black_box;
+use std::path::Path;
 
 fn rhs(c: &mut Criterion) {
     let sc = load("combo");
@@ -129,9 +131,17 @@ fn methods(c: &mut Criterion) {
     methods_on(c, "stiff_pk", "finasteride", &Method::ALL);
 }
 
+/// The whole combo scenario with the default (`auto`) and with `dopri5`,
+/// side by side: what the default costs where the problem is hardly stiff.
 fn whole(c: &mut Criterion) {
     let sc = load("combo");
-    c.bench_function("combo/all_arms", |b| b.iter(|| simulate(black_box(&sc))));
+    let mut group = c.benchmark_group("combo/all_arms");
+    for method in [Method::AUTO, Method::DOPRI5] {
+        let mut with = sc.clone();
+        with.solver = sc.solver.with_method(method);
+        group.bench_function(method.name(), |b| b.iter(|| simulate(black_box(&with))));
+    }
+    group.finish();
 }
 
 fn horizon(c: &mut Criterion) {
@@ -143,6 +153,45 @@ fn horizon(c: &mut Criterion) {
         let grid = output_grid(days, sc.output_interval_days);
         group.bench_with_input(BenchmarkId::from_parameter(years), &days, |b, &days| {
             b.iter(|| simulate_arm(black_box(arm), days, &grid, &sc.solver))
+        });
+    }
+    group.finish();
+}
+
+/// The solve alone (raw states counted, not kept) of all 13 arms of
+/// tests/data/largest.toml, daily rows, cut to 12.5 … 200 years, with the
+/// default method (`auto`): how the cost grows with the horizon once the
+/// problem turns stiff.
+fn largest_horizon(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/largest.toml");
+    let sc = match hairsim::scenario::load(&path) {
+        Ok(s) => s,
+        Err(e) => panic!("benches need tests/data/largest.toml: {e}"),
+    };
+    let mut group = c.benchmark_group("largest/horizon_years");
+    group.sample_size(10);
+    for years in [12.5, 25.0, 50.0, 100.0, 200.0] {
+        let cut = shortened(&sc, years * 365.25, sc.solver.max_steps());
+        let grid = output_grid(cut.duration_days, cut.output_interval_days);
+        group.bench_with_input(BenchmarkId::from_parameter(years), &cut, |b, cut| {
+            b.iter(|| {
+                let mut rows = 0usize;
+                let mut work = SolveStats::default();
+                for arm in &cut.arms {
+                    let run = integrate_arm(
+                        arm,
+                        cut.duration_days,
+                        &grid,
+                        &cut.solver,
+                        &mut work,
+                        |_, _, _| rows += 1,
+                    );
+                    if let Err(e) = run {
+                        panic!("arm `{}` solves: {e}", arm.name);
+                    }
+                }
+                (rows, work)
+            })
         });
     }
     group.finish();
@@ -195,6 +244,7 @@ criterion_group!(
     methods,
     whole,
     horizon,
+    largest_horizon,
     arms,
     closed_forms
 );

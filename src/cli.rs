@@ -96,8 +96,10 @@ pub struct RunArgs {
     /// Comma-separated outputs to write: svg, png, csv, json.
     #[arg(long, value_delimiter = ',', default_value = "svg,png,csv,json", value_parser = named::<Format>)]
     pub format: Vec<Format>,
-    /// Override the scenario's solver method: rk4, dopri5, tsit45, dop853,
-    /// rodas4 (hairsim's own); ode_solvers_rk4, ode_solvers_dopri5,
+    /// Override the scenario's solver method (default: auto, which switches
+    /// from dopri5 to rodas4 while the problem is stiff, and back). Methods:
+    /// auto, rk4, dopri5, tsit45, dop853, rodas4 (hairsim's own);
+    /// ode_solvers_rk4, ode_solvers_dopri5,
     /// ode_solvers_dop853 (ode_solvers); bdf, tr_bdf2, esdirk34,
     /// diffsol_tsit45 (diffsol).
     #[arg(long, value_parser = named::<Method>)]
@@ -351,7 +353,7 @@ mod tests {
     #[test]
     fn an_unknown_solver_lists_the_methods() {
         let e = named::<Method>("euler").unwrap_err();
-        assert!(e.contains("valid: `rk4`"), "{e}");
+        assert!(e.contains("valid: `auto`, `rk4`"), "{e}");
     }
 
     #[test]

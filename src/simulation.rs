@@ -100,7 +100,7 @@ fn invalid_state_hint(method: Method) -> &'static str {
     if method.is_adaptive() {
         "tighten the tolerance (e.g. rtol = 1e-8), try --solver dop853, or check parameter overrides for extreme values"
     } else {
-        "the fixed step is too large for the model's fastest phase: use a shorter rk4_step (the default is \"0.5 days\"), an implicit method if the model is stiff (--solver bdf; with [model] pk = \"explicit\" plasma kinetics take hours) or an adaptive one (--solver dopri5)"
+        "the fixed step is too large for the model's fastest phase: use a shorter rk4_step (the default is \"0.5 days\") or --solver auto (adaptive, and implicit while the model is stiff: with [model] pk = \"explicit\" plasma kinetics take hours)"
     }
 }
 

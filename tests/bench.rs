@@ -3,7 +3,7 @@
 //! Bench outputs contain timings, so no test compares their bytes.
 
 mod common;
-use common::sim;
+use common::{bench_cells, sim};
 use std::fs;
 
 #[test]
@@ -73,10 +73,9 @@ fn bench_writes_labelled_csv_json_and_charts() {
 #[test]
 fn failed_runs_are_reported_not_dropped() {
     let out = tempfile::tempdir().unwrap();
-    let run = sim()
-        .args([
-            "bench",
-            "scenarios/stiff_pk.toml",
+    let ms = bench_cells(
+        "scenarios/stiff_pk.toml",
+        &[
             "--solvers",
             "rk4,bdf",
             "--tolerances",
@@ -85,14 +84,9 @@ fn failed_runs_are_reported_not_dropped() {
             "1",
             "--max-steps",
             "50",
-            "--json",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .success();
-    let json: serde_json::Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
-    let ms = json["measurements"].as_array().unwrap();
+        ],
+        out.path(),
+    );
     assert_eq!(ms.len(), 2, "both cells are reported");
     let rk4 = ms.iter().find(|m| m["method"] == "rk4").unwrap();
     assert_eq!(rk4["status"], "failed");
@@ -107,8 +101,8 @@ fn failed_runs_are_reported_not_dropped() {
 /// A failed cell keeps the work it did before failing, and says why in
 /// terms of the method: `dopri5` out of its step budget part-way through the
 /// second arm, `rk4` blown up by a fixed step far longer than the hours of
-/// the explicit plasma kinetics (its message points to `rk4_step` and an
-/// implicit method, not only to parameter overrides).
+/// the explicit plasma kinetics (its message points to `rk4_step` and
+/// `auto`, not only to parameter overrides).
 #[test]
 fn failed_runs_report_the_work_done_before_failing() {
     let out = tempfile::tempdir().unwrap();
@@ -155,7 +149,7 @@ fn failed_runs_report_the_work_done_before_failing() {
     );
     assert!(!why.contains("1095.750"), "{why}");
     assert!(
-        why.contains("rk4_step") && why.contains("--solver bdf"),
+        why.contains("rk4_step") && why.contains("--solver auto"),
         "{why}"
     );
     assert!(steps(&rk4) > 0, "{rk4}");
@@ -185,4 +179,28 @@ fn bad_bench_arguments_are_usage_errors() {
         ])
         .assert()
         .code(2);
+}
+
+/// With no `--solvers`, the study measures every method, the default `auto`
+/// first, and its work says how it switched.
+#[test]
+fn the_default_study_measures_auto_first_with_its_switches() {
+    let out = tempfile::tempdir().unwrap();
+    let cells = bench_cells(
+        "scenarios/stiff_pk.toml",
+        &["--tolerances", "1e-4", "--runs", "1"],
+        out.path(),
+    );
+    assert_eq!(cells.len(), hairsim::solve::Method::ALL.len());
+    let auto = &cells[0];
+    assert_eq!(auto["method"], "auto");
+    assert_eq!(auto["status"], "ok", "{auto}");
+    assert!(
+        auto["work"]["auto"]["switches"].as_u64().unwrap() >= 1,
+        "{auto}"
+    );
+    assert!(
+        auto["work"]["auto"]["rodas4_steps"].as_u64().unwrap() > 0,
+        "{auto}"
+    );
 }

@@ -41,18 +41,37 @@ fn assert_clear(extra: &str, parts: &[&str]) {
     }
 }
 
+/// A 1e-9-day catagen makes the system violently stiff for an explicit
+/// method.
+const STIFF: &str = "[patient.parameters]\ncatagen_days = 1e-9";
+
+/// `dopri5`, chosen explicitly, gives up and names `auto` as the fix.
 #[test]
 fn stiffness_names_arm_time_method_and_a_fix() {
-    // A 1e-9-day catagen makes the system violently stiff for an explicit method.
     assert_clear(
-        "[patient.parameters]\ncatagen_days = 1e-9",
+        &format!("{STIFF}\n[solver]\nmethod = \"dopri5\""),
         &[
             "arm `untreated`",
-            "dopri5",
-            "became stiff",
+            "dopri5: the problem became stiff",
+            "use --solver auto (the default",
             "loosen tolerances",
         ],
     );
+}
+
+/// Issue 17: by default the same scenario runs; `auto` says it switched.
+#[test]
+fn issue_17_the_default_solver_switches_instead_of_giving_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, err, wrote) = run(tmp.path(), STIFF);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(wrote);
+    let summary = fs::read_to_string(tmp.path().join("out/summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(json["solver"]["method"], "auto");
+    for arm in json["solver"]["per_arm"].as_array().unwrap() {
+        assert_eq!(arm["auto"]["switches"], 1, "{arm}");
+    }
 }
 
 #[test]
@@ -61,9 +80,15 @@ fn step_size_underflow_names_arm_time_method_and_a_fix() {
         "[solver]\nrtol = 1e-15\natol = 1e-300",
         &[
             "arm `victim`",
-            "dopri5",
-            "step size underflow",
+            "auto: step size underflow",
             "try --solver dop853",
+        ],
+    );
+    assert_clear(
+        "[solver]\nmethod = \"dopri5\"\nrtol = 1e-15\natol = 1e-300",
+        &[
+            "dopri5: step size underflow",
+            "if the problem is stiff, use --solver auto",
         ],
     );
 }

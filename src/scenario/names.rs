@@ -141,7 +141,9 @@ mod tests {
     fn an_unknown_name_says_what_it_is_and_suggests() {
         let e = lookup::<Method>("dopri").unwrap_err();
         assert_eq!(e.to_string(), "unknown solver method `dopri`");
-        assert!(e.help.starts_with("did you mean `dopri5`? valid: `rk4`"));
+        assert!(e
+            .help
+            .starts_with("did you mean `dopri5`? valid: `auto`, `rk4`"));
     }
 
     #[test]

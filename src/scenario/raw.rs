@@ -102,7 +102,7 @@ pub struct RawModel {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSolver {
-    /// `rk4`, `dopri5`, `dop853`.
+    /// A method name, e.g. `auto` (the default), `dopri5`, `rodas4`.
     pub method: Option<Spanned<String>>,
     /// Relative tolerance.
     pub rtol: Option<Spanned<f64>>,

@@ -11,6 +11,8 @@
 //! ([`Integrator::set_method`]) and the next one goes on from the same state,
 //! budget and counts: the hand-over an automatic stiff/non-stiff switch needs.
 
+use super::auto::{self, Switcher};
+use super::erk::StiffnessTest;
 use super::method::{Method, OwnMethod};
 use super::problem::{Rhs, Vector};
 use super::rosenbrock::Columns;
@@ -49,6 +51,8 @@ pub struct Integrator<R, const N: usize> {
     pub(super) stats: SolveStats,
     /// `rodas4`'s grouping of the Jacobian's columns, made on its first advance.
     pub(super) columns: Option<Columns<N>>,
+    /// `auto`'s method in use and its hysteresis, kept between advances.
+    pub(super) switcher: Switcher<N>,
 }
 
 /// The output rows of one advance: the times (sorted, strictly inside it),
@@ -86,6 +90,7 @@ impl<R: Rhs<N>, const N: usize> Integrator<R, N> {
             memory: None,
             stats: SolveStats::default(),
             columns: None,
+            switcher: Switcher::default(),
         }
     }
 
@@ -187,24 +192,27 @@ impl<R: Rhs<N>, const N: usize> Integrator<R, N> {
         match self.settings.method() {
             Method::Hairsim(own) => {
                 let budget = self.budget()?;
+                let test = StiffnessTest::hairer(self.settings.stiffness_detection());
+                let rows = &mut rows;
                 match own {
                     OwnMethod::Rk4 => {
                         self.memory = None;
-                        erk::advance::<rk4::Stages<N>, R, N>(self, t_stop, budget, &mut rows)
+                        erk::advance::<rk4::Stages<N>, R, N>(self, t_stop, budget, rows, test)
                     }
                     OwnMethod::Dopri5 => {
-                        erk::advance::<dopri5::Stages<N>, R, N>(self, t_stop, budget, &mut rows)
+                        erk::advance::<dopri5::Stages<N>, R, N>(self, t_stop, budget, rows, test)
                     }
                     OwnMethod::Dop853 => {
-                        erk::advance::<dop853::Stages<N>, R, N>(self, t_stop, budget, &mut rows)
+                        erk::advance::<dop853::Stages<N>, R, N>(self, t_stop, budget, rows, test)
                     }
                     OwnMethod::Tsit45 => {
-                        erk::advance::<tsit45::Stages<N>, R, N>(self, t_stop, budget, &mut rows)
+                        erk::advance::<tsit45::Stages<N>, R, N>(self, t_stop, budget, rows, test)
                     }
                     OwnMethod::Rodas4 => {
                         self.memory = None;
-                        rosenbrock::advance(self, t_stop, budget, &mut rows)
+                        rosenbrock::advance(self, t_stop, budget, rows)
                     }
+                    OwnMethod::Auto => auto::advance(self, t_stop, rows),
                 }?;
                 self.stats.segments += 1;
             }
@@ -233,7 +241,7 @@ impl<R: Rhs<N>, const N: usize> Integrator<R, N> {
     }
 
     /// Steps left in the budget (≥ 1), or the error that it is spent.
-    fn budget(&self) -> Result<u64, SolveError> {
+    pub(super) fn budget(&self) -> Result<u64, SolveError> {
         let max_steps = self.settings.max_steps();
         match u64::from(max_steps).saturating_sub(self.stats.steps()) {
             0 => Err(SolveError::TooManySteps {
@@ -262,7 +270,7 @@ impl<R: Rhs<N>, const N: usize> Integrator<R, N> {
 mod tests {
     use super::*;
     use crate::solve::test_problems::{
-        self, Chain, LinearStiff, Oscillator, Quadratic, TestProblem,
+        self, Chain, LinearStiff, Oscillator, Quadratic, StiffSpell, TestProblem,
     };
 
     /// Every method, whoever provides it, reaches its tolerance on every
@@ -287,17 +295,20 @@ mod tests {
                     p.name()
                 );
                 assert!(stats.accepted_steps > 0 && stats.rhs_evaluations > 0);
-                assert_eq!(
-                    stats.jacobian_evaluations > 0,
-                    method.is_implicit(),
-                    "{method}"
-                );
+                // `auto` forms Jacobians while it is with `rodas4` only.
+                let implicit = match stats.auto {
+                    Some(a) => a.rodas4_steps > 0,
+                    None => method.is_implicit(),
+                };
+                assert_eq!(stats.jacobian_evaluations > 0, implicit, "{method}");
+                assert_eq!(stats.auto.is_some(), method.is_switching(), "{method}");
             }
         }
         check(&Chain);
         check(&LinearStiff::default());
         check(&Oscillator);
         check(&Quadratic);
+        check(&StiffSpell);
     }
 
     #[test]

@@ -7,6 +7,10 @@
 //! that provider's own list of algorithms inside, so each provider's code
 //! matches only on what it provides, with no catch-all arm: adding a method is
 //! a compile error until its name, algorithm and integration are written.
+//!
+//! `auto` (the default) is hairsim's own too: one algorithm made of two,
+//! `dopri5` while the problem is not stiff and `rodas4` while it is (see
+//! `auto`).
 
 use serde::Serialize;
 use std::fmt;
@@ -26,6 +30,9 @@ pub enum Algorithm {
     Rodas4,
     /// Variable-order BDF (orders 1–5), implicit.
     Bdf,
+    /// Dormand–Prince 5(4) while the problem is not stiff, RODAS 4(3) while
+    /// it is, switched on stiffness detection.
+    Auto,
     /// TR-BDF2, an L-stable singly diagonally implicit Runge–Kutta of order 2.
     TrBdf2,
     /// ESDIRK3(4), an L-stable singly diagonally implicit Runge–Kutta of order 3.
@@ -33,11 +40,33 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
-    /// Whether each step solves a linear system (needs a Jacobian).
+    /// Whether every step solves a linear system (needs a Jacobian). Not
+    /// `auto`'s: only its steps while the problem is stiff do
+    /// ([`is_switching`](Self::is_switching)).
     pub fn is_implicit(self) -> bool {
         match self {
-            Algorithm::Rk4 | Algorithm::Dopri5 | Algorithm::Dop853 | Algorithm::Tsit45 => false,
+            Algorithm::Rk4
+            | Algorithm::Dopri5
+            | Algorithm::Dop853
+            | Algorithm::Tsit45
+            | Algorithm::Auto => false,
             Algorithm::Rodas4 | Algorithm::Bdf | Algorithm::TrBdf2 | Algorithm::Esdirk34 => true,
+        }
+    }
+
+    /// Whether it switches between an explicit and an implicit method as the
+    /// problem turns stiff and back (`auto`).
+    pub fn is_switching(self) -> bool {
+        match self {
+            Algorithm::Auto => true,
+            Algorithm::Rk4
+            | Algorithm::Dopri5
+            | Algorithm::Dop853
+            | Algorithm::Tsit45
+            | Algorithm::Rodas4
+            | Algorithm::Bdf
+            | Algorithm::TrBdf2
+            | Algorithm::Esdirk34 => false,
         }
     }
 
@@ -52,7 +81,8 @@ impl Algorithm {
             | Algorithm::Rodas4
             | Algorithm::Bdf
             | Algorithm::TrBdf2
-            | Algorithm::Esdirk34 => true,
+            | Algorithm::Esdirk34
+            | Algorithm::Auto => true,
         }
     }
 }
@@ -74,7 +104,7 @@ pub enum Provider {
 pub enum OwnMethod {
     /// Classic RK4 on the explicit engine, rows from cubic Hermite interpolation.
     Rk4,
-    /// Dormand–Prince 5(4) on the explicit engine (the default).
+    /// Dormand–Prince 5(4) on the explicit engine.
     Dopri5,
     /// Hairer's DOP853 on the explicit engine, with its 7th-order dense output.
     Dop853,
@@ -82,6 +112,8 @@ pub enum OwnMethod {
     Tsit45,
     /// RODAS 4(3), with a finite-difference Jacobian once per step.
     Rodas4,
+    /// `dopri5` and `rodas4`, switched on stiffness (the default).
+    Auto,
 }
 
 /// The algorithms taken from `ode_solvers`: references that stop at every
@@ -124,7 +156,7 @@ pub enum Method {
 impl Method {
     /// `rk4`.
     pub const RK4: Method = Method::Hairsim(OwnMethod::Rk4);
-    /// `dopri5` (the default).
+    /// `dopri5`.
     pub const DOPRI5: Method = Method::Hairsim(OwnMethod::Dopri5);
     /// `dop853`.
     pub const DOP853: Method = Method::Hairsim(OwnMethod::Dop853);
@@ -132,6 +164,8 @@ impl Method {
     pub const TSIT45: Method = Method::Hairsim(OwnMethod::Tsit45);
     /// `rodas4`.
     pub const RODAS4: Method = Method::Hairsim(OwnMethod::Rodas4);
+    /// `auto` (the default): `dopri5` and `rodas4`, switched on stiffness.
+    pub const AUTO: Method = Method::Hairsim(OwnMethod::Auto);
     /// `ode_solvers_rk4`.
     pub const ODE_SOLVERS_RK4: Method = Method::OdeSolvers(OdeSolversMethod::Rk4);
     /// `ode_solvers_dopri5`.
@@ -148,7 +182,8 @@ impl Method {
     pub const DIFFSOL_TSIT45: Method = Method::Diffsol(DiffsolMethod::Tsit45);
 
     /// Every method, in the order `sim bench` reports them.
-    pub const ALL: [Method; 12] = [
+    pub const ALL: [Method; 13] = [
+        Method::AUTO,
         Method::RK4,
         Method::DOPRI5,
         Method::DOP853,
@@ -187,6 +222,7 @@ impl Method {
                 OwnMethod::Dop853 => ("dop853", Algorithm::Dop853),
                 OwnMethod::Tsit45 => ("tsit45", Algorithm::Tsit45),
                 OwnMethod::Rodas4 => ("rodas4", Algorithm::Rodas4),
+                OwnMethod::Auto => ("auto", Algorithm::Auto),
             },
             Method::OdeSolvers(m) => match m {
                 OdeSolversMethod::Rk4 => ("ode_solvers_rk4", Algorithm::Rk4),
@@ -211,9 +247,14 @@ impl Method {
         }
     }
 
-    /// Whether each step solves a linear system (needs a Jacobian).
+    /// Whether every step solves a linear system (needs a Jacobian).
     pub fn is_implicit(self) -> bool {
         self.algorithm().is_implicit()
+    }
+
+    /// Whether it switches between an explicit and an implicit method (`auto`).
+    pub fn is_switching(self) -> bool {
+        self.algorithm().is_switching()
     }
 
     /// Whether the step adapts to `rtol`/`atol` (all but `rk4` and `ode_solvers_rk4`).
@@ -273,6 +314,8 @@ mod tests {
         }
         assert!(Method::BDF.is_implicit() && !Method::DOPRI5.is_implicit());
         assert!(!Method::ODE_SOLVERS_RK4.is_adaptive() && Method::RODAS4.is_adaptive());
+        assert!(Method::AUTO.is_switching() && !Method::AUTO.is_implicit());
+        assert_eq!(Method::from_name("auto"), Some(Method::AUTO));
     }
 
     #[test]

@@ -55,6 +55,7 @@
 //! instead stop and restart at every output time, so their rows are exact
 //! step ends.
 
+mod auto;
 mod diffsol_adapter;
 mod dop853;
 mod dopri5;
@@ -72,6 +73,7 @@ mod tableau;
 pub mod test_problems;
 mod tsit45;
 
+pub use auto::SwitchStats;
 pub use integrator::Integrator;
 pub use method::{Algorithm, DiffsolMethod, Method, OdeSolversMethod, OwnMethod, Provider};
 pub use problem::{AsArray, Rhs, Sparsity, Vector};
@@ -84,7 +86,7 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Work done by an integrator (for the simulation: one arm).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct SolveStats {
     /// Right-hand-side evaluations, including those spent on finite-difference
     /// Jacobian products by the implicit methods.
@@ -100,6 +102,9 @@ pub struct SolveStats {
     /// Jacobian-vector product per state).
     #[serde(skip_serializing_if = "is_zero")]
     pub jacobian_evaluations: u64,
+    /// `auto`'s switches and each of its methods' share (`auto` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<SwitchStats>,
 }
 
 /// Work summed: over the arms of a scenario, or the runs of a study.
@@ -110,6 +115,13 @@ impl std::ops::AddAssign for SolveStats {
         self.rejected_steps += other.rejected_steps;
         self.segments += other.segments;
         self.jacobian_evaluations += other.jacobian_evaluations;
+        self.auto = match (self.auto, other.auto) {
+            (Some(mut a), Some(b)) => {
+                a += b;
+                Some(a)
+            }
+            (a, b) => a.or(b),
+        };
     }
 }
 
@@ -124,7 +136,7 @@ impl SolveStats {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SolveError {
     /// The arm used up its step budget.
-    #[error("{method} needed more than {max_steps} steps (stopped at day {t_days:.3}); raise [solver] max_steps, loosen rtol, or, if the problem is stiff, try --solver bdf")]
+    #[error("{method} needed more than {max_steps} steps (stopped at day {t_days:.3}); raise [solver] max_steps or loosen rtol{}", if_stiff(*method))]
     TooManySteps {
         /// Method.
         method: Method,
@@ -135,7 +147,7 @@ pub enum SolveError {
     },
     /// The step size became too small for floating point.
     #[error(
-        "{method}: step size underflow at day {t_days:.3}; loosen rtol/atol or try --solver dop853 (or --solver bdf if the problem is stiff)"
+        "{method}: step size underflow at day {t_days:.3}; loosen rtol/atol or try --solver dop853{}", if_stiff(*method)
     )]
     StepSizeUnderflow {
         /// Method.
@@ -144,7 +156,7 @@ pub enum SolveError {
         t_days: f64,
     },
     /// The explicit method detected stiffness.
-    #[error("{method}: the problem became stiff at day {t_days:.3}; use an implicit method (--solver bdf, rodas4, tr_bdf2 or esdirk34) or loosen tolerances")]
+    #[error("{method}: the problem became stiff at day {t_days:.3}; use --solver auto (the default: it switches to an implicit method while the problem is stiff) or an implicit method (bdf, rodas4, tr_bdf2 or esdirk34), or loosen tolerances")]
     Stiff {
         /// Method.
         method: Method,
@@ -183,17 +195,27 @@ fn component_label(component: usize, name: Option<&'static str>) -> String {
     }
 }
 
+/// For a method that cannot handle stiffness (an explicit one): what to use
+/// if that is the trouble.
+fn if_stiff(method: Method) -> &'static str {
+    if method.is_implicit() || method.is_switching() {
+        ""
+    } else {
+        "; if the problem is stiff, use --solver auto"
+    }
+}
+
 /// What to try when a method's state blows up. A fixed step that is too long
 /// for the fastest time scale makes an explicit method unstable, which is
 /// the usual cause (e.g. `rk4` on a stiff problem); extreme parameter values
 /// are the other.
 fn non_finite_hint(method: Method) -> &'static str {
     if !method.is_adaptive() {
-        "the fixed step is too long for the problem's fastest time scale, so the method went unstable: use a shorter rk4_step, an implicit method if the problem is stiff (--solver bdf) or an adaptive one (--solver dopri5), or check parameter overrides for extreme values"
-    } else if method.is_implicit() {
+        "the fixed step is too long for the problem's fastest time scale, so the method went unstable: use a shorter rk4_step or --solver auto (adaptive, and implicit while the problem is stiff), or check parameter overrides for extreme values"
+    } else if method.is_implicit() || method.is_switching() {
         "tighten rtol/atol, or check parameter overrides for extreme values"
     } else {
-        "tighten rtol/atol, use an implicit method if the problem is stiff (--solver bdf or rodas4), or check parameter overrides for extreme values"
+        "tighten rtol/atol, use --solver auto if the problem is stiff, or check parameter overrides for extreme values"
     }
 }
 
@@ -215,7 +237,7 @@ pub fn stages_only<R: Rhs<N>, const N: usize>(
             OwnMethod::Dopri5 => erk::stages_only::<dopri5::Stages<N>, R, N>,
             OwnMethod::Tsit45 => erk::stages_only::<tsit45::Stages<N>, R, N>,
             OwnMethod::Dop853 => erk::stages_only::<dop853::Stages<N>, R, N>,
-            OwnMethod::Rodas4 => return None,
+            OwnMethod::Rodas4 | OwnMethod::Auto => return None,
         },
         Method::OdeSolvers(_) | Method::Diffsol(_) => return None,
     };

@@ -101,8 +101,33 @@ pub(super) fn advance<R: Rhs<N>, const N: usize>(
     budget: u64,
     rows: &mut Rows<'_, N>,
 ) -> Result<(), SolveError> {
+    advance_watched(integ, (t_stop, budget), rows, None).map(|_| ())
+}
+
+/// What a caller that may hand the problem to another method (`auto`) asks
+/// of an advance.
+pub(super) struct Watch<'w, const N: usize> {
+    /// The first step's size (else Hairer's starting step).
+    pub start: Option<f64>,
+    /// Called after each accepted step that does not end the advance, with
+    /// the Jacobian the step used, the step's size and whether the controller
+    /// wants the next step as large as it may grow (a step still climbing
+    /// from a small start, not one sized by the error); `true` stops the
+    /// advance there.
+    pub after_step: &'w mut dyn FnMut(&Matrix<N>, f64, bool) -> bool,
+}
+
+/// [`advance`], watched: `Ok(Some(h))` when `watch` stopped it after an
+/// accepted step (the state is that step's end, its rows emitted; `h` is the
+/// step the controller proposed next), `Ok(None)` when it reached `t_stop`.
+pub(super) fn advance_watched<R: Rhs<N>, const N: usize>(
+    integ: &mut Integrator<R, N>,
+    (t_stop, budget): (f64, u64),
+    rows: &mut Rows<'_, N>,
+    watch: Option<Watch<'_, N>>,
+) -> Result<Option<f64>, SolveError> {
     let mut work = Work::default();
-    let result = step_loop(integ, (t_stop, budget), &mut work, rows);
+    let result = step_loop(integ, (t_stop, budget), &mut work, rows, watch);
     integ.stats.rhs_evaluations += work.evals;
     integ.stats.accepted_steps += work.accepted;
     integ.stats.rejected_steps += work.rejected;
@@ -210,13 +235,14 @@ impl<const N: usize> Columns<N> {
 }
 
 /// The adaptive step loop from the integrator's time to `t1`, stopping
-/// exactly at `t1`.
+/// exactly at `t1` (or where `watch` says).
 fn step_loop<R: Rhs<N>, const N: usize>(
     integ: &mut Integrator<R, N>,
     (t1, budget): (f64, u64),
     work: &mut Work,
     rows: &mut Rows<'_, N>,
-) -> Result<(), SolveError> {
+    mut watch: Option<Watch<'_, N>>,
+) -> Result<Option<f64>, SolveError> {
     let (rhs, settings) = (&integ.rhs, &integ.settings);
     let (t, y) = (&mut integ.t, &mut integ.y);
     let columns = &*integ
@@ -230,7 +256,10 @@ fn step_loop<R: Rhs<N>, const N: usize>(
     let (rtol, atol) = (settings.rtol(), settings.atol());
     let h_max = t1 - *t;
     let mut fy = rhs.eval(y);
-    let mut h = initial_step(&mut |y| rhs.eval(y), y, &fy, (rtol, atol), h_max, 4);
+    let mut h = match watch.as_ref().and_then(|w| w.start) {
+        Some(h0) => h0.min(h_max),
+        None => initial_step(&mut |y| rhs.eval(y), y, &fy, (rtol, atol), h_max, 4),
+    };
     let mut jac = [[0.0; N]; N];
     let mut jac_current = false;
     let mut rejected_last = false;
@@ -290,12 +319,18 @@ fn step_loop<R: Rhs<N>, const N: usize>(
             if last {
                 break;
             }
-            fy = rhs.eval(y);
-            jac_current = false;
+            let climbing = fac <= 1.0 / FAC_GROW;
             h_new = h_new.min(h_max);
             if rejected_last {
                 h_new = h_new.min(h);
             }
+            if let Some(w) = watch.as_mut() {
+                if (w.after_step)(&jac, h, climbing) {
+                    return Ok(Some(h_new));
+                }
+            }
+            fy = rhs.eval(y);
+            jac_current = false;
             rejected_last = false;
             h = h_new;
         } else {
@@ -310,7 +345,7 @@ fn step_loop<R: Rhs<N>, const N: usize>(
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// RODAS's continuous extension over one accepted step (`rodas.f`'s

@@ -40,9 +40,11 @@ pub enum SettingsError {
     Rk4Step(f64),
 }
 
+/// `auto` (which never stops on stiffness: it switches) with the defaults of
+/// [`SolverSettings::new`].
 impl Default for SolverSettings {
     fn default() -> Self {
-        SolverSettings::new(Method::DOPRI5)
+        SolverSettings::new(Method::AUTO)
     }
 }
 
@@ -106,11 +108,13 @@ impl SolverSettings {
         }
     }
 
-    /// Whether `dopri5`/`dop853` and their `ode_solvers` versions stop with
+    /// Whether `dopri5`/`dop853` and their `ode_solvers` versions, when
+    /// chosen explicitly, stop with
     /// [`SolveError::Stiff`](super::SolveError::Stiff) when Hairer's
-    /// stiffness test fires (every 1000 steps). On by default so `sim run`
-    /// suggests an implicit method; `sim bench` turns it off so that an
-    /// explicit method's cost on a stiff problem is measured, not refused.
+    /// stiffness test fires (every 1000 steps). On by default so that `sim
+    /// run` suggests `auto` or an implicit method; `sim bench` turns it off so
+    /// that an explicit method's cost on a stiff problem is measured, not
+    /// refused. `auto` ignores it: its test switches methods, never stops.
     pub fn with_stiffness_detection(self, on: bool) -> Self {
         SolverSettings {
             stiffness_detection: on,
@@ -201,7 +205,7 @@ mod tests {
         let json = serde_json::to_string(&SolverSettings::default()).expect("serializes");
         assert_eq!(
             json,
-            r#"{"method":"dopri5","rtol":1e-6,"atol":1e-9,"max_steps":1000000,"rk4_step_days":0.5}"#
+            r#"{"method":"auto","rtol":1e-6,"atol":1e-9,"max_steps":1000000,"rk4_step_days":0.5}"#
         );
     }
 }

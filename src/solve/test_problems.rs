@@ -15,6 +15,9 @@
 //!   forgives phase errors.
 //! - [`Quadratic`]: `y₀' = −y₀²`, `y₁' = y₀`, nonlinear (Rosenbrock methods
 //!   have order conditions that linear problems do not test).
+//! - [`StiffSpell`]: a Prothero–Robinson problem whose stiffness rises a
+//!   thousandfold in the middle of its interval and falls back, for `auto`'s
+//!   switches both ways.
 
 use super::{Integrator, Method, Rhs, SolveError, SolveStats, SolverSettings, Sparsity, Vector};
 use nalgebra::{Matrix3, Vector3};
@@ -278,6 +281,66 @@ impl TestProblem<2> for Quadratic {
     }
 }
 
+/// Where [`StiffSpell`] is stiff, and how stiff.
+const SPELL: (f64, f64) = (10.0, 20.0);
+const SPELL_LAMBDA: f64 = 1000.0;
+
+/// `y₁' = −λ(s) (y₁ − cos s) − sin s` with a clock `y₀ = s` (`y₀' = 1`), from
+/// (0, 1): `y = (t, cos t)` whatever `λ`. `λ(s) = 1 + 1000 σ(s)`, with `σ` a
+/// smooth step up at s = 10 and down at s = 20 (widths ≈ 0.5), so the problem
+/// is not stiff, then stiff (an explicit method is held to steps of 0.003
+/// while the solution allows 0.1), then not stiff again.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StiffSpell;
+
+impl StiffSpell {
+    /// `λ(s)`.
+    fn lambda(s: f64) -> f64 {
+        let sigma = 0.5 * ((2.0 * (s - SPELL.0)).tanh() - (2.0 * (s - SPELL.1)).tanh());
+        1.0 + SPELL_LAMBDA * sigma
+    }
+
+    /// The stiff spell, (start, end).
+    pub fn stiff_spell(&self) -> (f64, f64) {
+        SPELL
+    }
+}
+
+impl Rhs<2> for StiffSpell {
+    #[inline(always)]
+    fn eval(&self, y: &Vector<2>, dy: &mut Vector<2>) {
+        let s = y[0];
+        dy[0] = 1.0;
+        dy[1] = -Self::lambda(s) * (y[1] - s.cos()) - s.sin();
+    }
+
+    fn component_name(&self, i: usize) -> Option<&'static str> {
+        ["clock", "y"].get(i).copied()
+    }
+}
+
+impl TestProblem<2> for StiffSpell {
+    fn name(&self) -> &'static str {
+        "stiff_spell"
+    }
+
+    fn y0(&self) -> Vector<2> {
+        Vector::<2>::new(0.0, 1.0)
+    }
+
+    fn exact(&self, t: f64) -> Vector<2> {
+        Vector::<2>::new(t, t.cos())
+    }
+
+    fn t_end(&self) -> f64 {
+        30.0
+    }
+
+    fn tolerance(&self, rtol: f64) -> f64 {
+        100.0 * rtol
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +368,15 @@ mod tests {
         solves_its_equations(&LinearStiff::default());
         solves_its_equations(&Oscillator);
         solves_its_equations(&Quadratic);
+        solves_its_equations(&StiffSpell);
+    }
+
+    #[test]
+    fn the_stiff_spell_is_stiff_in_the_middle_only() {
+        for (s, stiff) in [(5.0, false), (15.0, true), (25.0, false)] {
+            let lambda = StiffSpell::lambda(s);
+            assert_eq!(lambda > 100.0, stiff, "λ({s}) = {lambda}");
+        }
     }
 
     #[test]

@@ -56,6 +56,29 @@ pub fn run_fails(scenario: impl AsRef<std::ffi::OsStr>, flags: &[&str], out: &Pa
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `sim bench SCENARIO ARGS… --json --out OUT`, which must succeed: its
+/// measurements, one per (method, tolerance).
+pub fn bench_cells(
+    scenario: impl AsRef<std::ffi::OsStr>,
+    args: &[&str],
+    out: &Path,
+) -> Vec<serde_json::Value> {
+    let run = sim()
+        .arg("bench")
+        .arg(scenario)
+        .args(args)
+        .args(["--json", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_slice(&run.get_output().stdout).expect("bench.json on stdout");
+    json["measurements"]
+        .as_array()
+        .expect("a list of measurements")
+        .clone()
+}
+
 /// Load and simulate a shipped scenario through the library.
 pub fn simulate(stem: &str) -> hairsim::simulation::SimulationResult {
     let sc = hairsim::scenario::load(&scenario(stem)).expect("shipped scenario is valid");

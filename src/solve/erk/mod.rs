@@ -32,6 +32,37 @@ mod step_loop;
 
 pub(super) use step_loop::{advance, stages_only};
 
+/// How one advance runs Hairer's stiffness test (for the methods that have
+/// one, [`ExplicitPair::STIFF_LIMIT`]): every `every` accepted steps, and
+/// after every step once a test was positive; the problem is stiff after
+/// `hits` positive tests with fewer than six negative ones in between.
+#[derive(Debug, Clone, Copy)]
+pub(in crate::solve) struct StiffnessTest {
+    /// Accepted steps between two tests (≥ 1) while none is positive.
+    pub every: u64,
+    /// Positive tests that make the problem stiff.
+    pub hits: u32,
+    /// The bound on `h·|λ|` above which a test is positive (`None`: the
+    /// method's [`ExplicitPair::STIFF_LIMIT`], for methods that have one).
+    pub limit: Option<f64>,
+    /// Whether the advance then stops with [`SolveError::Stiff`](super::SolveError::Stiff)
+    /// (else the test goes on counting, and nothing happens).
+    pub stop: bool,
+}
+
+impl StiffnessTest {
+    /// Hairer's DOPRI5 and DOP853: every 1000 steps, stiff after 15 positive
+    /// tests; stopping if `stop`.
+    pub(in crate::solve) fn hairer(stop: bool) -> Self {
+        StiffnessTest {
+            every: 1000,
+            hits: 15,
+            limit: None,
+            stop,
+        }
+    }
+}
+
 /// `out = base + Σ (h·cⱼ)·kⱼ` over components `0..n`, in place, one pass
 /// over the fixed-size arrays inside the vectors (no nalgebra temporaries, no
 /// bounds checks once `n` is known), for every method on this engine.

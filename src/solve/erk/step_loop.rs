@@ -3,24 +3,23 @@
 //! the dense output, and the step memory carried between advances; and the
 //! stages alone, for the overhead bench.
 
-use super::{Controller, Counted, DenseOutput, Eval, ExplicitPair, Start, StepRule};
+use super::{Controller, Counted, DenseOutput, Eval, ExplicitPair, Start, StepRule, StiffnessTest};
 use crate::solve::integrator::{Integrator, Rows, StepMemory};
 use crate::solve::problem::{AsArray, Rhs, Vector};
 use crate::solve::{check_step, initial_step, SolveError, SolverSettings};
 
-/// Hairer's stiffness test: every `NSTIFF` accepted steps, estimate
-/// `h·|λ|` from the last two stages; stiff after 15 positive tests in a row.
-const NSTIFF: u64 = 1000;
-
 /// Integrate from the integrator's time to `t_stop` with method `P`, with
-/// at most `budget` steps, emitting `rows` from the dense output. Updates
-/// the integrator's state, step memory and work counts (also on failure,
-/// when its state is the last accepted step).
+/// at most `budget` steps, emitting `rows` from the dense output and
+/// running the stiffness `test`. Updates the integrator's state, step memory
+/// and work counts (also on failure, when its state is the last accepted
+/// step; when the failure is [`SolveError::Stiff`], that is the step that
+/// found the problem stiff, and the step memory holds its size).
 pub(in crate::solve) fn advance<P: ExplicitPair<N>, R: Rhs<N>, const N: usize>(
     integ: &mut Integrator<R, N>,
     t_stop: f64,
     budget: u64,
     rows: &mut Rows<'_, N>,
+    test: StiffnessTest,
 ) -> Result<(), SolveError> {
     const { assert!(R::ACTIVE <= N) };
     let mut work = Work::default();
@@ -30,10 +29,11 @@ pub(in crate::solve) fn advance<P: ExplicitPair<N>, R: Rhs<N>, const N: usize>(
         && integ.y.as_array()[R::ACTIVE..]
             .iter()
             .all(|v| v.to_bits() == 0);
+    let run = (t_stop, budget, test);
     let result = if trim {
-        step_loop::<P, R, N, true>(integ, t_stop, budget, &mut work, rows)
+        step_loop::<P, R, N, true>(integ, run, &mut work, rows)
     } else {
-        step_loop::<P, R, N, false>(integ, t_stop, budget, &mut work, rows)
+        step_loop::<P, R, N, false>(integ, run, &mut work, rows)
     };
     integ.stats.rhs_evaluations += work.evals;
     integ.stats.accepted_steps += work.accepted;
@@ -93,13 +93,14 @@ struct Work {
     rejected: u64,
 }
 
-/// What one advance integrates: the problem, the settings, the stop and the
-/// steps left.
+/// What one advance integrates: the problem, the settings, the stop, the
+/// steps left and the stiffness test.
 struct Run<'a, R> {
     rhs: &'a R,
     settings: &'a SolverSettings,
     t1: f64,
     budget: u64,
+    test: StiffnessTest,
 }
 
 /// The step loop of one advance, compiled for baseline x86-64 (SSE2) and for
@@ -113,8 +114,7 @@ struct Run<'a, R> {
 #[multiversion::multiversion(targets("x86_64+avx2+fma"))]
 fn step_loop<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
     integ: &mut Integrator<R, N>,
-    t_stop: f64,
-    budget: u64,
+    (t_stop, budget, test): (f64, u64, StiffnessTest),
     work: &mut Work,
     rows: &mut Rows<'_, N>,
 ) -> Result<(), SolveError> {
@@ -131,6 +131,7 @@ fn step_loop<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
         settings: &*settings,
         t1: t_stop,
         budget,
+        test,
     };
     // The state is advanced in locals and written back once.
     let mut now = (*t, *y);
@@ -222,6 +223,10 @@ fn adaptive<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
     let mut rejected_last = false;
     let mut steps = 0u64;
     let (mut stiff_hits, mut non_stiff) = (0u32, 0u32);
+    // Accepted steps to the next stiffness test (a count down rather than a
+    // remainder: `every` is not a constant).
+    let mut to_test = run.test.every.max(1);
+    let mut stiff = false;
     loop {
         check_step(steps, budget, h, *t, settings)?;
         let last = *t + 1.01 * h >= t1;
@@ -245,15 +250,17 @@ fn adaptive<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
         if err <= 1.0 && err.is_finite() {
             ln_fac_old = ln_err.max(ln_fac_floor);
             work.accepted += 1;
-            if let Some(limit) = P::STIFF_LIMIT {
-                if work.accepted.is_multiple_of(NSTIFF) || stiff_hits > 0 {
+            if let Some(limit) = run.test.limit.or(P::STIFF_LIMIT) {
+                to_test -= 1;
+                if to_test == 0 || stiff_hits > 0 {
+                    if to_test == 0 {
+                        to_test = run.test.every.max(1);
+                    }
                     let h_lamb = stages.stiffness_h_lambda(h, &y_new);
                     if h_lamb > limit {
                         non_stiff = 0;
                         stiff_hits += 1;
-                        if stiff_hits == 15 && settings.stiffness_detection() {
-                            return Err(SolveError::Stiff { method, t_days: *t });
-                        }
+                        stiff = stiff_hits == run.test.hits && run.test.stop;
                     } else {
                         non_stiff += 1;
                         if non_stiff == 6 {
@@ -275,6 +282,11 @@ fn adaptive<P: ExplicitPair<N>, R: Rhs<N>, const N: usize, const TRIM: bool>(
             *t = t_new;
             if last {
                 break;
+            }
+            if stiff {
+                // The step is kept; the next method may start with its size.
+                *memory = Some(StepMemory { h, ln_fac_old });
+                return Err(SolveError::Stiff { method, t_days: *t });
             }
             by_error = ratio_raw < ctl.fac_max;
             if h_new.abs() > h_max {
