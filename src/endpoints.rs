@@ -5,6 +5,7 @@
 //! Shared by `summary.json` and the endpoint bar chart so both show the same numbers.
 
 use crate::simulation::SimulationResult;
+use crate::trajectory::Observables;
 
 /// Name of the arm that `change_vs_untreated_pct` compares against.
 pub const UNTREATED_ARM: &str = "untreated";
@@ -21,9 +22,15 @@ pub struct Endpoint {
     /// Change against the `untreated` arm at the same time, %; absent without such an arm.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_vs_untreated_pct: Option<f64>,
-    /// Follicles lost for good since the start (their niche was lost and they
-    /// dropped out), on the whole scalp.
+    /// Native follicles lost for good since the start (their niche was lost
+    /// and they dropped out), on the whole scalp.
     pub follicles_lost: f64,
+}
+
+/// Native follicles present in `row` (the grafts, which arrive after the
+/// start, are not counted: lost follicles are the native ones that dropped out).
+pub fn native_follicles(row: &Observables) -> f64 {
+    row.follicles_present - row.graft_follicles
 }
 
 /// Endpoints of every arm, in arm order; each inner list follows `result.endpoint_times_days`.
@@ -38,7 +45,7 @@ pub fn compute(result: &SimulationResult) -> Vec<Vec<Endpoint>> {
         .map(|arm| {
             let first = arm.trajectory.rows.first();
             let start = first.map(|r| r.hair_count);
-            let present_at_start = first.map_or(0.0, |r| r.follicles_present);
+            let present_at_start = first.map_or(0.0, native_follicles);
             result
                 .endpoint_times_days
                 .iter()
@@ -53,7 +60,7 @@ pub fn compute(result: &SimulationResult) -> Vec<Vec<Endpoint>> {
                         hair_count: now.hair_count,
                         hair_count_change_pct: 100.0 * (now.hair_count / start - 1.0),
                         change_vs_untreated_pct: vs,
-                        follicles_lost: present_at_start - now.follicles_present,
+                        follicles_lost: present_at_start - native_follicles(&now),
                     })
                 })
                 .collect()

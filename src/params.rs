@@ -308,6 +308,39 @@ parameters! {
     /// Stimulation signal added by one low-level laser session.
     laser_stimulation_per_session: 1.0, "dimensionless", NonNegative,
         "calibrated loosely to +18 to +26 terminal hairs/cm² at 26 weeks (Jimenez et al. 2014)";
+    /// Hairs per transplanted follicular unit (graft).
+    hairs_per_graft: 2.0, "hairs per graft", Positive,
+        "Guo et al. 2017, Plast Aesthet Res 4:150: 1.93 hairs per follicular unit measured (1–4 typical, Headington 1984)";
+    /// Androgen sensitivity of transplanted follicles: scales every DHT effect on them (0 = donor dominance).
+    graft_dht_sensitivity: 0.0, "dimensionless", NonNegative,
+        "donor dominance: grafts keep the DHT-insensitivity of the occipital donor region (Orentreich 1959, Ann N Y Acad Sci 83:463; pigment kept 10 years, Dinh et al. 2008)";
+    /// Mean time from surgery until a grafted shaft is shed (the grafts enter telogen).
+    graft_shedding_days: 18.0, "days", Positive,
+        "illustrative assumption from clinic timelines: transplanted shafts shed between weeks 2 and 8, mostly 2–4 (low confidence, no primary study found)";
+    /// Mean rest of a shed graft before its first anagen, both resting stages together.
+    graft_resting_days: 100.0, "days", Positive,
+        "illustrative assumption: regrowth from about month 3 (clinic timelines, low confidence; consistent with 112–139 days to regrow a plucked scalp hair, Myers & Hamilton 1951)";
+    /// Mean time a graft's first regrown shaft takes to reach terminal thickness.
+    graft_maturation_days: 150.0, "days", Positive,
+        "illustrative assumption: the result matures over 10–12 months (clinic timelines, low confidence)";
+    /// Shaft diameter of a graft's first regrown hair, before it matures.
+    graft_regrowing_diameter_um: 40.0, "µm", Positive,
+        "illustrative assumption (between vellus and terminal: regrown hairs start fine and thicken)";
+    /// Share of grafts whose arrector pili muscle re-attaches to the bulge (and so survive) when M1 does not outweigh M2.
+    graft_reattachment: 0.9, "fraction", Fraction,
+        "hypothesis (seed 000: re-attachment of the arrector pili muscle decides long-term graft survival; mouse grafts re-form APM and nerve connections, Sato et al. 2012, J Dermatol 39:682); value: reported survival 90 % to over 100 % (Parsley & Perez-Meza 2010, review)";
+    /// Hazard that a graft fails to re-attach, per unit of M1 activity above M2 (M1 inflammation hinders re-attachment).
+    graft_detachment_m1: 0.3, "per unit index", NonNegative,
+        "hypothesis (seed 000: M2 polarization helps re-attachment; clinic claim, no human measurement); illustrative assumption";
+    /// Shaft growth speed of a terminal anagen hair.
+    terminal_growth_mm_per_day: 0.36, "mm/day", Positive,
+        "Myers & Hamilton 1951 (secondary, via keratin.com): 0.30–0.41 mm/day in adults; thick hairs grow faster (Wolfram 2003)";
+    /// Shaft growth speed of a vellus (miniaturized) anagen hair.
+    vellus_growth_mm_per_day: 0.2, "mm/day", Positive,
+        "illustrative assumption, so that an AGA scalp grows ≈0.29–0.31 mm/day (0.285 measured, Korean J Dermatol 2019;57:251) and thin hairs grow slower (Wolfram 2003, secondary)";
+    /// Growth-speed gain at full growth-factor effect: anagen shafts grow 1 + this times faster.
+    growth_factor_growth_speed: 0.25, "dimensionless", NonNegative,
+        "calibrated to the +19.5 % growth rate after 16 weeks of conditioned medium (Oh et al. 2020, Cells 9:1344, small industry RCT); mechanism: growth factors (cell work)";
 }
 
 /// Why an override was refused.

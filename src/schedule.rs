@@ -153,6 +153,7 @@ impl Treatment {
                 format!(" at ×{} strength", self.dose)
             }
             DoseUnit::Relative => String::new(),
+            DoseUnit::Grafts => format!(" of {} grafts", self.dose),
         };
         let span = describe_days(s.every_days);
         let every = match span.strip_prefix("1 ") {

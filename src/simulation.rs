@@ -10,12 +10,13 @@
 //! integrator's state), the inputs change, then the output row (if any) is
 //! recorded: rows at dose times are post-dose.
 
-use crate::model::{ix, HairModel, State, FOLLICLE_STATES, N_STATES};
+use crate::model::{ix, HairModel, State, FOLLICLE_STATES, GRAFT_CYCLE_STATES, N_STATES};
 use crate::scenario::{Arm, Scenario};
 use crate::schedule::{expand, Action, Event};
 use crate::solve::{AsArray, Integrator, Method, SolveError, SolveStats, SolverSettings};
 use crate::steady_state::steady_state;
 use crate::timeline::{timeline, Stop, SAME_TIME_DAYS};
+use crate::treatment::TreatmentKind;
 use crate::trajectory::{Observables, Trajectory};
 
 /// Largest tolerated drift of the follicle states (phases and follicles
@@ -46,6 +47,44 @@ pub struct ArmResult {
     pub trajectory: Trajectory,
     /// Solver work for this arm.
     pub stats: SolveStats,
+    /// The arm's transplants so far, if it has any.
+    pub grafts: Option<GraftTally>,
+}
+
+/// What became of an arm's transplanted grafts by the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct GraftTally {
+    /// Follicular units transplanted (every session given).
+    pub transplanted: f64,
+    /// Follicular units still present at the end: those whose arrector pili
+    /// muscle re-attached, and those still waiting to find out.
+    pub surviving: f64,
+    /// Surviving share, %.
+    pub survival_pct: f64,
+}
+
+impl GraftTally {
+    /// The tally of `arm`'s transplants, from the sessions given (`events`)
+    /// and the final state `y`; `None` if the arm has no transplant session.
+    fn of(arm: &Arm, events: &[Event], y: &State) -> Option<GraftTally> {
+        let transplanted: f64 = events
+            .iter()
+            .filter(|e| e.action == Action::Session)
+            .map(|e| &arm.treatments[e.treatment])
+            .filter(|t| t.kind == TreatmentKind::HairTransplant)
+            .map(|t| t.dose)
+            .sum();
+        if transplanted <= 0.0 {
+            return None;
+        }
+        let present: f64 = GRAFT_CYCLE_STATES.iter().map(|&i| y[i]).sum();
+        let share = present / (present + y[ix::GRAFT_LOST]).max(f64::MIN_POSITIVE);
+        Some(GraftTally {
+            transplanted,
+            surviving: transplanted * share,
+            survival_pct: 100.0 * share,
+        })
+    }
 }
 
 /// Everything a run produced, ready for the output writers.
@@ -182,6 +221,11 @@ fn check_state(arm: &str, method: Method, t: f64, y: &State) -> Result<(), SimEr
     if !(-PHASE_TOLERANCE..=1.0 + PHASE_TOLERANCE).contains(&y[ix::NICHE]) {
         return bad("the niche share left [0, 1]", y[ix::NICHE]);
     }
+    for i in GRAFT_CYCLE_STATES.into_iter().chain([ix::GRAFT_LOST, ix::GRAFT_TERMINAL]) {
+        if y[i] < -PHASE_TOLERANCE {
+            return bad("a share of the transplanted follicles became negative", y[i]);
+        }
+    }
     Ok(())
 }
 
@@ -245,6 +289,7 @@ pub fn simulate_arm(
         rows: Vec::with_capacity(grid.len()),
     };
     let mut stats = SolveStats::default();
+    let mut last = State::zeros();
     integrate_arm(
         arm,
         duration_days,
@@ -254,6 +299,7 @@ pub fn simulate_arm(
         |t, model, y| {
             trajectory.times_days.push(t);
             trajectory.rows.push(model.observe(y));
+            last = *y;
         },
     )?;
     for (t, row) in trajectory.times_days.iter().zip(&trajectory.rows) {
@@ -265,6 +311,7 @@ pub fn simulate_arm(
         treatments: marks(arm, &events, duration_days),
         trajectory,
         stats,
+        grafts: GraftTally::of(arm, &events, &last),
     })
 }
 

@@ -38,16 +38,28 @@ pub struct Observables<T = f64> {
     pub stimulation: T,
     /// Follicles still present on the whole scalp (the others dropped out for good).
     pub follicles_present: T,
-    /// Fraction of the follicles present whose stem-cell niche is intact, 0–1.
+    /// Fraction of the native follicles present whose stem-cell niche is intact, 0–1.
     pub niche_intact: T,
     /// Androgen sensitivity of the scalp (dimensionless; rises as AGA spreads).
     pub androgen_sensitivity: T,
     /// Reparative M2 macrophage activity (dimensionless index).
     pub macrophage_m2: T,
+    /// Terminal hairs of the native follicles, whole scalp.
+    pub native_hair_count: T,
+    /// Hairs of the transplanted follicles, whole scalp (the shafts moved
+    /// with them until shed, then the regrown ones).
+    pub graft_hair_count: T,
+    /// Transplanted follicles still present, whole scalp (0 without a transplant).
+    pub graft_follicles: T,
+    /// Mean shaft growth speed of the anagen hairs, mm/day.
+    pub growth_speed_mm_per_day: T,
+    /// Hair-mass index: the hairs' cross-sections per cm² of scalp, mm² × 100
+    /// (count × diameter², Cohen 2008).
+    pub hair_mass_index: T,
 }
 
 /// Number of columns after `arm,time_days`.
-pub const N_COLUMNS: usize = 17;
+pub const N_COLUMNS: usize = 22;
 
 /// Column names, in CSV order, after `arm,time_days`. The columns of earlier
 /// versions keep their places; newer ones follow.
@@ -69,6 +81,11 @@ pub const COLUMNS: [&str; N_COLUMNS] = [
     "niche_intact",
     "androgen_sensitivity",
     "macrophage_m2",
+    "native_hair_count",
+    "graft_hair_count",
+    "graft_follicles",
+    "growth_speed_mm_per_day",
+    "hair_mass_index",
 ];
 
 impl<T: Copy> Observables<T> {
@@ -92,12 +109,17 @@ impl<T: Copy> Observables<T> {
             self.niche_intact,
             self.androgen_sensitivity,
             self.macrophage_m2,
+            self.native_hair_count,
+            self.graft_hair_count,
+            self.graft_follicles,
+            self.growth_speed_mm_per_day,
+            self.hair_mass_index,
         ]
     }
 
     /// The observables from values in the order of [`COLUMNS`].
     pub fn from_values(v: [T; N_COLUMNS]) -> Self {
-        let [anagen, catagen, telogen, kenogen, hair_count, hair_density_per_cm2, shedding_per_day, mean_diameter_um, terminal_vellus_ratio, dht, inflammation, growth_factor, stimulation, follicles_present, niche_intact, androgen_sensitivity, macrophage_m2] =
+        let [anagen, catagen, telogen, kenogen, hair_count, hair_density_per_cm2, shedding_per_day, mean_diameter_um, terminal_vellus_ratio, dht, inflammation, growth_factor, stimulation, follicles_present, niche_intact, androgen_sensitivity, macrophage_m2, native_hair_count, graft_hair_count, graft_follicles, growth_speed_mm_per_day, hair_mass_index] =
             v;
         Observables {
             anagen,
@@ -117,6 +139,11 @@ impl<T: Copy> Observables<T> {
             niche_intact,
             androgen_sensitivity,
             macrophage_m2,
+            native_hair_count,
+            graft_hair_count,
+            graft_follicles,
+            growth_speed_mm_per_day,
+            hair_mass_index,
         }
     }
 }

@@ -93,6 +93,8 @@ pub enum TreatmentKind {
     Microneedling,
     /// Low-level laser sessions.
     LowLevelLaser,
+    /// Hair transplant: follicular units moved from the donor region, dose in grafts.
+    HairTransplant,
     /// An educator-defined treatment that moves one input.
     Custom {
         /// Which input it moves.
@@ -125,13 +127,14 @@ pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "exosome", moves: "growth-factor bolus + a larger M1→M2 shift", evidence: "speculative: only small uncontrolled human studies; no pooled effect size" },
     Mechanism { kind: "microneedling", moves: "stimulation (hypoxia / HIF-1α) pulse + small growth-factor release per session", evidence: "low: mechanistic hypothesis, cell and animal work" },
     Mechanism { kind: "low_level_laser", moves: "stimulation pulse per session", evidence: "medium for effect size: Jimenez 2014; mechanism hypothesis" },
+    Mechanism { kind: "hair_transplant", moves: "a second, DHT-insensitive follicle population (donor dominance): grafts shed their shafts within weeks, rest, regrow from about month 3 and thicken over a year; each survives if its arrector pili muscle re-attaches (less likely while M1 outweighs M2)", evidence: "strong for donor dominance, weak for the timeline: Orentreich 1959 (human), survival 90–100 % (Parsley & Perez-Meza 2010, review), shedding and regrowth times from clinic reports; survival through re-attachment is seed 000's hypothesis (mouse: Sato 2012)" },
     Mechanism { kind: "custom", moves: "one chosen input (dht, inflammation = M1 activity, growth_factor, stimulation) by a chosen effect", evidence: "whatever the educator assumes: label it" },
 ];
 
 impl TreatmentKind {
     /// The kinds that a name alone makes (every kind but `custom`), in the
     /// order messages list them.
-    pub const BUILT_IN: [TreatmentKind; 8] = [
+    pub const BUILT_IN: [TreatmentKind; 9] = [
         TreatmentKind::Finasteride,
         TreatmentKind::Dutasteride,
         TreatmentKind::MinoxidilTopical,
@@ -140,14 +143,37 @@ impl TreatmentKind {
         TreatmentKind::Exosome,
         TreatmentKind::Microneedling,
         TreatmentKind::LowLevelLaser,
+        TreatmentKind::HairTransplant,
     ];
 
     /// The name of the educator-defined kind, which needs `target`, `delivery`
     /// and `effect` besides its name (see scenario validation).
     pub const CUSTOM: &'static str = "custom";
 
-    /// Largest dose accepted, in the kind's unit.
+    /// Largest dose accepted, in the kind's unit, for every kind but a transplant.
     pub const MAX_DOSE: f64 = 1000.0;
+
+    /// Largest transplant accepted, grafts: above what a donor region can
+    /// give (a safe donor area holds about 6,000 follicular units).
+    pub const MAX_GRAFTS: f64 = 10_000.0;
+
+    /// Largest dose accepted, in the kind's unit.
+    pub fn max_dose(&self) -> f64 {
+        match self {
+            TreatmentKind::HairTransplant => Self::MAX_GRAFTS,
+            _ => Self::MAX_DOSE,
+        }
+    }
+
+    /// The grade of the evidence behind the kind's mechanism and size, as a
+    /// few words (what `sim model` and the charts' treatment lanes show): its
+    /// mechanism row's evidence up to the first colon.
+    pub fn evidence_grade(&self) -> &'static str {
+        MECHANISMS
+            .iter()
+            .find(|m| m.kind == self.name())
+            .map_or("", |m| m.evidence.split(':').next().unwrap_or(m.evidence))
+    }
 
     /// Name as written in scenario files.
     pub fn name(&self) -> &'static str {
@@ -160,6 +186,7 @@ impl TreatmentKind {
             TreatmentKind::Exosome => "exosome",
             TreatmentKind::Microneedling => "microneedling",
             TreatmentKind::LowLevelLaser => "low_level_laser",
+            TreatmentKind::HairTransplant => "hair_transplant",
             TreatmentKind::Custom { .. } => Self::CUSTOM,
         }
     }
@@ -174,7 +201,8 @@ impl TreatmentKind {
             TreatmentKind::Prp
             | TreatmentKind::Exosome
             | TreatmentKind::Microneedling
-            | TreatmentKind::LowLevelLaser => Delivery::Sessions,
+            | TreatmentKind::LowLevelLaser
+            | TreatmentKind::HairTransplant => Delivery::Sessions,
             TreatmentKind::Custom { delivery, .. } => *delivery,
         }
     }
@@ -186,6 +214,7 @@ impl TreatmentKind {
             | TreatmentKind::Dutasteride
             | TreatmentKind::MinoxidilOral => DoseUnit::Mg,
             TreatmentKind::MinoxidilTopical => DoseUnit::Percent,
+            TreatmentKind::HairTransplant => DoseUnit::Grafts,
             _ => DoseUnit::Relative,
         }
     }
@@ -197,6 +226,7 @@ impl TreatmentKind {
             TreatmentKind::Dutasteride => 0.5,
             TreatmentKind::MinoxidilTopical => 5.0,
             TreatmentKind::MinoxidilOral => 5.0,
+            TreatmentKind::HairTransplant => 2000.0,
             _ => 1.0,
         }
     }
@@ -243,7 +273,8 @@ impl TreatmentKind {
         }
     }
 
-    /// Apply one session of strength `dose` (1 = standard session) to the state.
+    /// Apply one session of strength `dose` (1 = standard session; grafts
+    /// for a transplant) to the state.
     ///
     /// Generic so that the export records the same jumps as event assignments.
     pub fn apply_session<T: Scalar>(&self, params: &Parameters<T>, dose: T, y: &mut [T; N_STATES]) {
@@ -284,6 +315,15 @@ impl TreatmentKind {
             }
             TreatmentKind::LowLevelLaser => {
                 add(y, ix::STIMULATION, p.laser_stimulation_per_session * dose);
+            }
+            // The grafts arrive holding their shafts, as follicles of the
+            // starting native count.
+            TreatmentKind::HairTransplant => {
+                add(
+                    y,
+                    ix::GRAFT_SHEDDING,
+                    dose * p.hairs_per_graft / p.follicles,
+                );
             }
             TreatmentKind::Custom { target, effect, .. } => {
                 let e = T::lit(effect) * dose;

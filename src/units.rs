@@ -100,6 +100,8 @@ pub enum DoseUnit {
     Percent,
     /// A dimensionless strength relative to the standard session (1 = standard).
     Relative,
+    /// Follicular units moved in a transplant.
+    Grafts,
 }
 
 impl fmt::Display for DoseUnit {
@@ -108,6 +110,7 @@ impl fmt::Display for DoseUnit {
             DoseUnit::Mg => "mg",
             DoseUnit::Percent => "%",
             DoseUnit::Relative => "× standard session",
+            DoseUnit::Grafts => "grafts",
         })
     }
 }
@@ -127,7 +130,9 @@ pub fn parse_dose(text: &str) -> Result<Dose, UnitError> {
         text: text.to_string(),
     };
     let t = text.trim().to_ascii_lowercase();
-    let (num, unit) = if let Some(n) = t.strip_suffix("mg") {
+    let (num, unit) = if let Some(n) = t.strip_suffix("grafts").or_else(|| t.strip_suffix("graft")) {
+        (n, DoseUnit::Grafts)
+    } else if let Some(n) = t.strip_suffix("mg") {
         (n, DoseUnit::Mg)
     } else if let Some(n) = t.strip_suffix('%') {
         (n, DoseUnit::Percent)
@@ -278,6 +283,9 @@ mod tests {
         assert_eq!(parse_dose("0.2mg").unwrap().amount, 0.2);
         assert_eq!(parse_dose("5%").unwrap().unit, DoseUnit::Percent);
         assert_eq!(parse_dose("1.5").unwrap().unit, DoseUnit::Relative);
+        let grafts = parse_dose("2000 grafts").unwrap();
+        assert_eq!((grafts.amount, grafts.unit), (2000.0, DoseUnit::Grafts));
+        assert_eq!(parse_dose("1 graft").unwrap().unit, DoseUnit::Grafts);
         assert_eq!(parse_dose("2x").unwrap().amount, 2.0);
         assert!(parse_dose("one mg").is_err());
     }

@@ -208,6 +208,7 @@ prop_compose! {
                     DoseUnit::Mg => format!("\"{:.3} mg\"", 0.01 + 10.0 * x),
                     DoseUnit::Percent => format!("\"{:.2}%\"", 0.5 + 9.5 * x),
                     DoseUnit::Relative => format!("{:.3}", 0.1 + 3.0 * x),
+                    DoseUnit::Grafts => format!("\"{:.0} grafts\"", 1.0 + 5000.0 * x),
                 };
                 (b.name(), format!("dose = {dose}\n"), b.delivery() == Delivery::Sessions)
             }

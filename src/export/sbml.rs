@@ -60,6 +60,10 @@ const UNIT_DEFINITIONS: &[UnitDef] = &[
         &[("item", 1, 0, 1.0), ("metre", -2, -2, 1.0)],
     ),
     ("micrometre", &[("metre", 1, -6, 1.0)]),
+    (
+        "mm_per_day",
+        &[("metre", 1, -3, 1.0), ("second", -1, 0, 86400.0)],
+    ),
     ("mg", &[("gram", 1, -3, 1.0)]),
     (
         "mg_per_day",
@@ -78,6 +82,7 @@ pub fn unit_id(unit: &str) -> Option<&'static str> {
         "follicles" => "follicle",
         "follicles/cm²" => "follicle_per_cm2",
         "µm" => "micrometre",
+        "mm/day" => "mm_per_day",
         "mg" | "mg (explicit PK only)" => "mg",
         "mg/day" | "mg/day equivalent" => "mg_per_day",
         "dimensionless"
@@ -86,6 +91,8 @@ pub fn unit_id(unit: &str) -> Option<&'static str> {
         | "fraction of follicles"
         | "fraction of the starting follicles"
         | "fraction of the follicles present"
+        | "transplanted follicles, fraction of the starting native follicles"
+        | "hairs per graft"
         | "per cycle"
         | "per cycle per unit index"
         | "per unit index"
@@ -102,11 +109,17 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         | "anagen_held_days"
         | "telogen_days_effective"
         | "kenogen_days_effective"
-        | "niche_lost_kenogen_days" => "day",
+        | "niche_lost_kenogen_days"
+        | "graft_anagen_days_effective"
+        | "graft_anagen_held_days"
+        | "graft_kenogen_days_effective"
+        | "graft_niche_lost_kenogen_days" => "day",
         "anagen_to_catagen" | "catagen_to_telogen" | "telogen_to_kenogen" | "exit_terminal"
-        | "exit_miniaturized" | "exit_niche_lost" | "dropout" => "per_day",
-        "follicles_present" => "follicle",
-        "hair_count" => "hair",
+        | "exit_miniaturized" | "exit_niche_lost" | "dropout" | "graft_postop_shedding"
+        | "graft_rest_end" | "graft_matured" | "graft_re_entry" => "per_day",
+        "follicles_present" | "graft_follicles" => "follicle",
+        "hair_count" | "native_hair_count" | "graft_hair_count" => "hair",
+        "growth_speed_mm_per_day" => "mm_per_day",
         "hair_density_per_cm2" => "hair_per_cm2",
         "shedding_per_day" => "hair_per_day",
         "mean_diameter_um" => "micrometre",
@@ -121,6 +134,13 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         | "niche_loss_probability"
         | "dropout_probability"
         | "m1_excess"
+        | "graft_dht_effect"
+        | "graft_miniaturization_probability"
+        | "graft_niche_loss_probability"
+        | "graft_reattachment_probability"
+        | "graft_terminal_share"
+        | "growth_speed_gain"
+        | "hair_mass_index"
         | "terminal_vellus_ratio"
         | "anagen"
         | "catagen"

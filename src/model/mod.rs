@@ -32,12 +32,13 @@ use crate::symbolic::{Scalar, Sym};
 use crate::trajectory::Observables;
 use crate::units::DAYS_PER_YEAR;
 
+mod graft;
 mod problem;
 mod states;
 
 pub use states::{
     ix, StateInfo, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, FOLLICLE_STATES,
-    MOVED_BY_EFFECT_VARIANT, N_STATES, STATES, STATE_NAMES,
+    GRAFT_CYCLE_STATES, MOVED_BY_EFFECT_VARIANT, N_STATES, STATES, STATE_NAMES,
 };
 
 /// The state vector (stack allocated).
@@ -211,6 +212,41 @@ impl<T: Scalar> Rates<T> {
     }
 }
 
+/// Names of the intermediate quantities that depend on a population's
+/// androgen sensitivity (the exports give each a variable of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RateNames {
+    dht_effect: &'static str,
+    anagen_days: &'static str,
+    anagen_held_days: &'static str,
+    kenogen_days: &'static str,
+    miniaturization: &'static str,
+    niche_loss: &'static str,
+    niche_lost_kenogen_days: &'static str,
+}
+
+/// The native follicles' names.
+const NATIVE: RateNames = RateNames {
+    dht_effect: "dht_effect",
+    anagen_days: "anagen_days_effective",
+    anagen_held_days: "anagen_held_days",
+    kenogen_days: "kenogen_days_effective",
+    miniaturization: "miniaturization_probability",
+    niche_loss: "niche_loss_probability",
+    niche_lost_kenogen_days: "niche_lost_kenogen_days",
+};
+
+/// The transplanted follicles' names.
+const GRAFT: RateNames = RateNames {
+    dht_effect: "graft_dht_effect",
+    anagen_days: "graft_anagen_days_effective",
+    anagen_held_days: "graft_anagen_held_days",
+    kenogen_days: "graft_kenogen_days_effective",
+    miniaturization: "graft_miniaturization_probability",
+    niche_loss: "graft_niche_loss_probability",
+    niche_lost_kenogen_days: "graft_niche_lost_kenogen_days",
+};
+
 /// Saturating Emax fraction x / (x + ec50), 0 for x ≤ 0.
 #[inline(always)]
 fn emax<T: Scalar>(x: T, ec50: T) -> T {
@@ -380,20 +416,35 @@ impl<T: Scalar> HairModel<T> {
         (one - (one - fin) * (one - dut)).named("dht_inhibition")
     }
 
-    /// Effective durations and hazards at state `y`.
+    /// Effective durations and hazards of the native follicles at state `y`.
     #[inline(always)]
     pub fn rates_of(&self, y: &[T; N_STATES]) -> Rates<T> {
+        self.rates_for(y, y[ix::ANDROGEN_SENSITIVITY], &NATIVE)
+    }
+
+    /// M1 activity in excess of M2 (0 when M2 balances it).
+    #[inline(always)]
+    pub fn m1_excess_of(&self, y: &[T; N_STATES]) -> T {
+        let zero = T::lit(0.0);
+        (y[ix::MACROPHAGE_M1].max(zero) - y[ix::MACROPHAGE_M2].max(zero))
+            .max(zero)
+            .named("m1_excess")
+    }
+
+    /// Effective durations and hazards at state `y` of a population of
+    /// follicles with androgen sensitivity `sensitivity`: one set of
+    /// equations for the native and the transplanted follicles, whose
+    /// intermediate quantities are named after the population (`names`).
+    #[inline(always)]
+    fn rates_for(&self, y: &[T; N_STATES], sensitivity: T, names: &RateNames) -> Rates<T> {
         let p = &self.params;
         let (zero, one) = (T::lit(0.0), T::lit(1.0));
         let minox = emax(y[ix::MINOXIDIL], p.minoxidil_ec50_percent).named("minoxidil_effect");
         let gf = emax(y[ix::GROWTH_FACTOR], p.growth_factor_ec50).named("growth_factor_effect");
         let stim = emax(y[ix::STIMULATION], p.stimulation_ec50).named("stimulation_effect");
-        let dht = (y[ix::ANDROGEN_SENSITIVITY].max(zero) * self.dht_effect_of(y[ix::DHT]))
-            .named("dht_effect");
+        let dht = (sensitivity.max(zero) * self.dht_effect_of(y[ix::DHT])).named(names.dht_effect);
         let m1 = y[ix::MACROPHAGE_M1].max(zero);
-        let m1_excess = (m1 - y[ix::MACROPHAGE_M2].max(zero))
-            .max(zero)
-            .named("m1_excess");
+        let m1_excess = self.m1_excess_of(y);
 
         let shortening =
             one + p.dht_anagen_shortening * dht + p.inflammation_anagen_shortening * m1;
@@ -421,51 +472,71 @@ impl<T: Scalar> HairModel<T> {
             + p.stimulation_restoration_per_cycle * stim;
         let niche_hazard = p.niche_loss_dht_per_cycle * dht + p.niche_loss_m1_per_cycle * m1_excess;
         let kenogen_days = (p.kenogen_days * (one + p.dht_kenogen_lengthening * dht) / entry)
-            .named("kenogen_days_effective");
-        let anagen_days = (p.anagen_days * lengthening / shortening).named("anagen_days_effective");
+            .named(names.kenogen_days);
+        let anagen_days = (p.anagen_days * lengthening / shortening).named(names.anagen_days);
         Rates {
             anagen_days,
             // Held for minoxidil's share of the programmed anagen; the
             // release time alone when nothing holds.
             anagen_held_days: (p.anagen_release_days + hold * anagen_days)
-                .named("anagen_held_days"),
+                .named(names.anagen_held_days),
             catagen_days: p.catagen_days,
             telogen_days: (p.telogen_days / telogen_shortening).named("telogen_days_effective"),
             kenogen_days,
             miniaturization_per_cycle: (one - (-mini_hazard).exp())
-                .named("miniaturization_probability"),
+                .named(names.miniaturization),
             restoration_per_cycle: (one - (-rest_hazard).exp()).named("restoration_probability"),
-            niche_loss_per_cycle: (one - (-niche_hazard).exp()).named("niche_loss_probability"),
+            niche_loss_per_cycle: (one - (-niche_hazard).exp()).named(names.niche_loss),
             niche_lost_kenogen_days: (kenogen_days / p.niche_lost_entry_factor)
-                .named("niche_lost_kenogen_days"),
+                .named(names.niche_lost_kenogen_days),
             dropout_per_cycle: (one - (-p.niche_lost_dropout_per_cycle).exp())
                 .named("dropout_probability"),
         }
     }
 
-    /// What people read off a state.
+    /// What people read off a state: the native and the transplanted
+    /// follicles together (each per-population column says which).
     pub fn observe_of(&self, y: &[T; N_STATES]) -> Observables<T> {
         let p = &self.params;
         let one = T::lit(1.0);
         let r = self.rates_of(y);
+        let g = self.graft_readout_of(y);
         let terminal = y[ix::TERMINAL];
-        let anagen = ANAGEN_STAGE_STATES
+        let native_anagen = ANAGEN_STAGE_STATES
             .iter()
             .fold(y[ix::ANAGEN_HELD], |sum, &i| sum + y[i]);
-        let with_hair = anagen + y[ix::CATAGEN] + y[ix::TELOGEN];
-        let present = self.present_of(y);
+        let native_shafts = native_anagen + y[ix::CATAGEN] + y[ix::TELOGEN];
+        let native_present = self.present_of(y);
+        let present = native_present + g.present;
+        let native_hairs = native_shafts * terminal;
+        let hairs = native_hairs + g.hairs;
+        let shafts = (native_shafts + g.shafts).max(T::lit(1e-12));
+        let (d_t, d_v) = (p.terminal_diameter_um, p.vellus_diameter_um);
+        let diameter_sum =
+            native_shafts * (terminal * d_t + (one - terminal) * d_v) + g.diameter_sum;
+        let diameter_sq_sum = native_shafts
+            * (terminal * d_t * d_t + (one - terminal) * d_v * d_v)
+            + g.diameter_sq_sum;
+        let anagen = native_anagen + g.anagen;
+        let speed_sum = native_anagen
+            * (terminal * p.terminal_growth_mm_per_day
+                + (one - terminal) * p.vellus_growth_mm_per_day)
+            + g.speed_sum;
+        let terminal_follicles = native_present * terminal + g.terminal;
+        // Cross-sections per cm² in mm² × 100 (Cohen's hair-mass index):
+        // π/4 · d², d in µm → mm² is 1e-6.
+        let mass_per_um2 = T::lit(std::f64::consts::PI / 4.0 * 1e-6 * 100.0);
         Observables {
             anagen: anagen / present,
-            catagen: y[ix::CATAGEN] / present,
-            telogen: y[ix::TELOGEN] / present,
-            kenogen: y[ix::KENOGEN] / present,
-            hair_count: p.follicles * with_hair * terminal,
-            hair_density_per_cm2: p.follicle_density_per_cm2 * with_hair * terminal,
-            shedding_per_day: p.follicles * y[ix::TELOGEN] / r.telogen_days,
-            mean_diameter_um: terminal * p.terminal_diameter_um
-                + (one - terminal) * p.vellus_diameter_um,
-            terminal_vellus_ratio: terminal / (one - terminal),
-            follicles_present: p.follicles * (one - y[ix::FOLLICLES_LOST]),
+            catagen: (y[ix::CATAGEN] + g.catagen) / present,
+            telogen: (y[ix::TELOGEN] + g.telogen) / present,
+            kenogen: (y[ix::KENOGEN] + g.kenogen) / present,
+            hair_count: p.follicles * hairs,
+            hair_density_per_cm2: p.follicle_density_per_cm2 * hairs,
+            shedding_per_day: p.follicles * (y[ix::TELOGEN] / r.telogen_days + g.shedding),
+            mean_diameter_um: diameter_sum / shafts,
+            terminal_vellus_ratio: terminal_follicles / (present - terminal_follicles),
+            follicles_present: p.follicles * present,
             niche_intact: y[ix::NICHE],
             dht: y[ix::DHT],
             androgen_sensitivity: y[ix::ANDROGEN_SENSITIVITY],
@@ -473,6 +544,12 @@ impl<T: Scalar> HairModel<T> {
             macrophage_m2: y[ix::MACROPHAGE_M2],
             growth_factor: y[ix::GROWTH_FACTOR],
             stimulation: y[ix::STIMULATION],
+            native_hair_count: p.follicles * native_hairs,
+            graft_hair_count: p.follicles * g.hairs,
+            graft_follicles: p.follicles * g.present,
+            growth_speed_mm_per_day: speed_sum / anagen.max(T::lit(1e-12))
+                * graft::growth_speed_gain(self, y),
+            hair_mass_index: p.follicle_density_per_cm2 * diameter_sq_sum * mass_per_um2,
         }
     }
 
@@ -584,5 +661,6 @@ impl<T: Scalar> HairModel<T> {
             }
         }
         dy[ix::MINOXIDIL] = k.minoxidil_effect * (u.minoxidil_percent - y[ix::MINOXIDIL]);
+        self.graft_derivatives_of(y, dy);
     }
 }

@@ -10,7 +10,8 @@
 //! stages, catagen, telogen, kenogen, and the follicles lost), what follicles
 //! are (terminal or miniaturized, niche intact or lost), then the pathways that act on them (DHT and the drugs that lower it;
 //! the signals that lengthen anagen and the drug that joins them; the
-//! macrophages), and last the states only the stiff explicit-PK variant
+//! macrophages), the transplanted follicles (a second population, all zero
+//! until a `hair_transplant` session), and last the states only the stiff explicit-PK variant
 //! moves. The exports and `sim bench`'s CSV list the states in this order;
 //! no result depends on it. A new state may go where it reads best: the
 //! default variant's solves skip the explicit-PK states while they come last
@@ -56,6 +57,7 @@ macro_rules! states {
 }
 
 const FOLLICLES: &str = "fraction of the starting follicles";
+const GRAFTS: &str = "transplanted follicles, fraction of the starting native follicles";
 
 /// Anagen is a chain of this many stages of equal mean duration, so that its
 /// duration is gamma (Erlang) distributed with a coefficient of variation of
@@ -120,6 +122,30 @@ states! {
     MACROPHAGE_M1 = "macrophage_m1", "dimensionless index";
     /// Reparative (M2) macrophage activity.
     MACROPHAGE_M2 = "macrophage_m2", "dimensionless index";
+    // The transplanted follicles (`hair_transplant`): a second population,
+    // counted like the first in fractions of the starting native follicles.
+    /// Grafted follicles holding the shafts they were moved with, about to shed them (post-operative telogen).
+    GRAFT_SHEDDING = "graft_shedding", GRAFTS;
+    /// Grafted follicles resting after the shedding, first stage.
+    GRAFT_RESTING_1 = "graft_resting_1", GRAFTS;
+    /// Grafted follicles resting after the shedding, second stage; they leave it for their first anagen if their arrector pili muscle re-attached, or are lost.
+    GRAFT_RESTING_2 = "graft_resting_2", GRAFTS;
+    /// Grafted follicles in their first anagen, the shaft still fine (maturing).
+    GRAFT_REGROWING = "graft_regrowing", GRAFTS;
+    /// Established grafted follicles in anagen.
+    GRAFT_ANAGEN = "graft_anagen", GRAFTS;
+    /// Grafted follicles in catagen.
+    GRAFT_CATAGEN = "graft_catagen", GRAFTS;
+    /// Grafted follicles in telogen.
+    GRAFT_TELOGEN = "graft_telogen", GRAFTS;
+    /// Grafted follicles in kenogen.
+    GRAFT_KENOGEN = "graft_kenogen", GRAFTS;
+    /// Grafts lost: their arrector pili muscle did not re-attach.
+    GRAFT_LOST = "graft_lost", GRAFTS;
+    /// Established grafts (past their first anagen) that are terminal; the
+    /// others miniaturized (only M1 inflammation, or a graft DHT sensitivity
+    /// set above 0, miniaturizes them).
+    GRAFT_TERMINAL = "graft_terminal", GRAFTS;
     // The stiff variant's plasma kinetics (`[model] pk = "explicit"`).
     /// Explicit PK only: finasteride in the gut, mg.
     FINASTERIDE_GUT = "finasteride_gut", "mg (explicit PK only)", explicit_pk_only;
@@ -169,6 +195,20 @@ pub const FOLLICLE_STATES: [usize; ANAGEN_STAGES + 5] = {
     }
     f
 };
+
+/// The transplanted population's compartments, in the order a graft passes
+/// through them (after its first anagen it cycles through the last four).
+/// With the grafts lost they sum to every follicle ever transplanted.
+pub const GRAFT_CYCLE_STATES: [usize; 8] = [
+    ix::GRAFT_SHEDDING,
+    ix::GRAFT_RESTING_1,
+    ix::GRAFT_RESTING_2,
+    ix::GRAFT_REGROWING,
+    ix::GRAFT_ANAGEN,
+    ix::GRAFT_CATAGEN,
+    ix::GRAFT_TELOGEN,
+    ix::GRAFT_KENOGEN,
+];
 
 /// Number of state variables.
 pub const N_STATES: usize = STATES.len();
@@ -238,10 +278,10 @@ mod tests {
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 26);
+        assert_eq!(N_STATES, 36);
         assert_eq!(
             (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
-            (0, 21, 25)
+            (0, 21, 35)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
@@ -273,6 +313,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 22);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 32);
     }
 }

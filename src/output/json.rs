@@ -4,7 +4,7 @@
 use crate::bench::BenchReport;
 use crate::endpoints::{self, Endpoint};
 use crate::label;
-use crate::simulation::SimulationResult;
+use crate::simulation::{GraftTally, SimulationResult};
 use crate::solve::{SolveStats, SolverSettings};
 use serde::Serialize;
 
@@ -99,8 +99,11 @@ struct ArmSummary<'a> {
     name: &'a str,
     treatments: Vec<&'a str>,
     treatment_labels: Vec<&'a str>,
-    /// Follicles lost for good over the whole run (whole scalp).
+    /// Native follicles lost for good over the whole run (whole scalp).
     follicles_lost: f64,
+    /// The arm's transplanted grafts: how many, how many survive at the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grafts: Option<GraftTally>,
     endpoints: Vec<Endpoint>,
 }
 
@@ -133,9 +136,12 @@ pub fn summary(result: &SimulationResult) -> Result<String, serde_json::Error> {
                 treatments: a.treatments.iter().map(|t| t.kind.as_str()).collect(),
                 treatment_labels: a.treatments.iter().map(|t| t.label.as_str()).collect(),
                 follicles_lost: match (a.trajectory.rows.first(), a.trajectory.rows.last()) {
-                    (Some(first), Some(last)) => first.follicles_present - last.follicles_present,
+                    (Some(first), Some(last)) => {
+                        endpoints::native_follicles(first) - endpoints::native_follicles(last)
+                    }
                     _ => 0.0,
                 },
+                grafts: a.grafts,
                 endpoints,
             })
             .collect(),

@@ -70,6 +70,11 @@ fn arm(name: &str, treatments: Vec<TreatmentMarks>, gain: f64, spike: f64, dht: 
             niche_intact: 0.9,
             androgen_sensitivity: 1.0,
             macrophage_m2: 0.4,
+            native_hair_count: 88_000.0 * (1.0 + gain * ramp - 0.00004 * t),
+            graft_hair_count: 0.0,
+            graft_follicles: 0.0,
+            growth_speed_mm_per_day: 0.33 * (1.0 + 0.1 * pulse),
+            hair_mass_index: 60.0 * (1.0 + gain * ramp),
         });
     }
     ArmResult {
@@ -77,6 +82,7 @@ fn arm(name: &str, treatments: Vec<TreatmentMarks>, gain: f64, spike: f64, dht: 
         treatments,
         trajectory: Trajectory { times_days, rows },
         stats: SolveStats::default(),
+        grafts: None,
     }
 }
 

@@ -131,7 +131,7 @@ fn effect(ctx: &Ctx, target: Target, v: &Spanned<f64>) -> R<f64> {
     )
 }
 
-/// `dose`: in the kind's unit, above 0 and at most [`TreatmentKind::MAX_DOSE`];
+/// `dose`: in the kind's unit, above 0 and at most [`TreatmentKind::max_dose`];
 /// default [`TreatmentKind::default_dose`].
 fn dose(ctx: &Ctx, kind: &TreatmentKind, raw: Option<&Spanned<RawDose>>) -> R<f64> {
     let Some(raw) = raw else {
@@ -142,6 +142,7 @@ fn dose(ctx: &Ctx, kind: &TreatmentKind, raw: Option<&Spanned<RawDose>>) -> R<f6
         DoseUnit::Mg => format!("dose = \"{} mg\"", kind.default_dose()),
         DoseUnit::Percent => format!("dose = \"{}%\"", kind.default_dose()),
         DoseUnit::Relative => "dose = 1.0 (relative to a standard session)".to_string(),
+        DoseUnit::Grafts => format!("dose = \"{} grafts\"", kind.default_dose()),
     };
     let parsed = match raw.get_ref() {
         RawDose::Number(x) => units::Dose {
@@ -163,12 +164,12 @@ fn dose(ctx: &Ctx, kind: &TreatmentKind, raw: Option<&Spanned<RawDose>>) -> R<f6
         );
     }
     let amount = parsed.amount;
-    if !(amount.is_finite() && amount > 0.0) || amount > TreatmentKind::MAX_DOSE {
+    if !(amount.is_finite() && amount > 0.0) || amount > kind.max_dose() {
         return ctx.err(
             raw.span(),
             format!(
                 "dose must be greater than 0 and at most {}, got {amount}",
-                TreatmentKind::MAX_DOSE
+                kind.max_dose()
             ),
             Some(example),
         );
