@@ -16,8 +16,8 @@ use crate::schedule::{expand, Action, Event};
 use crate::solve::{AsArray, Integrator, Method, SolveError, SolveStats, SolverSettings};
 use crate::steady_state::steady_state;
 use crate::timeline::{timeline, Stop, SAME_TIME_DAYS};
-use crate::treatment::TreatmentKind;
 use crate::trajectory::{Observables, Trajectory};
+use crate::treatment::TreatmentKind;
 
 /// Largest tolerated drift of the follicle states (phases and follicles
 /// lost) from summing to 1, or below 0.
@@ -221,9 +221,15 @@ fn check_state(arm: &str, method: Method, t: f64, y: &State) -> Result<(), SimEr
     if !(-PHASE_TOLERANCE..=1.0 + PHASE_TOLERANCE).contains(&y[ix::NICHE]) {
         return bad("the niche share left [0, 1]", y[ix::NICHE]);
     }
-    for i in GRAFT_CYCLE_STATES.into_iter().chain([ix::GRAFT_LOST, ix::GRAFT_TERMINAL]) {
+    for i in GRAFT_CYCLE_STATES
+        .into_iter()
+        .chain([ix::GRAFT_LOST, ix::GRAFT_TERMINAL])
+    {
         if y[i] < -PHASE_TOLERANCE {
-            return bad("a share of the transplanted follicles became negative", y[i]);
+            return bad(
+                "a share of the transplanted follicles became negative",
+                y[i],
+            );
         }
     }
     Ok(())

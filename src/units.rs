@@ -30,7 +30,7 @@ pub enum UnitError {
         text: String,
     },
     /// A dose string that is not "<number> mg", "<number>%" or a plain number.
-    #[error("cannot read {text:?} as a dose: write e.g. \"1 mg\", \"5%\" or a relative strength such as 1.0")]
+    #[error("cannot read {text:?} as a dose: write e.g. \"1 mg\", \"5%\", \"2000 grafts\" or a relative strength such as 1.0")]
     Dose {
         /// The text as written.
         text: String,
@@ -130,7 +130,8 @@ pub fn parse_dose(text: &str) -> Result<Dose, UnitError> {
         text: text.to_string(),
     };
     let t = text.trim().to_ascii_lowercase();
-    let (num, unit) = if let Some(n) = t.strip_suffix("grafts").or_else(|| t.strip_suffix("graft")) {
+    let (num, unit) = if let Some(n) = t.strip_suffix("grafts").or_else(|| t.strip_suffix("graft"))
+    {
         (n, DoseUnit::Grafts)
     } else if let Some(n) = t.strip_suffix("mg") {
         (n, DoseUnit::Mg)

@@ -208,7 +208,7 @@ prop_compose! {
                     DoseUnit::Mg => format!("\"{:.3} mg\"", 0.01 + 10.0 * x),
                     DoseUnit::Percent => format!("\"{:.2}%\"", 0.5 + 9.5 * x),
                     DoseUnit::Relative => format!("{:.3}", 0.1 + 3.0 * x),
-                    DoseUnit::Grafts => format!("\"{:.0} grafts\"", 1.0 + 5000.0 * x),
+                    DoseUnit::Grafts => format!("\"{:.0} grafts\"", 1.0 + 4000.0 * x),
                 };
                 (b.name(), format!("dose = {dose}\n"), b.delivery() == Delivery::Sessions)
             }
@@ -228,9 +228,13 @@ prop_compose! {
         // within years, which no method can integrate (a gap in validation,
         // not in the solver). Such schedules are kept to a dozen sessions.
         let compounding = builtin.is_none() && Target::ALL[target].is_multiplicative() && x > 1.0 / 3.0;
+        // A transplant is a procedure or two: the donor region limits the
+        // grafts of all its sessions together (validation refuses more).
+        let transplant = builtin == Some(&TreatmentKind::HairTransplant);
         let schedule = match (sessions, form) {
             // A continuous custom treatment holds its effect from start to stop.
             (false, _) if builtin.is_none() => stop,
+            (true, _) if transplant => format!("every = {every}\nsessions = {}", 1 + count % 2),
             (false, _) => format!("every = {every}\n{stop}"),
             (true, 0) => String::new(),
             (true, _) if compounding => format!("every = {every}\nsessions = {}", 1 + count % 12),

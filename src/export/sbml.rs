@@ -114,9 +114,17 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         | "graft_anagen_held_days"
         | "graft_kenogen_days_effective"
         | "graft_niche_lost_kenogen_days" => "day",
-        "anagen_to_catagen" | "catagen_to_telogen" | "telogen_to_kenogen" | "exit_terminal"
-        | "exit_miniaturized" | "exit_niche_lost" | "dropout" | "graft_postop_shedding"
-        | "graft_rest_end" | "graft_matured" | "graft_re_entry" => "per_day",
+        "anagen_to_catagen"
+        | "catagen_to_telogen"
+        | "telogen_to_kenogen"
+        | "exit_terminal"
+        | "exit_miniaturized"
+        | "exit_niche_lost"
+        | "dropout"
+        | "graft_postop_shedding"
+        | "graft_rest_end"
+        | "graft_matured"
+        | "graft_re_entry" => "per_day",
         "follicles_present" | "graft_follicles" => "follicle",
         "hair_count" | "native_hair_count" | "graft_hair_count" => "hair",
         "growth_speed_mm_per_day" => "mm_per_day",

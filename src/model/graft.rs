@@ -96,8 +96,7 @@ impl<T: Scalar> HairModel<T> {
         let share = self.graft_terminal_share_of(y);
         dy[ix::GRAFT_TERMINAL] = matured
             + re_entry
-                * ((one - share) * r.restoration_per_cycle
-                    - share * r.miniaturization_per_cycle);
+                * ((one - share) * r.restoration_per_cycle - share * r.miniaturization_per_cycle);
     }
 
     /// Established grafts (past their first anagen): the four cycling compartments.

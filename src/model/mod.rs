@@ -483,8 +483,7 @@ impl<T: Scalar> HairModel<T> {
             catagen_days: p.catagen_days,
             telogen_days: (p.telogen_days / telogen_shortening).named("telogen_days_effective"),
             kenogen_days,
-            miniaturization_per_cycle: (one - (-mini_hazard).exp())
-                .named(names.miniaturization),
+            miniaturization_per_cycle: (one - (-mini_hazard).exp()).named(names.miniaturization),
             restoration_per_cycle: (one - (-rest_hazard).exp()).named("restoration_probability"),
             niche_loss_per_cycle: (one - (-niche_hazard).exp()).named(names.niche_loss),
             niche_lost_kenogen_days: (kenogen_days / p.niche_lost_entry_factor)
@@ -514,8 +513,7 @@ impl<T: Scalar> HairModel<T> {
         let (d_t, d_v) = (p.terminal_diameter_um, p.vellus_diameter_um);
         let diameter_sum =
             native_shafts * (terminal * d_t + (one - terminal) * d_v) + g.diameter_sum;
-        let diameter_sq_sum = native_shafts
-            * (terminal * d_t * d_t + (one - terminal) * d_v * d_v)
+        let diameter_sq_sum = native_shafts * (terminal * d_t * d_t + (one - terminal) * d_v * d_v)
             + g.diameter_sq_sum;
         let anagen = native_anagen + g.anagen;
         let speed_sum = native_anagen

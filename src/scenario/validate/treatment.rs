@@ -31,6 +31,19 @@ pub(super) fn treatment(
             let span = t.every.as_ref().map_or(raw.span(), |v| v.span());
             return ctx.err(span, format!("this schedule expands to about {count:.0} sessions, more than the limit of {MAX_SESSIONS:.0}"), Some("use a longer `every` or fewer `sessions`".into()));
         }
+        // A donor region gives a few thousand grafts in a lifetime, whatever
+        // the number of procedures.
+        if kind == TreatmentKind::HairTransplant
+            && count.floor().max(1.0) * dose > TreatmentKind::MAX_GRAFTS
+        {
+            let span = t
+                .sessions
+                .as_ref()
+                .map(|v| v.span())
+                .or(t.every.as_ref().map(|v| v.span()))
+                .unwrap_or(raw.span());
+            return ctx.err(span, format!("this schedule transplants about {:.0} grafts in all, more than a donor region can give (at most {:.0})", count.floor().max(1.0) * dose, TreatmentKind::MAX_GRAFTS), Some("give fewer `sessions`, or fewer grafts per session".into()));
+        }
     }
     let adherence = match &t.adherence {
         Some(v) => adherence(ctx, v)?,
