@@ -317,8 +317,8 @@ parameters! {
     /// Mean time from surgery until a grafted shaft is shed (the grafts enter telogen).
     graft_shedding_days: 18.0, "days", Positive,
         "illustrative assumption from clinic timelines: transplanted shafts shed between weeks 2 and 8, mostly 2–4 (low confidence, no primary study found)";
-    /// Mean rest of a shed graft before its first anagen, both resting stages together.
-    graft_resting_days: 100.0, "days", Positive,
+    /// Mean rest of a shed graft before its first anagen, its three resting stages together.
+    graft_resting_days: 120.0, "days", Positive,
         "illustrative assumption: regrowth from about month 3 (clinic timelines, low confidence; consistent with 112–139 days to regrow a plucked scalp hair, Myers & Hamilton 1951)";
     /// Mean time a graft's first regrown shaft takes to reach terminal thickness.
     graft_maturation_days: 150.0, "days", Positive,

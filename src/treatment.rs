@@ -131,6 +131,15 @@ pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "custom", moves: "one chosen input (dht, inflammation = M1 activity, growth_factor, stimulation) by a chosen effect", evidence: "whatever the educator assumes: label it" },
 ];
 
+/// The evidence grade of the kind called `kind` (see
+/// [`TreatmentKind::evidence_grade`]); empty for an unknown name.
+pub fn evidence_grade(kind: &str) -> &'static str {
+    MECHANISMS
+        .iter()
+        .find(|m| m.kind == kind)
+        .map_or("", |m| m.evidence.split(':').next().unwrap_or(m.evidence))
+}
+
 impl TreatmentKind {
     /// The kinds that a name alone makes (every kind but `custom`), in the
     /// order messages list them.
@@ -169,10 +178,7 @@ impl TreatmentKind {
     /// few words (what `sim model` and the charts' treatment lanes show): its
     /// mechanism row's evidence up to the first colon.
     pub fn evidence_grade(&self) -> &'static str {
-        MECHANISMS
-            .iter()
-            .find(|m| m.kind == self.name())
-            .map_or("", |m| m.evidence.split(':').next().unwrap_or(m.evidence))
+        evidence_grade(self.name())
     }
 
     /// Name as written in scenario files.

@@ -88,7 +88,7 @@ fn a_run_killed_at_any_moment_leaves_only_whole_files() {
         full = full.min(start.elapsed().as_secs_f64());
     }
     let full = full.max(0.05);
-    assert_eq!(assert_whole_and_labelled(&dir), 14);
+    assert_eq!(assert_whole_and_labelled(&dir), 16);
 
     let mut seed: u64 = 0x5eed_1234;
     let mut kills = 0;
@@ -115,7 +115,7 @@ fn a_run_killed_at_any_moment_leaves_only_whole_files() {
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
         .collect();
     assert!(hidden.is_empty(), "stale temp files left: {hidden:?}");
-    assert_eq!(assert_whole_and_labelled(&dir), 14);
+    assert_eq!(assert_whole_and_labelled(&dir), 16);
 }
 
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {

@@ -199,6 +199,11 @@ fn lanes(area: &Area, rows: &[LaneRow], x: &Axis) -> Drawn {
                 } else {
                     m.label.clone()
                 };
+                // The lane says how strong the evidence behind the kind is.
+                let label = match crate::treatment::evidence_grade(&m.kind) {
+                    "" => label,
+                    grade => format!("{label}  (evidence: {grade})"),
+                };
                 (label, first)
             }
         };

@@ -5,7 +5,7 @@
 //! quarter-pixel grid); its PNG is that SVG rasterized by resvg (`raster.rs`)
 //! with the bundled fonts (`fonts.rs`), so the two formats show the same
 //! picture. One file per chart (`hair_count.rs`, `phases.rs`, `shedding.rs`,
-//! `signals.rs`, `endpoints.rs`, `summary.rs`, `responders.rs`); shared parts:
+//! `signals.rs`, `hair_quality.rs`, `endpoints.rs`, `summary.rs`, `responders.rs`); shared parts:
 //! `frame.rs` (page, footer, legend), `plot.rs` (axes, lines, areas, bars),
 //! `arms.rs` (one line per arm, each kept visible where lines coincide),
 //! `notes.rs` (naming arms that coincide), `decimate.rs` (lines reduced to what
@@ -43,6 +43,7 @@ mod endpoints;
 mod fonts;
 mod frame;
 mod hair_count;
+mod hair_quality;
 mod notes;
 mod phases;
 mod plot;
@@ -69,6 +70,8 @@ pub enum ChartKind {
     Shedding,
     /// DHT, inflammation, growth factor, stimulation.
     Signals,
+    /// Shaft growth speed, hair-mass index, and the hair of each population.
+    HairQuality,
     /// Endpoint bars at the chosen times.
     Endpoints,
     /// The main panels combined in one figure.
@@ -79,11 +82,12 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// Every chart, in the order they are drawn.
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::HairCount,
         ChartKind::Phases,
         ChartKind::Shedding,
         ChartKind::Signals,
+        ChartKind::HairQuality,
         ChartKind::Endpoints,
         ChartKind::Summary,
         ChartKind::Responders,
@@ -102,6 +106,7 @@ impl ChartKind {
             ChartKind::Phases => "phases",
             ChartKind::Shedding => "shedding",
             ChartKind::Signals => "signals",
+            ChartKind::HairQuality => "hair_quality",
             ChartKind::Endpoints => "endpoints",
             ChartKind::Summary => "summary",
             ChartKind::Responders => "responders",
@@ -320,6 +325,7 @@ pub fn title(result: &SimulationResult, kind: ChartKind) -> String {
         ChartKind::Phases => format!("Hair-cycle phases — {name}"),
         ChartKind::Shedding => format!("Hair shedding — {name}"),
         ChartKind::Signals => format!("Model signals — {name}"),
+        ChartKind::HairQuality => format!("Hair growth speed and mass — {name}"),
         ChartKind::Endpoints => format!("Hair count change at endpoints — {name}"),
         ChartKind::Summary => format!("{name} — summary"),
         ChartKind::Responders => format!("Responders — {name}"),
@@ -333,6 +339,7 @@ fn size(result: &SimulationResult, kind: ChartKind) -> (u32, u32) {
         ChartKind::Phases => phases::size(result),
         ChartKind::Shedding => shedding::size(result),
         ChartKind::Signals => signals::size(result),
+        ChartKind::HairQuality => hair_quality::size(result),
         ChartKind::Endpoints => endpoints::size(result),
         ChartKind::Summary => summary::size(result),
         ChartKind::Responders => responders::size(result),
@@ -346,6 +353,7 @@ fn draw(root: &frame::Area, result: &SimulationResult, kind: ChartKind) -> frame
         ChartKind::Phases => phases::draw(root, result, &title),
         ChartKind::Shedding => shedding::draw(root, result, &title),
         ChartKind::Signals => signals::draw(root, result, &title),
+        ChartKind::HairQuality => hair_quality::draw(root, result, &title),
         ChartKind::Endpoints => endpoints::draw(root, result, &title),
         ChartKind::Summary => summary::draw(root, result, &title),
         ChartKind::Responders => responders::draw(root, result, &title),

@@ -4,8 +4,9 @@
 //!
 //! A graft arrives holding the shaft it was moved with and sheds it within
 //! weeks (post-operative telogen, mean `graft_shedding_days`); it then rests
-//! (two stages, so that regrowth starts after a delay rather than at once,
-//! mean `graft_resting_days` together). Leaving the rest it starts its first
+//! (three stages, so that regrowth starts after a delay rather than at once,
+//! mean `graft_resting_days` together: about 10 % of the grafts regrow by
+//! month 2, half by month 4, 95 % by month 9). Leaving the rest it starts its first
 //! anagen if its arrector pili muscle re-attached to the bulge, or is lost:
 //! the seed's hypothesis that re-attachment decides survival, with M1 activity
 //! above M2 hindering it. The first regrown shaft is fine and thickens
@@ -72,9 +73,10 @@ impl<T: Scalar> HairModel<T> {
         let one = T::lit(1.0);
         let r = self.graft_rates_of(y);
         let shed = (y[ix::GRAFT_SHEDDING] / p.graft_shedding_days).named("graft_postop_shedding");
-        let rest_rate = T::lit(2.0) / p.graft_resting_days;
-        let rested = rest_rate * y[ix::GRAFT_RESTING_1];
-        let woken = (rest_rate * y[ix::GRAFT_RESTING_2]).named("graft_rest_end");
+        let rest_rate = T::lit(3.0) / p.graft_resting_days;
+        let rested_1 = rest_rate * y[ix::GRAFT_RESTING_1];
+        let rested_2 = rest_rate * y[ix::GRAFT_RESTING_2];
+        let woken = (rest_rate * y[ix::GRAFT_RESTING_3]).named("graft_rest_end");
         let survive = woken * self.graft_reattachment_of(y);
         let matured = (y[ix::GRAFT_REGROWING] / p.graft_maturation_days).named("graft_matured");
         let to_catagen = y[ix::GRAFT_ANAGEN] / r.anagen_total_days();
@@ -82,8 +84,9 @@ impl<T: Scalar> HairModel<T> {
         let to_kenogen = y[ix::GRAFT_TELOGEN] / r.telogen_days;
         let re_entry = (y[ix::GRAFT_KENOGEN] / r.kenogen_days).named("graft_re_entry");
         dy[ix::GRAFT_SHEDDING] = -shed;
-        dy[ix::GRAFT_RESTING_1] = shed - rested;
-        dy[ix::GRAFT_RESTING_2] = rested - woken;
+        dy[ix::GRAFT_RESTING_1] = shed - rested_1;
+        dy[ix::GRAFT_RESTING_2] = rested_1 - rested_2;
+        dy[ix::GRAFT_RESTING_3] = rested_2 - woken;
         dy[ix::GRAFT_REGROWING] = survive - matured;
         dy[ix::GRAFT_ANAGEN] = matured + re_entry - to_catagen;
         dy[ix::GRAFT_CATAGEN] = to_catagen - to_telogen;
@@ -132,6 +135,7 @@ impl<T: Scalar> HairModel<T> {
         let present = y[ix::GRAFT_SHEDDING]
             + y[ix::GRAFT_RESTING_1]
             + y[ix::GRAFT_RESTING_2]
+            + y[ix::GRAFT_RESTING_3]
             + y[ix::GRAFT_REGROWING]
             + self.graft_established_of(y);
         GraftReadout {
@@ -139,7 +143,10 @@ impl<T: Scalar> HairModel<T> {
             anagen: y[ix::GRAFT_REGROWING] + y[ix::GRAFT_ANAGEN],
             catagen: y[ix::GRAFT_CATAGEN],
             telogen: y[ix::GRAFT_SHEDDING] + y[ix::GRAFT_TELOGEN],
-            kenogen: y[ix::GRAFT_RESTING_1] + y[ix::GRAFT_RESTING_2] + y[ix::GRAFT_KENOGEN],
+            kenogen: y[ix::GRAFT_RESTING_1]
+                + y[ix::GRAFT_RESTING_2]
+                + y[ix::GRAFT_RESTING_3]
+                + y[ix::GRAFT_KENOGEN],
             hairs: y[ix::GRAFT_SHEDDING] + y[ix::GRAFT_REGROWING] + cycling_shafts * share,
             shafts: y[ix::GRAFT_SHEDDING] + y[ix::GRAFT_REGROWING] + cycling_shafts,
             terminal: present - self.graft_established_of(y) * (one - share),

@@ -128,8 +128,10 @@ states! {
     GRAFT_SHEDDING = "graft_shedding", GRAFTS;
     /// Grafted follicles resting after the shedding, first stage.
     GRAFT_RESTING_1 = "graft_resting_1", GRAFTS;
-    /// Grafted follicles resting after the shedding, second stage; they leave it for their first anagen if their arrector pili muscle re-attached, or are lost.
+    /// Grafted follicles resting after the shedding, second stage.
     GRAFT_RESTING_2 = "graft_resting_2", GRAFTS;
+    /// Grafted follicles resting after the shedding, last stage; they leave it for their first anagen if their arrector pili muscle re-attached, or are lost.
+    GRAFT_RESTING_3 = "graft_resting_3", GRAFTS;
     /// Grafted follicles in their first anagen, the shaft still fine (maturing).
     GRAFT_REGROWING = "graft_regrowing", GRAFTS;
     /// Established grafted follicles in anagen.
@@ -199,10 +201,11 @@ pub const FOLLICLE_STATES: [usize; ANAGEN_STAGES + 5] = {
 /// The transplanted population's compartments, in the order a graft passes
 /// through them (after its first anagen it cycles through the last four).
 /// With the grafts lost they sum to every follicle ever transplanted.
-pub const GRAFT_CYCLE_STATES: [usize; 8] = [
+pub const GRAFT_CYCLE_STATES: [usize; 9] = [
     ix::GRAFT_SHEDDING,
     ix::GRAFT_RESTING_1,
     ix::GRAFT_RESTING_2,
+    ix::GRAFT_RESTING_3,
     ix::GRAFT_REGROWING,
     ix::GRAFT_ANAGEN,
     ix::GRAFT_CATAGEN,
@@ -278,10 +281,10 @@ mod tests {
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 36);
+        assert_eq!(N_STATES, 37);
         assert_eq!(
             (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
-            (0, 21, 35)
+            (0, 21, 36)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
@@ -313,6 +316,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 32);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 33);
     }
 }
