@@ -299,15 +299,54 @@ parameters! {
     /// Fraction of M1 activity shifted to M2 by one exosome session.
     exosome_inflammation_drop: 0.3, "fraction", Fraction,
         "speculative: only small uncontrolled human studies";
-    /// Stimulation signal added by one microneedling session.
-    microneedling_stimulation_per_session: 1.0, "dimensionless", NonNegative,
+    /// Hypoxia signal of one microneedling session (micro-injury interrupting blood flow).
+    microneedling_hypoxia_per_session: 1.0, "dimensionless", NonNegative,
         "illustrative assumption (wound-healing / hypoxia hypothesis)";
     /// Growth-factor signal released by one microneedling session (wound healing).
     microneedling_growth_factor_per_session: 0.3, "dimensionless", NonNegative,
         "illustrative assumption";
-    /// Stimulation signal added by one low-level laser session.
-    laser_stimulation_per_session: 1.0, "dimensionless", NonNegative,
+    /// Hypoxia signal of one low-level laser session (a shift in the redox balance read as hypoxia).
+    laser_hypoxia_per_session: 1.0, "dimensionless", NonNegative,
         "calibrated loosely to +18 to +26 terminal hairs/cm² at 26 weeks (Jimenez et al. 2014)";
+    /// Half-life of the hypoxia signal after a session.
+    hypoxia_half_life_days: 0.5, "days", Positive,
+        "illustrative assumption (a short local hypoxia: microneedling's micro-injury, CO₂ displacing oxygen, laser's redox shift; seed 001, mechanistic hypothesis)";
+    /// Rate at which HIF-1α activity (stimulation) follows the hypoxia signal, per day.
+    hif_activation_per_day: 1.4, "per day", Positive,
+        "illustrative assumption (HIF-1α is stabilized within hours of hypoxia; cell work, hypothesis in scalp), set so that one session's HIF-1α pulse equals the stimulation pulse the sessions gave before hypoxia was modelled";
+    /// VEGF / growth factor made per unit of HIF-1α activity, per day.
+    hif_growth_factor_per_day: 0.05, "per day", NonNegative,
+        "illustrative assumption (HIF-1α induces VEGF: cell and animal work; size calibrated with the session strengths to Dhurat 2013 and Jimenez 2014)";
+    /// Dermal sheath cup cells of the reference injection (the dose at which the cells act fully).
+    cell_therapy_reference_cells: 300_000.0, "cells", Positive,
+        "Tsuboi et al. 2020, J Am Acad Dermatol 83:109: the lowest dose, 3.0 × 10⁵ cells, was the only one to beat placebo";
+    /// How fast the cells' effect falls at doses above the reference (x(1+a)/(1+a x²) with x = dose / reference).
+    cell_therapy_crowding: 1.0, "dimensionless", NonNegative,
+        "illustrative assumption reproducing only the ranking of Tsuboi et al. 2020 (1.5 × 10⁶ and 7.5 × 10⁶ cells not significant; mechanism unknown)";
+    /// Half-life of the injected cells' activity.
+    cell_therapy_half_life_days: 60.0, "days", Positive,
+        "calibrated so that the gain peaks at 6–9 months and is gone by 12 (Tsuboi et al. 2020: \"temporary until 9 months\")";
+    /// Cell activity giving half the cells' maximum effect.
+    cell_therapy_ec50: 0.5, "dimensionless", Positive,
+        "illustrative assumption";
+    /// Anagen entry of empty follicles at full cell effect: kenogen is divided by 1 + this.
+    cell_therapy_anagen_entry: 1.0, "dimensionless", NonNegative,
+        "calibrated to a small, temporary density gain (Tsuboi et al. 2020: total density and cumulative diameter up at 6 and 9 months, mean diameter unchanged; effect size in hairs/cm² not published)";
+    /// Telogen shortening at full cell effect.
+    cell_therapy_telogen_shortening: 0.3, "dimensionless", NonNegative,
+        "illustrative assumption";
+    /// Restoration hazard added at full cell effect (miniaturized follicles regain size).
+    cell_therapy_restoration_per_cycle: 0.02, "per cycle", NonNegative,
+        "illustrative assumption, kept small: mean diameter unchanged after one injection (Tsuboi et al. 2020), +2.2 % after two (Harada et al. 2023, J Dermatol)";
+    /// Growth-factor level held by conditioned medium applied daily at the reference strength.
+    conditioned_media_growth_factor: 1.5, "dimensionless", NonNegative,
+        "calibrated with growth_factor_growth_speed to the +19.5 % growth speed at 16 weeks of a topical umbilical-cord-blood MSC conditioned medium twice daily (Oh et al. 2020, Cells 9:1344; small RCT, industry authors); density comes out +10 % against the +14 % published (the growth factor's effect saturates)";
+    /// Share by which conditioned medium lowers the M1 baseline (its anti-inflammatory, M2-like effect).
+    conditioned_media_m1_drop: 0.3, "fraction", Fraction,
+        "hypothesis (seed 003: conditioned media polarize macrophages to M2; mouse: MSC-CM + finasteride lowered inflammation, Kamali-Dolat Abadi et al. 2023); illustrative assumption";
+    /// Hypoxia signal of one carboxytherapy (CO₂ injection) session.
+    carboxytherapy_hypoxia_per_session: 1.0, "dimensionless", NonNegative,
+        "calibrated loosely: density up over 3 monthly-followed months, regressing after stopping, more than six sessions needed (Doghaim et al. 2018, J Cosmet Dermatol; numbers not in the abstract)";
     /// Hairs per transplanted follicular unit (graft).
     hairs_per_graft: 2.0, "hairs per graft", Positive,
         "Guo et al. 2017, Plast Aesthet Res 4:150: 1.93 hairs per follicular unit measured (1–4 typical, Headington 1984)";

@@ -154,6 +154,7 @@ impl Treatment {
             }
             DoseUnit::Relative => String::new(),
             DoseUnit::Grafts => format!(" of {} grafts", self.dose),
+            DoseUnit::Cells => format!(" of {} cells", self.dose),
         };
         let span = describe_days(s.every_days);
         let every = match span.strip_prefix("1 ") {

@@ -93,6 +93,12 @@ pub enum TreatmentKind {
     Microneedling,
     /// Low-level laser sessions.
     LowLevelLaser,
+    /// Carboxytherapy sessions (CO₂ injected under the scalp skin).
+    Carboxytherapy,
+    /// Stem-cell conditioned medium applied every day (topical), relative strength.
+    ConditionedMedia,
+    /// Autologous dermal sheath cup cells (S-DSC) injected, dose in cells.
+    CellTherapy,
     /// Hair transplant: follicular units moved from the donor region, dose in grafts.
     HairTransplant,
     /// An educator-defined treatment that moves one input.
@@ -125,8 +131,11 @@ pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "minoxidil_oral", moves: "as topical, dose converted to topical-equivalent % (5 mg ≈ 5%)", evidence: "high for equivalence: Penha 2024; mechanism as topical" },
     Mechanism { kind: "prp", moves: "growth-factor bolus per session + a share of M1 activity shifted to M2 (less inflammation, slower niche loss)", evidence: "low-medium: Kieling 2024 meta-analysis, very heterogeneous; the M1→M2 shift and its effect on the niche are a hypothesis (clinic claim)" },
     Mechanism { kind: "exosome", moves: "growth-factor bolus + a larger M1→M2 shift", evidence: "speculative: only small uncontrolled human studies; no pooled effect size" },
-    Mechanism { kind: "microneedling", moves: "stimulation (hypoxia / HIF-1α) pulse + small growth-factor release per session", evidence: "low: mechanistic hypothesis, cell and animal work" },
-    Mechanism { kind: "low_level_laser", moves: "stimulation pulse per session", evidence: "medium for effect size: Jimenez 2014; mechanism hypothesis" },
+    Mechanism { kind: "microneedling", moves: "hypoxia pulse per session → HIF-1α (stimulation) → VEGF (growth factor), + a small wound-healing growth-factor release", evidence: "medium for effect size: Dhurat 2013 (RCT, evaluator-blinded, single centre), Kumar 2018; the hypoxia → HIF-1α route is a mechanistic hypothesis (cell and animal work)" },
+    Mechanism { kind: "low_level_laser", moves: "hypoxia-like pulse per session (redox shift) → HIF-1α (stimulation) → VEGF (growth factor)", evidence: "medium for effect size: Jimenez 2014; mechanism hypothesis" },
+    Mechanism { kind: "carboxytherapy", moves: "hypoxia pulse per session (CO₂ displaces oxygen) → HIF-1α (stimulation) → VEGF (growth factor)", evidence: "low: Doghaim 2018 (40 patients vs placebo, density up over 3 months, regressing after stopping; sizes not in the abstract); the hypoxia → HIF-1α route is seed 001's hypothesis (cell work)" },
+    Mechanism { kind: "conditioned_media", moves: "while applied: growth factor held up (KGF, VEGF, HGF) + M1 baseline lowered (M2-like, anti-inflammatory); growth speed up through the growth factor", evidence: "small RCT, industry-run, single report: Oh 2020 (topical hUCB-MSC medium, 30 people, 16 weeks: density +14 %, thickness +28 %, growth speed +20 % vs no change on placebo; seed 003 presents it as a clinic result); M2 effect a hypothesis (mouse)" },
+    Mechanism { kind: "cell_therapy", moves: "one injection of dermal sheath cup cells: a cell activity that fades over months (half-life 90 d), raising anagen entry, shortening telogen and slightly restoring miniaturized follicles; above the reference dose the effect falls (x(1+a)/(1+ax²))", evidence: "small RCT, sponsor-run: Tsuboi 2020 (65 people, single injection: only the lowest dose, 3 × 10⁵ cells, beat placebo at 6 and 9 months, gone at 12; mean diameter unchanged); Harada 2023 (single arm, +2.2 % diameter)" },
     Mechanism { kind: "hair_transplant", moves: "a second, DHT-insensitive follicle population (donor dominance): grafts shed their shafts within weeks, rest, regrow from about month 3 and thicken over a year; each survives if its arrector pili muscle re-attaches (less likely while M1 outweighs M2)", evidence: "strong for donor dominance, weak for the timeline: Orentreich 1959 (human), survival 90–100 % (Parsley & Perez-Meza 2010, review), shedding and regrowth times from clinic reports; survival through re-attachment is seed 000's hypothesis (mouse: Sato 2012)" },
     Mechanism { kind: "custom", moves: "one chosen input (dht, inflammation = M1 activity, growth_factor, stimulation) by a chosen effect", evidence: "whatever the educator assumes: label it" },
 ];
@@ -143,7 +152,7 @@ pub fn evidence_grade(kind: &str) -> &'static str {
 impl TreatmentKind {
     /// The kinds that a name alone makes (every kind but `custom`), in the
     /// order messages list them.
-    pub const BUILT_IN: [TreatmentKind; 9] = [
+    pub const BUILT_IN: [TreatmentKind; 12] = [
         TreatmentKind::Finasteride,
         TreatmentKind::Dutasteride,
         TreatmentKind::MinoxidilTopical,
@@ -152,6 +161,9 @@ impl TreatmentKind {
         TreatmentKind::Exosome,
         TreatmentKind::Microneedling,
         TreatmentKind::LowLevelLaser,
+        TreatmentKind::Carboxytherapy,
+        TreatmentKind::ConditionedMedia,
+        TreatmentKind::CellTherapy,
         TreatmentKind::HairTransplant,
     ];
 
@@ -166,10 +178,14 @@ impl TreatmentKind {
     /// give (a safe donor area holds about 6,000 follicular units).
     pub const MAX_GRAFTS: f64 = 10_000.0;
 
+    /// Largest cell dose accepted: above every dose Tsuboi 2020 tried (7.5 × 10⁶).
+    pub const MAX_CELLS: f64 = 1.0e8;
+
     /// Largest dose accepted, in the kind's unit.
     pub fn max_dose(&self) -> f64 {
         match self {
             TreatmentKind::HairTransplant => Self::MAX_GRAFTS,
+            TreatmentKind::CellTherapy => Self::MAX_CELLS,
             _ => Self::MAX_DOSE,
         }
     }
@@ -192,6 +208,9 @@ impl TreatmentKind {
             TreatmentKind::Exosome => "exosome",
             TreatmentKind::Microneedling => "microneedling",
             TreatmentKind::LowLevelLaser => "low_level_laser",
+            TreatmentKind::Carboxytherapy => "carboxytherapy",
+            TreatmentKind::ConditionedMedia => "conditioned_media",
+            TreatmentKind::CellTherapy => "cell_therapy",
             TreatmentKind::HairTransplant => "hair_transplant",
             TreatmentKind::Custom { .. } => Self::CUSTOM,
         }
@@ -203,11 +222,14 @@ impl TreatmentKind {
             TreatmentKind::Finasteride
             | TreatmentKind::Dutasteride
             | TreatmentKind::MinoxidilTopical
-            | TreatmentKind::MinoxidilOral => Delivery::Continuous,
+            | TreatmentKind::MinoxidilOral
+            | TreatmentKind::ConditionedMedia => Delivery::Continuous,
             TreatmentKind::Prp
             | TreatmentKind::Exosome
             | TreatmentKind::Microneedling
             | TreatmentKind::LowLevelLaser
+            | TreatmentKind::Carboxytherapy
+            | TreatmentKind::CellTherapy
             | TreatmentKind::HairTransplant => Delivery::Sessions,
             TreatmentKind::Custom { delivery, .. } => *delivery,
         }
@@ -221,6 +243,7 @@ impl TreatmentKind {
             | TreatmentKind::MinoxidilOral => DoseUnit::Mg,
             TreatmentKind::MinoxidilTopical => DoseUnit::Percent,
             TreatmentKind::HairTransplant => DoseUnit::Grafts,
+            TreatmentKind::CellTherapy => DoseUnit::Cells,
             _ => DoseUnit::Relative,
         }
     }
@@ -233,6 +256,7 @@ impl TreatmentKind {
             TreatmentKind::MinoxidilTopical => 5.0,
             TreatmentKind::MinoxidilOral => 5.0,
             TreatmentKind::HairTransplant => 2000.0,
+            TreatmentKind::CellTherapy => 300_000.0,
             _ => 1.0,
         }
     }
@@ -259,6 +283,13 @@ impl TreatmentKind {
             TreatmentKind::MinoxidilOral => {
                 inputs.minoxidil_percent =
                     inputs.minoxidil_percent + dose_per_day * params.minoxidil_oral_percent_per_mg
+            }
+            // Growth factors held while applied, and the M1 baseline lowered.
+            TreatmentKind::ConditionedMedia => {
+                inputs.growth_factor_hold = inputs.growth_factor_hold
+                    + params.conditioned_media_growth_factor * dose_per_day;
+                inputs.inflammation_multiplier = inputs.inflammation_multiplier
+                    * (T::lit(1.0) - params.conditioned_media_m1_drop * dose_per_day).max(zero);
             }
             TreatmentKind::Custom { target, effect, .. } => {
                 let e = T::lit(effect) * dose_per_day;
@@ -308,11 +339,7 @@ impl TreatmentKind {
                 shift_to_m2(y, p.exosome_inflammation_drop);
             }
             TreatmentKind::Microneedling => {
-                add(
-                    y,
-                    ix::STIMULATION,
-                    p.microneedling_stimulation_per_session * dose,
-                );
+                add(y, ix::HYPOXIA, p.microneedling_hypoxia_per_session * dose);
                 add(
                     y,
                     ix::GROWTH_FACTOR,
@@ -320,7 +347,17 @@ impl TreatmentKind {
                 );
             }
             TreatmentKind::LowLevelLaser => {
-                add(y, ix::STIMULATION, p.laser_stimulation_per_session * dose);
+                add(y, ix::HYPOXIA, p.laser_hypoxia_per_session * dose);
+            }
+            TreatmentKind::Carboxytherapy => {
+                add(y, ix::HYPOXIA, p.carboxytherapy_hypoxia_per_session * dose);
+            }
+            // The cells act fully at the reference dose and less above it
+            // (Tsuboi 2020's lowest dose did best).
+            TreatmentKind::CellTherapy => {
+                let x = dose / p.cell_therapy_reference_cells;
+                let a = p.cell_therapy_crowding;
+                add(y, ix::CELL_THERAPY, x * (one + a) / (one + a * x * x));
             }
             // The grafts arrive holding their shafts, as follicles of the
             // starting native count.

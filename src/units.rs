@@ -30,7 +30,7 @@ pub enum UnitError {
         text: String,
     },
     /// A dose string that is not "<number> mg", "<number>%" or a plain number.
-    #[error("cannot read {text:?} as a dose: write e.g. \"1 mg\", \"5%\", \"2000 grafts\" or a relative strength such as 1.0")]
+    #[error("cannot read {text:?} as a dose: write e.g. \"1 mg\", \"5%\", \"2000 grafts\", \"300000 cells\" or a relative strength such as 1.0")]
     Dose {
         /// The text as written.
         text: String,
@@ -102,6 +102,8 @@ pub enum DoseUnit {
     Relative,
     /// Follicular units moved in a transplant.
     Grafts,
+    /// Cells injected (cell therapy).
+    Cells,
 }
 
 impl fmt::Display for DoseUnit {
@@ -111,6 +113,7 @@ impl fmt::Display for DoseUnit {
             DoseUnit::Percent => "%",
             DoseUnit::Relative => "× standard session",
             DoseUnit::Grafts => "grafts",
+            DoseUnit::Cells => "cells",
         })
     }
 }
@@ -133,6 +136,8 @@ pub fn parse_dose(text: &str) -> Result<Dose, UnitError> {
     let (num, unit) = if let Some(n) = t.strip_suffix("grafts").or_else(|| t.strip_suffix("graft"))
     {
         (n, DoseUnit::Grafts)
+    } else if let Some(n) = t.strip_suffix("cells") {
+        (n, DoseUnit::Cells)
     } else if let Some(n) = t.strip_suffix("mg") {
         (n, DoseUnit::Mg)
     } else if let Some(n) = t.strip_suffix('%') {
@@ -287,6 +292,8 @@ mod tests {
         let grafts = parse_dose("2000 grafts").unwrap();
         assert_eq!((grafts.amount, grafts.unit), (2000.0, DoseUnit::Grafts));
         assert_eq!(parse_dose("1 graft").unwrap().unit, DoseUnit::Grafts);
+        let cells = parse_dose("3e5 cells").unwrap();
+        assert_eq!((cells.amount, cells.unit), (300_000.0, DoseUnit::Cells));
         assert_eq!(parse_dose("2x").unwrap().amount, 2.0);
         assert!(parse_dose("one mg").is_err());
     }

@@ -209,6 +209,7 @@ prop_compose! {
                     DoseUnit::Percent => format!("\"{:.2}%\"", 0.5 + 9.5 * x),
                     DoseUnit::Relative => format!("{:.3}", 0.1 + 3.0 * x),
                     DoseUnit::Grafts => format!("\"{:.0} grafts\"", 1.0 + 4000.0 * x),
+                    DoseUnit::Cells => format!("\"{:.0} cells\"", 1e4 + 1e7 * x),
                 };
                 (b.name(), format!("dose = {dose}\n"), b.delivery() == Delivery::Sessions)
             }

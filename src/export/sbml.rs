@@ -55,6 +55,7 @@ const UNIT_DEFINITIONS: &[UnitDef] = &[
         &[("dimensionless", 1, 0, 0.01), ("gram", -1, -3, 1.0)],
     ),
     ("follicle", &[("item", 1, 0, 1.0)]),
+    ("cell", &[("item", 1, 0, 1.0)]),
     (
         "follicle_per_cm2",
         &[("item", 1, 0, 1.0), ("metre", -2, -2, 1.0)],
@@ -80,6 +81,8 @@ pub fn unit_id(unit: &str) -> Option<&'static str> {
         "%" | "topical % equivalent" => "percent",
         "% per mg" => "percent_per_mg",
         "follicles" => "follicle",
+        "cells" => "cell",
+        "per day" => "per_day",
         "follicles/cm²" => "follicle_per_cm2",
         "µm" => "micrometre",
         "mm/day" => "mm_per_day",
@@ -142,6 +145,7 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         | "niche_loss_probability"
         | "dropout_probability"
         | "m1_excess"
+        | "cell_therapy_effect"
         | "graft_dht_effect"
         | "graft_miniaturization_probability"
         | "graft_niche_loss_probability"

@@ -264,7 +264,7 @@ pub fn rate_for_half_life<T: Scalar>(days: T) -> T {
 /// `ln 2 / half-life`.
 ///
 /// Why computed once, when the model is built: written in the equations,
-/// these twelve divisions of constants ran on every evaluation wherever the
+/// these fourteen divisions of constants ran on every evaluation wherever the
 /// compiler could not hoist them out of the caller's loop (it could not while
 /// the solvers called the equations through a closure), and the divider is
 /// the slowest unit the right-hand side uses. For the symbolic model they are
@@ -275,6 +275,8 @@ struct RateConstants<T> {
     inflammation: T,
     growth_factor: T,
     stimulation: T,
+    hypoxia: T,
+    cell_therapy: T,
     minoxidil_effect: T,
     finasteride_effect: T,
     dutasteride_effect: T,
@@ -292,6 +294,8 @@ impl<T: Scalar> RateConstants<T> {
             inflammation: rate_for_half_life(p.inflammation_half_life_days),
             growth_factor: rate_for_half_life(p.growth_factor_half_life_days),
             stimulation: rate_for_half_life(p.stimulation_half_life_days),
+            hypoxia: rate_for_half_life(p.hypoxia_half_life_days),
+            cell_therapy: rate_for_half_life(p.cell_therapy_half_life_days),
             minoxidil_effect: rate_for_half_life(p.minoxidil_effect_half_life_days),
             finasteride_effect: rate_for_half_life(p.finasteride_effect_half_life_days),
             dutasteride_effect: rate_for_half_life(p.dutasteride_effect_half_life_days),
@@ -442,6 +446,7 @@ impl<T: Scalar> HairModel<T> {
         let minox = emax(y[ix::MINOXIDIL], p.minoxidil_ec50_percent).named("minoxidil_effect");
         let gf = emax(y[ix::GROWTH_FACTOR], p.growth_factor_ec50).named("growth_factor_effect");
         let stim = emax(y[ix::STIMULATION], p.stimulation_ec50).named("stimulation_effect");
+        let cells = emax(y[ix::CELL_THERAPY], p.cell_therapy_ec50).named("cell_therapy_effect");
         let dht = (sensitivity.max(zero) * self.dht_effect_of(y[ix::DHT])).named(names.dht_effect);
         let m1 = y[ix::MACROPHAGE_M1].max(zero);
         let m1_excess = self.m1_excess_of(y);
@@ -459,17 +464,20 @@ impl<T: Scalar> HairModel<T> {
         let telogen_shortening = one
             + p.minoxidil_telogen_shortening * minox
             + p.growth_factor_telogen_shortening * gf
-            + p.stimulation_telogen_shortening * stim;
+            + p.stimulation_telogen_shortening * stim
+            + p.cell_therapy_telogen_shortening * cells;
         let entry = one
             + p.minoxidil_anagen_entry * minox
             + p.growth_factor_anagen_entry * gf
-            + p.stimulation_anagen_entry * stim;
+            + p.stimulation_anagen_entry * stim
+            + p.cell_therapy_anagen_entry * cells;
         let mini_hazard =
             p.dht_miniaturization_per_cycle * dht + p.inflammation_miniaturization_per_cycle * m1;
         let rest_hazard = p.restoration_per_cycle
             + p.minoxidil_restoration_per_cycle * minox
             + p.growth_factor_restoration_per_cycle * gf
-            + p.stimulation_restoration_per_cycle * stim;
+            + p.stimulation_restoration_per_cycle * stim
+            + p.cell_therapy_restoration_per_cycle * cells;
         let niche_hazard = p.niche_loss_dht_per_cycle * dht + p.niche_loss_m1_per_cycle * m1_excess;
         let kenogen_days = (p.kenogen_days * (one + p.dht_kenogen_lengthening * dht) / entry)
             .named(names.kenogen_days);
@@ -617,8 +625,14 @@ impl<T: Scalar> HairModel<T> {
         dy[ix::MACROPHAGE_M1] = k.inflammation
             * (p.inflammation_baseline * u.inflammation_multiplier - y[ix::MACROPHAGE_M1]);
         dy[ix::MACROPHAGE_M2] = k.inflammation * (p.macrophage_m2_baseline - y[ix::MACROPHAGE_M2]);
-        dy[ix::GROWTH_FACTOR] = k.growth_factor * (u.growth_factor_hold - y[ix::GROWTH_FACTOR]);
-        dy[ix::STIMULATION] = k.stimulation * (u.stimulation_hold - y[ix::STIMULATION]);
+        // Hypoxia stabilizes HIF-1α (the stimulation), which induces VEGF
+        // (the growth factor).
+        dy[ix::GROWTH_FACTOR] = k.growth_factor * (u.growth_factor_hold - y[ix::GROWTH_FACTOR])
+            + p.hif_growth_factor_per_day * y[ix::STIMULATION];
+        dy[ix::STIMULATION] = k.stimulation * (u.stimulation_hold - y[ix::STIMULATION])
+            + p.hif_activation_per_day * y[ix::HYPOXIA];
+        dy[ix::HYPOXIA] = -k.hypoxia * y[ix::HYPOXIA];
+        dy[ix::CELL_THERAPY] = -k.cell_therapy * y[ix::CELL_THERAPY];
         match self.pk {
             Pk::Effect => {
                 dy[ix::FINASTERIDE] =

@@ -113,8 +113,13 @@ states! {
     // The signals that lengthen anagen, and minoxidil's effect compartment.
     /// Growth-factor signal.
     GROWTH_FACTOR = "growth_factor", "dimensionless";
-    /// Stimulation / hypoxia signal.
+    /// Stimulation: HIF-1α activity, stabilized by hypoxia; it lengthens
+    /// anagen and drives VEGF (the growth factor).
     STIMULATION = "stimulation", "dimensionless";
+    /// Short hypoxia signal of a microneedling, laser or carboxytherapy session.
+    HYPOXIA = "hypoxia", "dimensionless";
+    /// Activity of injected dermal sheath cup cells (`cell_therapy`).
+    CELL_THERAPY = "cell_therapy_activity", "dimensionless";
     /// Minoxidil effect-compartment exposure, topical-% equivalent.
     MINOXIDIL = "minoxidil_exposure", "topical % equivalent";
     // The perifollicular macrophages: the M1 / M2 balance.
@@ -281,10 +286,10 @@ mod tests {
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 37);
+        assert_eq!(N_STATES, 39);
         assert_eq!(
             (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
-            (0, 21, 36)
+            (0, 23, 38)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
@@ -316,6 +321,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 33);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 35);
     }
 }

@@ -156,6 +156,7 @@ fn dose(ctx: &Ctx, kind: &TreatmentKind, raw: Option<&Spanned<RawDose>>) -> R<f6
         DoseUnit::Percent => format!("dose = \"{}%\"", kind.default_dose()),
         DoseUnit::Relative => "dose = 1.0 (relative to a standard session)".to_string(),
         DoseUnit::Grafts => format!("dose = \"{} grafts\"", kind.default_dose()),
+        DoseUnit::Cells => format!("dose = \"{} cells\"", kind.default_dose()),
     };
     let parsed = match raw.get_ref() {
         RawDose::Number(x) => units::Dose {
