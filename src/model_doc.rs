@@ -164,8 +164,13 @@ pub fn text() -> String {
     for m in MECHANISMS {
         let _ = writeln!(
             s,
-            "  {:18} {}\n  {:18} evidence: {}",
-            m.kind, m.moves, "", m.evidence
+            "  {:18} {}\n  {:18} evidence grade: {}\n  {:18} evidence: {}",
+            m.kind,
+            m.moves,
+            "",
+            crate::treatment::evidence_grade(m.kind),
+            "",
+            m.evidence
         );
     }
     s
