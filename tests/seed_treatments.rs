@@ -229,3 +229,60 @@ fn laser_stays_in_jimenez_2014s_range_through_the_hypoxia_route() {
     // +18 to +26 terminal hairs/cm² at 26 weeks in the active arms.
     assert!((18.0..=26.0).contains(&gain), "laser {gain:+.1} hairs/cm²");
 }
+
+#[test]
+fn a_cohort_varies_the_new_kinds_parameters_and_their_spread_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cohort_seeds.toml");
+    std::fs::write(
+        &file,
+        r#"
+[scenario]
+name = "cohort_seeds"
+description = "grafts and cells vary between patients"
+duration = "2 years"
+output_interval = "14 days"
+[patient]
+profile = "aga_moderate"
+[plot]
+endpoints = ["18 months"]
+[population]
+size = 24
+seed = 7
+[[population.vary]]
+parameter = "graft_reattachment"
+distribution = "uniform"
+min = 0.5
+max = 0.95
+[[population.vary]]
+parameter = "cell_therapy_half_life_days"
+distribution = "lognormal"
+cv = 0.4
+[[arm]]
+name = "transplant"
+[[arm.treatment]]
+kind = "hair_transplant"
+dose = "2500 grafts"
+[[arm]]
+name = "cells"
+[[arm.treatment]]
+kind = "cell_therapy"
+dose = "300000 cells"
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    sim_run(&file, &["--format", "json"], &out)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for arm in json["population"]["arms"].as_array().expect("cohort arms") {
+        let q = arm["endpoints"][0]["hair_count_change_pct"]
+            .as_array()
+            .expect("quantiles");
+        let (p5, p95) = (q[0].as_f64().unwrap(), q[4].as_f64().unwrap());
+        // Only the varied parameters differ, so the spread is theirs.
+        assert!(p95 - p5 > 0.2, "{}: 5–95 % {p5} … {p95}", arm["name"]);
+    }
+}
