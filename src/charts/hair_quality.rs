@@ -60,7 +60,7 @@ impl Quantity {
 
     /// Whether the axis starts at 0 (counts) rather than around the values
     /// (small differences in speed, diameter or mass would vanish from 0).
-    fn from_zero(self) -> bool {
+    fn axis_at_zero(self) -> bool {
         matches!(self, Quantity::NativeHairs | Quantity::GraftHairs)
     }
 }
@@ -127,7 +127,7 @@ fn panel(area: &Area, result: &SimulationResult, x: &Axis, q: Quantity) -> Drawn
         })
         .collect();
     let values = series.iter().flatten().map(|p| p.1);
-    let y = if q.from_zero() {
+    let y = if q.axis_at_zero() {
         axis::non_negative_axis(values, 1.05, 5.0)
     } else {
         let (lo, hi) = axis::extent(values, &[]);
