@@ -14,8 +14,8 @@
 //! follicle with an intact niche, through the same equations with the donor
 //! region's androgen sensitivity (`graft_dht_sensitivity`, 0: donor
 //! dominance), so minoxidil, growth factors and inflammation act on it and
-//! DHT by default does not. Established grafts single anagen compartment is
-//! a simplification: their anagen is exponential, not the native's chain.
+//! DHT by default does not. The established grafts' anagen is one
+//! compartment (exponential), a simplification of the native follicles' chain.
 
 use super::{emax, ix, HairModel, Rates, GRAFT, N_STATES};
 use crate::symbolic::Scalar;
