@@ -1,5 +1,6 @@
 //! Endpoint summaries: the hair count of each arm at the chosen times, against
-//! its own start and against the arm named `untreated`.
+//! its own start and against the arm named `untreated`, and the follicles it
+//! has lost for good by then.
 //!
 //! Shared by `summary.json` and the endpoint bar chart so both show the same numbers.
 
@@ -20,6 +21,9 @@ pub struct Endpoint {
     /// Change against the `untreated` arm at the same time, %; absent without such an arm.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_vs_untreated_pct: Option<f64>,
+    /// Follicles lost for good since the start (their niche was lost and they
+    /// dropped out), on the whole scalp.
+    pub follicles_lost: f64,
 }
 
 /// Endpoints of every arm, in arm order; each inner list follows `result.endpoint_times_days`.
@@ -32,7 +36,9 @@ pub fn compute(result: &SimulationResult) -> Vec<Vec<Endpoint>> {
         .arms
         .iter()
         .map(|arm| {
-            let start = arm.trajectory.rows.first().map(|r| r.hair_count);
+            let first = arm.trajectory.rows.first();
+            let start = first.map(|r| r.hair_count);
+            let present_at_start = first.map_or(0.0, |r| r.follicles_present);
             result
                 .endpoint_times_days
                 .iter()
@@ -47,6 +53,7 @@ pub fn compute(result: &SimulationResult) -> Vec<Vec<Endpoint>> {
                         hair_count: now.hair_count,
                         hair_count_change_pct: 100.0 * (now.hair_count / start - 1.0),
                         change_vs_untreated_pct: vs,
+                        follicles_lost: present_at_start - now.follicles_present,
                     })
                 })
                 .collect()

@@ -15,43 +15,61 @@ pub const EQUATIONS: &str = "\
 Signals enter through bounded, monotone factors:
   e_M = M/(M + minoxidil_ec50_percent), g = G/(G + growth_factor_ec50), s = S/(S + stimulation_ec50)
   h(D) = Dⁿ/(Dⁿ + EC50ⁿ) · (1 + EC50ⁿ)   (n = dht_hill, EC50 = dht_ec50_relative; h(1) = 1)
-  δ = dht_sensitivity · h(D)
+  δ = σ · h(D)   (σ = androgen_sensitivity, starting at dht_sensitivity)
+  I = M1 (the inflammation column), I⁺ = max(M1 − M2, 0) (M1 activity in excess of M2)
 
-Effective phase durations (days):
-  anagen  = anagen_days · (1 + p_M e_M + p_G g + p_S s) / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
+Effective durations (days):
+  anagen  = anagen_days · (1 + p_G g + p_S s) / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
+            (programmed; k = 6 stages of anagen/k each, an Erlang duration, CV 1/√6 ≈ 0.41)
+  held    = anagen_release_days + p_M e_M · anagen
+            (past the programmed end, held growing while minoxidil acts; released within days when it stops)
   catagen = catagen_days
   telogen = telogen_days / (1 + r_M e_M + r_G g + r_S s)
   kenogen = kenogen_days · (1 + dht_kenogen_lengthening δ) / (1 + q_M e_M + q_G g + q_S s)
+  kenogen if the niche is lost = kenogen / niche_lost_entry_factor
   (p_X = X_anagen_prolongation, r_X = X_telogen_shortening, q_X = X_anagen_entry
    for X = minoxidil, growth_factor, stimulation)
 
-Phase cycle (fractions of follicles; they sum to 1 because the fluxes cancel):
-  dA/dt = K/kenogen − A/anagen
-  dC/dt = A/anagen − C/catagen
-  dT/dt = C/catagen − T/telogen          (T/telogen is the shedding flux)
-  dK/dt = T/telogen − K/kenogen
+What a follicle is (τ = terminal, ν = niche intact, shares of the follicles present; τ ≤ ν):
+  terminal (τ), miniaturized with its niche (ν − τ), miniaturized with its niche lost (1 − ν)
 
-Miniaturization, cycle by cycle (τ = terminal fraction; conversions happen as follicles re-enter anagen):
-  p_mini = 1 − exp(−(dht_miniaturization_per_cycle δ + inflammation_miniaturization_per_cycle I))
-  p_rest = 1 − exp(−(restoration_per_cycle + Σ_X X_restoration_per_cycle · e_X))
-  dτ/dt = (K/kenogen) · (p_rest (1 − τ) − p_mini τ)
+Phase cycle (fractions of the starting follicles; with the lost L they sum to 1):
+  re-entry, by kind:  E_T = K τ/kenogen,  E_M = K (ν − τ)/kenogen,  E_L = K (1 − ν)/kenogen_lost
+  dropout  X = E_L · p_drop                              (lost for good: dL/dt = X)
+  dA₁/dt = E_T + E_M + E_L − X − (k/anagen) A₁
+  dA_i/dt = (k/anagen) (A_{i−1} − A_i),  i = 2…k
+  dH/dt = (k/anagen) A_k − H/held
+  dC/dt = H/held − C/catagen
+  dT/dt = C/catagen − T/telogen          (T/telogen is the shedding flux)
+  dK/dt = T/telogen − (E_T + E_M + E_L)
+
+Per-cycle probabilities, applied as follicles re-enter (P = 1 − L, present follicles):
+  p_mini  = 1 − exp(−(dht_miniaturization_per_cycle δ + inflammation_miniaturization_per_cycle I))
+  p_rest  = 1 − exp(−(restoration_per_cycle + Σ_X X_restoration_per_cycle · e_X))
+  p_niche = 1 − exp(−(niche_loss_dht_per_cycle δ + niche_loss_m1_per_cycle I⁺))
+  p_drop  = 1 − exp(−niche_lost_dropout_per_cycle)
+  dτ/dt = (E_M p_rest − E_T p_mini + τ X) / P
+  dν/dt = (−E_M (1 − p_rest) p_niche + ν X) / P
+  dσ/dt = dht_sensitivity_rise_per_year / 365.25
 
 Signals and drug effect compartments (k_X = ln 2 / X_half_life_days):
   dD/dt = k_D ((1 − inh) · m_DHT − D),  inh = 1 − (1 − Imax_F F/(F + IC50_F)) (1 − Imax_U U/(U + IC50_U))
-  dI/dt = k_I (inflammation_baseline · m_I − I)
+  dM1/dt = k_I (inflammation_baseline · m_I − M1)      dM2/dt = k_I (macrophage_m2_baseline − M2)
   dG/dt = k_G (G_hold − G)      dS/dt = k_S (S_hold − S)
   dF/dt = k_F (finasteride mg/day taken − F)
   dU/dt = k_U (dutasteride mg/day taken − U)
   dM/dt = k_M (minoxidil topical-equivalent % − M)
   (m_DHT, m_I, G_hold, S_hold are 1, 1, 0, 0 unless a `custom` treatment is on)
 
-Sessions are jumps at dose events: PRP and exosomes add G and multiply I by (1 − drop);
+Sessions are jumps at dose events: PRP and exosomes add G and move a share (drop) of M1 to M2;
 microneedling adds S and a little G; low-level laser adds S.
 
-Readouts:
+Readouts (A = A₁ + … + A_k + H):
   hair_count = follicles · (A + C + T) · τ          (terminal, non-vellus hairs)
   hair_density_per_cm2 = follicle_density_per_cm2 · (A + C + T) · τ
   shedding_per_day = follicles · T / telogen
+  anagen, catagen, telogen, kenogen = A/P, C/P, T/P, K/P   (shares of the follicles present)
+  follicles_present = follicles · P,  niche_intact = ν,  inflammation = M1
   mean_diameter_um = τ · terminal_diameter_um + (1 − τ) · vellus_diameter_um
   terminal_vellus_ratio = τ / (1 − τ)
 ";

@@ -128,9 +128,12 @@ parameters! {
     /// Shaft diameter of a vellus (miniaturized) hair.
     vellus_diameter_um: 20.0, "µm", Positive,
         "dermatology texts: vellus < 30 µm (medium confidence)";
-    /// Mean anagen (growth) duration before DHT and inflammation shorten it.
+    /// Mean programmed anagen (growth) duration, its six stages together, before DHT and M1 inflammation shorten it.
     anagen_days: 1095.0, "days", Positive,
         "Wolfram 2003, J Am Acad Dermatol 48:S106: 3–5 years";
+    /// Mean time a follicle held past its programmed anagen takes to enter catagen once nothing holds it.
+    anagen_release_days: 3.0, "days", Positive,
+        "illustrative assumption: short, so that minoxidil's effect on anagen vanishes within the first month of stopping (Van Neste 2020, Skin Res Technol 26:542)";
     /// Mean catagen (regression) duration.
     catagen_days: 14.0, "days", Positive,
         "textbooks: about 2–4 weeks (medium confidence)";
@@ -143,9 +146,12 @@ parameters! {
     /// Half-life with which scalp DHT follows a change in 5α-reductase inhibition.
     dht_half_life_days: 1.5, "days", Positive,
         "illustrative assumption (with finasteride's effect half-life, DHT recovers within ~2 weeks: label summaries, secondary)";
-    /// Androgen sensitivity of the follicles: scales every DHT effect (0 = insensitive scalp).
+    /// Androgen sensitivity of the follicles at the start: scales every DHT effect (0 = insensitive scalp).
     dht_sensitivity: 0.0, "dimensionless", NonNegative,
         "illustrative assumption: 0 healthy, 0.5 / 1.0 / 1.6 for mild / moderate / severe AGA";
+    /// Yearly rise of the androgen sensitivity: androgenetic alopecia spreads to more follicles with age, whatever the treatment.
+    dht_sensitivity_rise_per_year: 0.0, "per year", NonNegative,
+        "hypothesis (AGA spreads with age; no rate found); 0 in every shipped profile, so an educator can set it to show the spread; illustrative assumption";
     /// Relative scalp DHT at which the DHT effect is half its maximum.
     dht_ec50_relative: 0.5, "relative to untreated", Positive,
         "illustrative assumption";
@@ -159,20 +165,35 @@ parameters! {
     dht_kenogen_lengthening: 2.5, "dimensionless", NonNegative,
         "calibrated to kenogen of up to ~7 months in AGA (Courtois et al. 1994; Rebora & Guarrera 2002)";
     /// Hazard that a terminal follicle miniaturizes at a new cycle, at untreated DHT and sensitivity 1.
-    dht_miniaturization_per_cycle: 0.06, "per cycle", NonNegative,
-        "calibrated to the placebo decline of Kaufman et al. 1998 (about −2 to −3% a year)";
-    /// Micro-inflammation index without treatment.
+    dht_miniaturization_per_cycle: 0.028, "per cycle", NonNegative,
+        "calibrated so that moderate AGA's quasi-steady terminal:vellus ratio is ≈2.3:1, below the 4:1 of AGA (Whiting 1993, secondary); DHT drives miniaturization (strong human evidence)";
+    /// M1 (pro-inflammatory) macrophage activity without treatment: the micro-inflammation index.
     inflammation_baseline: 0.4, "dimensionless index", NonNegative,
-        "scaled to biopsy prevalence: ~40% of controls vs ~70% of AGA (Whiting 1993 via English & Ruiz 2021; secondary)";
-    /// Half-life with which inflammation returns to baseline after a change.
+        "scaled to biopsy prevalence: ~40% of controls vs ~70% of AGA (Whiting 1993 via English & Ruiz 2021; secondary); that the infiltrate is M1-polarized is a hypothesis";
+    /// M2 (reparative) macrophage activity without treatment, every profile.
+    macrophage_m2_baseline: 0.4, "dimensionless index", NonNegative,
+        "illustrative assumption: equal to the healthy M1 level, so that M1 outweighs M2 only in AGA (no human measurement of M1/M2 in AGA scalp: hypothesis, mouse work Castellana 2014, Wang 2019)";
+    /// Half-life with which M1 and M2 activity return to their baselines after a change.
     inflammation_half_life_days: 30.0, "days", Positive,
         "illustrative assumption";
-    /// Anagen shortening per unit of inflammation: anagen is divided by 1 + this × index.
+    /// Anagen shortening per unit of M1 activity: anagen is divided by 1 + this × index.
     inflammation_anagen_shortening: 0.3, "per unit index", NonNegative,
         "illustrative assumption (micro-inflammation/fibrosis associated with AGA; causal size unknown)";
-    /// Miniaturization hazard per cycle per unit of inflammation.
+    /// Miniaturization hazard per cycle per unit of M1 activity.
     inflammation_miniaturization_per_cycle: 0.01, "per cycle per unit index", NonNegative,
         "illustrative assumption";
+    /// Hazard, at each re-entry, that a miniaturized follicle that is not restored loses its stem-cell niche, at untreated DHT and sensitivity 1.
+    niche_loss_dht_per_cycle: 0.05, "per cycle", NonNegative,
+        "illustrative assumption (no published rate); hypothesis from human histology: the arrector pili muscle is replaced by fat in every AGA specimen, most around small follicles (Torkamani et al. 2014, Br J Dermatol 170:1291), and loses contact with the bulge of miniaturized follicles in AGA but not in alopecia areata (Yazdabadi et al. 2012, Int J Trichology 4:154); only miniaturized follicles lose it (Sinclair et al. 2015)";
+    /// Hazard, at each re-entry, that a miniaturized follicle that is not restored loses its niche, per unit of M1 activity above M2.
+    niche_loss_m1_per_cycle: 0.1, "per cycle per unit index", NonNegative,
+        "hypothesis (chronic M1 inflammation erodes the niche: clinic claim; M1/M2 in human AGA never measured; perifollicular inflammation and fibrosis in ~70% of AGA biopsies, Whiting 1993, secondary); illustrative assumption";
+    /// Rate at which a follicle whose niche is lost leaves kenogen, relative to one whose niche is intact.
+    niche_lost_entry_factor: 0.5, "dimensionless", Positive,
+        "animal: without the sympathetic nerve that the arrector pili muscle anchors, hair-follicle stem cells fall into deep quiescence (Shwartz et al. 2020, Cell 182:578, mouse); size illustrative assumption";
+    /// Hazard, at each attempted re-entry, that a follicle whose niche is lost drops out for good (fibrosis, replaced by fat).
+    niche_lost_dropout_per_cycle: 0.15, "per cycle", NonNegative,
+        "illustrative assumption (no published rate); loss is likely irreversible once the muscle has detached from every follicle of the unit (Sinclair, Torkamani & Jones 2015, hypothesis from human histology)";
     /// Hazard that a miniaturized follicle returns to terminal at a new cycle, untreated.
     restoration_per_cycle: 0.03, "per cycle", NonNegative,
         "calibrated so the healthy terminal:vellus ratio is ≈7:1 (Whiting 1993, secondary)";
@@ -210,17 +231,17 @@ parameters! {
     dutasteride_ic50_mg: 0.016, "mg/day", Positive,
         "Clark et al. 2004: −95% at 0.5 mg (fitted)";
     /// Half-life with which minoxidil's effect builds and fades.
-    minoxidil_effect_half_life_days: 7.0, "days", Positive,
-        "illustrative assumption";
+    minoxidil_effect_half_life_days: 3.0, "days", Positive,
+        "illustrative assumption: effects vanish within the first month of stopping (Van Neste 2020, Skin Res Technol 26:542); plasma half-life of topical minoxidil about a day";
     /// Topical concentration giving half of minoxidil's maximum effect.
     minoxidil_ec50_percent: 4.0, "%", Positive,
         "fitted so the Emax effect ratio 5%:2% equals the net-effect ratio at 48 weeks (14.7:8.8, Olsen et al. 2002); the model's hair-count ratio comes out lower (≈1.45)";
     /// Oral minoxidil as topical-equivalent concentration per mg.
     minoxidil_oral_percent_per_mg: 1.0, "% per mg", Positive,
         "Penha et al. 2024, JAMA Dermatol: oral 5 mg not superior to topical 5%";
-    /// Anagen prolongation at full minoxidil effect: anagen is multiplied by 1 + this.
-    minoxidil_anagen_prolongation: 0.8, "dimensionless", NonNegative,
-        "illustrative assumption; mechanism: Messenger & Rundegren 2004 (animal and cell work)";
+    /// Anagen prolongation at full minoxidil effect: follicles are held past their programmed anagen for this share of it (released when minoxidil stops).
+    minoxidil_anagen_prolongation: 0.4, "dimensionless", NonNegative,
+        "calibrated so that 5% minoxidil adds ≈14.7 hairs/cm² over untreated at 48 weeks (Olsen et al. 2002, net of placebo); mechanism: Messenger & Rundegren 2004 (animal and cell work)";
     /// Anagen entry of empty follicles at full minoxidil effect: kenogen is divided by 1 + this.
     minoxidil_anagen_entry: 1.2, "dimensionless", NonNegative,
         "illustrative assumption; mechanism: Messenger & Rundegren 2004 (animal and cell work)";
@@ -236,7 +257,7 @@ parameters! {
     /// Growth-factor level giving half its maximum effect.
     growth_factor_ec50: 0.5, "dimensionless", Positive,
         "illustrative assumption";
-    /// Anagen prolongation at full growth-factor effect.
+    /// Anagen prolongation at full growth-factor effect: the programmed anagen is multiplied by 1 + this.
     growth_factor_anagen_prolongation: 1.0, "dimensionless", NonNegative,
         "illustrative assumption (VEGF and other factors; cell and animal work)";
     /// Anagen entry of empty follicles at full growth-factor effect: kenogen is divided by 1 + this.
@@ -254,7 +275,7 @@ parameters! {
     /// Stimulation level giving half its maximum effect.
     stimulation_ec50: 0.5, "dimensionless", Positive,
         "illustrative assumption";
-    /// Anagen prolongation at full stimulation effect.
+    /// Anagen prolongation at full stimulation effect: the programmed anagen is multiplied by 1 + this.
     stimulation_anagen_prolongation: 0.6, "dimensionless", NonNegative,
         "illustrative assumption";
     /// Anagen entry of empty follicles at full stimulation effect: kenogen is divided by 1 + this.
@@ -269,13 +290,13 @@ parameters! {
     /// Growth-factor signal added by one standard PRP session (defines the unit).
     prp_growth_factor_per_session: 1.0, "dimensionless", NonNegative,
         "unit definition; effect size calibrated loosely to Kieling et al. 2024 (low-medium confidence)";
-    /// Fraction of inflammation removed by one PRP session (M2 shift).
+    /// Fraction of M1 activity shifted to M2 by one PRP session.
     prp_inflammation_drop: 0.15, "fraction", Fraction,
-        "illustrative assumption (M1→M2 shift is a hypothesis in human AGA)";
+        "illustrative assumption (M1→M2 shift is a hypothesis in human AGA; clinic claim)";
     /// Growth-factor signal added by one exosome session.
     exosome_growth_factor_per_session: 0.8, "dimensionless", NonNegative,
         "speculative: only small uncontrolled human studies";
-    /// Fraction of inflammation removed by one exosome session.
+    /// Fraction of M1 activity shifted to M2 by one exosome session.
     exosome_inflammation_drop: 0.3, "fraction", Fraction,
         "speculative: only small uncontrolled human studies";
     /// Stimulation signal added by one microneedling session.

@@ -10,7 +10,7 @@
 //! integrator's state), the inputs change, then the output row (if any) is
 //! recorded: rows at dose times are post-dose.
 
-use crate::model::{ix, HairModel, State, N_STATES};
+use crate::model::{ix, HairModel, State, FOLLICLE_STATES, N_STATES};
 use crate::scenario::{Arm, Scenario};
 use crate::schedule::{expand, Action, Event};
 use crate::solve::{AsArray, Integrator, Method, SolveError, SolveStats, SolverSettings};
@@ -18,7 +18,8 @@ use crate::steady_state::steady_state;
 use crate::timeline::{timeline, Stop, SAME_TIME_DAYS};
 use crate::trajectory::{Observables, Trajectory};
 
-/// Largest tolerated drift of the phase fractions from summing to 1, or below 0.
+/// Largest tolerated drift of the follicle states (phases and follicles
+/// lost) from summing to 1, or below 0.
 const PHASE_TOLERANCE: f64 = 1e-6;
 
 /// What a chart needs to mark a treatment: its continuous windows and its sessions.
@@ -166,18 +167,20 @@ fn check_state(arm: &str, method: Method, t: f64, y: &State) -> Result<(), SimEr
             return bad("a state became NaN or infinite", v);
         }
     }
-    let phases = [ix::ANAGEN, ix::CATAGEN, ix::TELOGEN, ix::KENOGEN];
-    let sum: f64 = phases.iter().map(|&i| y[i]).sum();
+    let sum: f64 = FOLLICLE_STATES.iter().map(|&i| y[i]).sum();
     if (sum - 1.0).abs() > PHASE_TOLERANCE {
         return bad("phase fractions no longer sum to 1", sum);
     }
-    for &i in &phases {
+    for &i in &FOLLICLE_STATES {
         if y[i] < -PHASE_TOLERANCE {
             return bad("a phase fraction became negative", y[i]);
         }
     }
     if !(-PHASE_TOLERANCE..=1.0 + PHASE_TOLERANCE).contains(&y[ix::TERMINAL]) {
         return bad("the terminal fraction left [0, 1]", y[ix::TERMINAL]);
+    }
+    if !(-PHASE_TOLERANCE..=1.0 + PHASE_TOLERANCE).contains(&y[ix::NICHE]) {
+        return bad("the niche share left [0, 1]", y[ix::NICHE]);
     }
     Ok(())
 }
@@ -401,14 +404,14 @@ mod tests {
     #[test]
     fn drift_negative_phases_and_terminal_out_of_range_are_named() {
         let mut y = healthy_state();
-        y[ix::ANAGEN] += 1e-4;
+        y[ix::ANAGEN_3] += 1e-4;
         assert_eq!(
             what(check_state("a", Method::DOPRI5, 1.0, &y)),
             "phase fractions no longer sum to 1"
         );
         let mut y = healthy_state();
         // Keep the sum at 1 while catagen goes below zero.
-        y[ix::ANAGEN] += y[ix::CATAGEN] + 1e-3;
+        y[ix::ANAGEN_1] += y[ix::CATAGEN] + 1e-3;
         y[ix::CATAGEN] = -1e-3;
         assert_eq!(
             what(check_state("a", Method::DOPRI5, 1.0, &y)),
@@ -419,6 +422,12 @@ mod tests {
         assert_eq!(
             what(check_state("a", Method::DOPRI5, 1.0, &y)),
             "the terminal fraction left [0, 1]"
+        );
+        let mut y = healthy_state();
+        y[ix::NICHE] = -0.1;
+        assert_eq!(
+            what(check_state("a", Method::DOPRI5, 1.0, &y)),
+            "the niche share left [0, 1]"
         );
     }
 

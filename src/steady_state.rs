@@ -1,55 +1,227 @@
-//! The untreated steady state a patient starts from, computed from the profile's
+//! The untreated state a patient starts from, computed from the profile's
 //! parameters (never typed in by hand).
 //!
-//! With no treatment the signals sit at their baselines (DHT 1, inflammation at
-//! its baseline, growth factor and stimulation 0), which fixes every phase
-//! duration. A cycle of first-order phases then has fractions equal to each
-//! phase's mean duration over the cycle length. The terminal fraction is the
-//! patient's current miniaturization for AGA profiles, or its own equilibrium
-//! restoration / (restoration + miniaturization) for a non-progressing scalp.
+//! With no treatment the signals sit at their baselines (DHT 1, M1 and M2 at
+//! theirs, growth factor and stimulation 0, the androgen sensitivity at its
+//! starting value), which fixes every transition. A healthy scalp loses no
+//! follicles, and its phases are then at equilibrium: each holds its mean
+//! duration over the cycle length, and nothing moves. In androgenetic
+//! alopecia some follicles lose their stem-cell niche and a share of those
+//! drops out at each attempted re-entry, so no equilibrium exists; the start
+//! is instead the cycle's *quasi-stationary* distribution: the shares of the
+//! phases that the cycle keeps while the whole declines at one slow rate λ,
+//! with the kinds of follicle (terminal, miniaturized, niche lost) in the
+//! proportions where miniaturization, restoration, niche loss and dropout
+//! balance. From there an untreated arm declines smoothly, with no transient.
+//! A profile that gives its own terminal fraction starts there instead, with
+//! the niche share that balances it.
 
-use crate::model::{ix, HairModel, State};
+use crate::model::{ix, HairModel, Rates, State, CYCLE_STATES};
 use crate::params::Parameters;
 
-/// The initial state: fast states at equilibrium, terminal fraction as given
-/// (or at its equilibrium when `terminal_fraction` is `None`).
+/// How many compartments the cycle has.
+const CYCLE: usize = CYCLE_STATES.len();
+
+/// The initial state: the signals at their baselines, the kinds of follicle
+/// balanced (the terminal fraction as given, if given), the phases in the
+/// cycle's (quasi-)stationary distribution, and no follicle lost yet.
 pub fn steady_state(params: &Parameters, terminal_fraction: Option<f64>) -> State {
     let model = HairModel::untreated(*params);
     let mut y = State::zeros();
     y[ix::DHT] = 1.0;
-    y[ix::INFLAMMATION] = params.inflammation_baseline;
+    y[ix::MACROPHAGE_M1] = params.inflammation_baseline;
+    y[ix::MACROPHAGE_M2] = params.macrophage_m2_baseline;
+    y[ix::ANDROGEN_SENSITIVITY] = params.dht_sensitivity;
     let r = model.rates(&y);
-    let cycle = r.anagen_days + r.catagen_days + r.telogen_days + r.kenogen_days;
-    y[ix::ANAGEN] = r.anagen_days / cycle;
-    y[ix::CATAGEN] = r.catagen_days / cycle;
-    y[ix::TELOGEN] = r.telogen_days / cycle;
-    y[ix::KENOGEN] = r.kenogen_days / cycle;
-    y[ix::TERMINAL] = terminal_fraction.unwrap_or_else(|| {
-        let sum = r.restoration_per_cycle + r.miniaturization_per_cycle;
-        if sum > 0.0 {
-            r.restoration_per_cycle / sum
-        } else {
-            1.0
-        }
-    });
+    let (terminal, niche) = balanced_kinds(&r, terminal_fraction);
+    y[ix::TERMINAL] = terminal;
+    y[ix::NICHE] = niche;
+    let shares = cycle_shares(&r, niche);
+    for (i, share) in CYCLE_STATES.into_iter().zip(shares) {
+        y[i] = share;
+    }
     y
+}
+
+/// The terminal share τ and the intact-niche share ν of the follicles
+/// present that the re-entries leave unchanged (τ held at `terminal` when
+/// given). Per follicle leaving kenogen (the niche-lost ones at the relative
+/// rate q) the changes are
+/// τ: (ν − τ) p_rest − τ p_mini + τ (1 − ν) q p_drop and
+/// ν: −(ν − τ)(1 − p_rest) p_niche + ν (1 − ν) q p_drop (the last terms: the
+/// follicles that drop out leave the denominator). Found by following these
+/// from a full scalp (τ = ν = 1) until they stop: the flow contracts onto its
+/// stable balance, which has no closed form with both states free.
+pub fn balanced_kinds(r: &Rates, terminal: Option<f64>) -> (f64, f64) {
+    let q = r.kenogen_days / r.niche_lost_kenogen_days;
+    let b = q * r.dropout_per_cycle;
+    let a = (1.0 - r.restoration_per_cycle) * r.niche_loss_per_cycle;
+    let (mut tau, mut nu) = (terminal.unwrap_or(1.0), 1.0);
+    // Each coefficient is at most a few per step, so a step of 0.25 is stable.
+    let step = 0.25;
+    for _ in 0..2_000_000 {
+        let d_nu = -(nu - tau) * a + nu * (1.0 - nu) * b;
+        let d_tau = match terminal {
+            Some(_) => 0.0,
+            None => {
+                (nu - tau) * r.restoration_per_cycle - tau * r.miniaturization_per_cycle
+                    + tau * (1.0 - nu) * b
+            }
+        };
+        let (new_tau, new_nu) = (
+            (tau + step * d_tau).clamp(0.0, 1.0),
+            (nu + step * d_nu).clamp(0.0, 1.0).max(tau),
+        );
+        if (new_tau - tau).abs() + (new_nu - nu).abs() < 1e-16 {
+            break;
+        }
+        (tau, nu) = (new_tau, new_nu);
+    }
+    (tau, nu)
+}
+
+/// Shares of the cycle's compartments (summing to 1) in the mode that decays
+/// at a single rate λ when a share `niche` of the follicles present has its
+/// niche: the others leave kenogen at their slower rate and a fraction of
+/// them drops out. In that mode each compartment's inflow is its
+/// predecessor's outflow and its content decays at λ, so x_{i+1} = r_i x_i /
+/// (r_{i+1} − λ), and around the cycle (1 − lost) Π r_i / (r_i − λ) = 1, which
+/// fixes λ in [0, min r_i). With nothing lost, λ = 0 and x_i ∝ 1 / r_i.
+fn cycle_shares(r: &Rates, niche: f64) -> [f64; CYCLE] {
+    let rate = r.cycle_exit_rates(niche);
+    let lost_exit = (1.0 - niche) / r.niche_lost_kenogen_days;
+    let lost = lost_exit * r.dropout_per_cycle / rate[CYCLE - 1];
+    let lambda = decay_rate(&rate, lost);
+    let mut x = [1.0; CYCLE];
+    for i in 1..CYCLE {
+        x[i] = rate[i - 1] * x[i - 1] / (rate[i] - lambda);
+    }
+    let sum: f64 = x.iter().sum();
+    x.map(|v| v / sum)
+}
+
+/// The λ of [`cycle_shares`], by bisection: the left side of
+/// ln(1 − lost) + Σ ln(r_i / (r_i − λ)) = 0 rises from ln(1 − lost) ≤ 0 at
+/// λ = 0 to +∞ as λ nears the smallest rate.
+fn decay_rate(rate: &[f64; CYCLE], lost: f64) -> f64 {
+    if lost <= 0.0 {
+        return 0.0;
+    }
+    let around =
+        |lambda: f64| (1.0 - lost).ln() + rate.iter().map(|r| (r / (r - lambda)).ln()).sum::<f64>();
+    let (mut lo, mut hi) = (0.0, rate.iter().copied().fold(f64::INFINITY, f64::min));
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if around(mid) < 0.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{FOLLICLE_STATES, N_STATES};
     use crate::profile::PROFILES;
 
+    fn derivatives(p: &Parameters, y: &State) -> State {
+        let mut dy = State::zeros();
+        HairModel::untreated(*p).derivatives(y, &mut dy);
+        dy
+    }
+
     #[test]
-    fn derivatives_vanish_at_the_steady_state_of_every_profile() {
+    fn a_healthy_scalp_starts_at_rest() {
+        let healthy = PROFILES.iter().find(|p| p.name == "healthy").unwrap();
+        let p = healthy.parameters().unwrap();
+        let y = steady_state(&p, None);
+        let dy = derivatives(&p, &y);
+        assert!(dy.amax() < 1e-14, "{dy:?}");
+        let r = HairModel::untreated(p).rates(&y);
+        let cycle = r.anagen_total_days() + r.catagen_days + r.telogen_days + r.kenogen_days;
+        assert!((y[ix::KENOGEN] - r.kenogen_days / cycle).abs() < 1e-12);
+    }
+
+    /// Every profile starts in the quasi-stationary mode: each phase decays
+    /// at one rate λ (0 when healthy), the lost follicles take up exactly what
+    /// the phases lose, the terminal fraction does not move, and the follicle
+    /// states sum to 1.
+    #[test]
+    fn every_profile_starts_in_its_quasi_stationary_mode() {
         for profile in PROFILES {
             let p = profile.parameters().unwrap();
             let y = steady_state(&p, None);
-            let mut dy = State::zeros();
-            HairModel::untreated(p).derivatives(&y, &mut dy);
-            assert!(dy.amax() < 1e-14, "{}: {dy:?}", profile.name);
-            let phases: f64 = (0..4).map(|i| y[i]).sum();
-            assert!((phases - 1.0).abs() < 1e-12);
+            let dy = derivatives(&p, &y);
+            let lambda = -dy[ix::KENOGEN] / y[ix::KENOGEN];
+            assert!(
+                (0.0..1e-3).contains(&lambda),
+                "{}: λ {lambda}",
+                profile.name
+            );
+            let phases = &FOLLICLE_STATES[..FOLLICLE_STATES.len() - 1];
+            for &i in phases {
+                assert!(
+                    (dy[i] + lambda * y[i]).abs() < 1e-15,
+                    "{}: state {i}",
+                    profile.name
+                );
+            }
+            let phase_sum: f64 = phases.iter().map(|&i| y[i]).sum();
+            assert!((phase_sum - 1.0).abs() < 1e-12);
+            assert!((dy[ix::FOLLICLES_LOST] - lambda * phase_sum).abs() < 1e-15);
+            assert!(dy[ix::TERMINAL].abs() < 1e-15, "{}", profile.name);
+            assert!(dy[ix::NICHE].abs() < 1e-15, "{}", profile.name);
+            for i in ix::DHT..N_STATES {
+                assert!(dy[i].abs() < 1e-15, "{}: state {i}", profile.name);
+            }
+        }
+    }
+
+    /// Both balance equations hold at the computed kinds, with the niche
+    /// share never below the terminal share; a given terminal share is kept.
+    #[test]
+    fn the_balanced_kinds_solve_their_equations() {
+        for (p_mini, p_rest, p_niche, p_drop) in [
+            (0.05, 0.03, 0.1, 0.2),
+            (0.0, 0.03, 0.2, 0.1),
+            (0.08, 0.0, 0.2, 0.1),
+            (0.3, 0.0, 0.1, 0.3),
+            (0.0, 0.0, 0.0, 0.0),
+            (0.02, 0.04, 0.0, 0.1),
+            (0.02, 0.04, 0.1, 0.0),
+        ] {
+            let r = Rates {
+                anagen_days: 1.0,
+                anagen_held_days: 1.0,
+                catagen_days: 1.0,
+                telogen_days: 1.0,
+                kenogen_days: 1.0,
+                miniaturization_per_cycle: p_mini,
+                restoration_per_cycle: p_rest,
+                niche_loss_per_cycle: p_niche,
+                niche_lost_kenogen_days: 2.0,
+                dropout_per_cycle: p_drop,
+            };
+            let b = 0.5 * p_drop;
+            let f_nu = |t: f64, n: f64| -(n - t) * (1.0 - p_rest) * p_niche + n * (1.0 - n) * b;
+            let f_tau = |t: f64, n: f64| (n - t) * p_rest - t * p_mini + t * (1.0 - n) * b;
+            let (t, n) = balanced_kinds(&r, None);
+            assert!(
+                (0.0..=1.0).contains(&t) && (t..=1.0).contains(&n),
+                "{t} {n}"
+            );
+            assert!(
+                f_tau(t, n).abs() < 1e-13 && f_nu(t, n).abs() < 1e-13,
+                "{t} {n}"
+            );
+            let (t, n) = balanced_kinds(&r, Some(0.6));
+            assert!((t - 0.6).abs() < 1e-15 && (t..=1.0).contains(&n) && f_nu(t, n).abs() < 1e-13);
         }
     }
 }

@@ -10,13 +10,13 @@
 /// [`crate::symbolic`]); everything else uses `Observables` of `f64`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Observables<T = f64> {
-    /// Fraction of follicles in anagen (growth), 0–1.
+    /// Fraction of the follicles present in anagen (growth, every stage), 0–1.
     pub anagen: T,
-    /// Fraction of follicles in catagen (regression), 0–1.
+    /// Fraction of the follicles present in catagen (regression), 0–1.
     pub catagen: T,
-    /// Fraction of follicles in telogen (rest, club hair still held), 0–1.
+    /// Fraction of the follicles present in telogen (rest, club hair still held), 0–1.
     pub telogen: T,
-    /// Fraction of follicles in kenogen (empty after shedding), 0–1.
+    /// Fraction of the follicles present in kenogen (empty after shedding), 0–1.
     pub kenogen: T,
     /// Visible non-vellus (terminal) hairs on the whole scalp.
     pub hair_count: T,
@@ -30,16 +30,28 @@ pub struct Observables<T = f64> {
     pub terminal_vellus_ratio: T,
     /// Scalp DHT relative to the untreated level (1 = untreated).
     pub dht: T,
-    /// Micro-inflammation index (dimensionless, 0 = none).
+    /// Micro-inflammation: M1 macrophage activity (dimensionless index, 0 = none).
     pub inflammation: T,
     /// Growth-factor signal (dimensionless; 1 ≈ one standard PRP session just given).
     pub growth_factor: T,
     /// Stimulation / hypoxia signal (dimensionless; 1 ≈ one standard session just given).
     pub stimulation: T,
+    /// Follicles still present on the whole scalp (the others dropped out for good).
+    pub follicles_present: T,
+    /// Fraction of the follicles present whose stem-cell niche is intact, 0–1.
+    pub niche_intact: T,
+    /// Androgen sensitivity of the scalp (dimensionless; rises as AGA spreads).
+    pub androgen_sensitivity: T,
+    /// Reparative M2 macrophage activity (dimensionless index).
+    pub macrophage_m2: T,
 }
 
-/// Column names, in CSV order, after `arm,time_days`.
-pub const COLUMNS: [&str; 13] = [
+/// Number of columns after `arm,time_days`.
+pub const N_COLUMNS: usize = 17;
+
+/// Column names, in CSV order, after `arm,time_days`. The columns of earlier
+/// versions keep their places; newer ones follow.
+pub const COLUMNS: [&str; N_COLUMNS] = [
     "anagen",
     "catagen",
     "telogen",
@@ -53,11 +65,15 @@ pub const COLUMNS: [&str; 13] = [
     "inflammation",
     "growth_factor",
     "stimulation",
+    "follicles_present",
+    "niche_intact",
+    "androgen_sensitivity",
+    "macrophage_m2",
 ];
 
 impl<T: Copy> Observables<T> {
     /// The values in the order of [`COLUMNS`].
-    pub fn values(&self) -> [T; 13] {
+    pub fn values(&self) -> [T; N_COLUMNS] {
         [
             self.anagen,
             self.catagen,
@@ -72,7 +88,36 @@ impl<T: Copy> Observables<T> {
             self.inflammation,
             self.growth_factor,
             self.stimulation,
+            self.follicles_present,
+            self.niche_intact,
+            self.androgen_sensitivity,
+            self.macrophage_m2,
         ]
+    }
+
+    /// The observables from values in the order of [`COLUMNS`].
+    pub fn from_values(v: [T; N_COLUMNS]) -> Self {
+        let [anagen, catagen, telogen, kenogen, hair_count, hair_density_per_cm2, shedding_per_day, mean_diameter_um, terminal_vellus_ratio, dht, inflammation, growth_factor, stimulation, follicles_present, niche_intact, androgen_sensitivity, macrophage_m2] =
+            v;
+        Observables {
+            anagen,
+            catagen,
+            telogen,
+            kenogen,
+            hair_count,
+            hair_density_per_cm2,
+            shedding_per_day,
+            mean_diameter_um,
+            terminal_vellus_ratio,
+            dht,
+            inflammation,
+            growth_factor,
+            stimulation,
+            follicles_present,
+            niche_intact,
+            androgen_sensitivity,
+            macrophage_m2,
+        }
     }
 }
 
@@ -140,24 +185,8 @@ impl Trajectory {
         let (t0, t1) = (self.times_days[i - 1], self.times_days[i]);
         let w = (t_days - t0) / (t1 - t0);
         let (a, b) = (self.rows[i - 1].values(), self.rows[i].values());
-        let mut v = [0.0; 13];
-        for k in 0..13 {
-            v[k] = a[k] + w * (b[k] - a[k]);
-        }
-        Some(Observables {
-            anagen: v[0],
-            catagen: v[1],
-            telogen: v[2],
-            kenogen: v[3],
-            hair_count: v[4],
-            hair_density_per_cm2: v[5],
-            shedding_per_day: v[6],
-            mean_diameter_um: v[7],
-            terminal_vellus_ratio: v[8],
-            dht: v[9],
-            inflammation: v[10],
-            growth_factor: v[11],
-            stimulation: v[12],
-        })
+        Some(Observables::from_values(std::array::from_fn(|k| {
+            a[k] + w * (b[k] - a[k])
+        })))
     }
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 pub enum Target {
     /// Scalp DHT: continuous multiplies its target by 1 + effect; a session multiplies the state.
     Dht,
-    /// Inflammation: continuous multiplies its baseline by 1 + effect; a session multiplies the state.
+    /// Inflammation (M1 activity): continuous multiplies its baseline by 1 + effect; a session multiplies the state.
     Inflammation,
     /// Growth factor: continuous holds it at `effect`; a session adds `effect`.
     GrowthFactor,
@@ -119,13 +119,13 @@ pub struct Mechanism {
 pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "finasteride", moves: "5α-reductase inhibition → scalp DHT down (Emax on mg/day; effect half-life 1.5 d)", evidence: "strong, human: Drake 1999 (scalp DHT −64% at 1 mg), Kaufman 1998 (hair count)" },
     Mechanism { kind: "dutasteride", moves: "5α-reductase inhibition → DHT down (Emax on mg/day; effect half-life 35 d, slow offset)", evidence: "strong, human: Clark 2004 (serum DHT −95% at 0.5 mg)" },
-    Mechanism { kind: "minoxidil_topical", moves: "anagen entry (telogen and kenogen shortened → early shedding), anagen prolonged, slow restoration (Emax on %)", evidence: "medium: Olsen 2002 (effect size, human); mechanism Messenger & Rundegren 2004 (animal/cell)" },
+    Mechanism { kind: "minoxidil_topical", moves: "anagen entry (telogen and kenogen shortened → early shedding), follicles held in anagen while applied (released together when stopped → shedding wave), slow restoration (Emax on %)", evidence: "medium: Olsen 2002 (effect size, human); mechanism Messenger & Rundegren 2004 (animal/cell); effects vanish within a month of stopping, Van Neste 2020 (human, small)" },
     Mechanism { kind: "minoxidil_oral", moves: "as topical, dose converted to topical-equivalent % (5 mg ≈ 5%)", evidence: "high for equivalence: Penha 2024; mechanism as topical" },
-    Mechanism { kind: "prp", moves: "growth-factor bolus per session + inflammation lowered (M2 shift)", evidence: "low-medium: Kieling 2024 meta-analysis, very heterogeneous; M2 shift is a hypothesis" },
-    Mechanism { kind: "exosome", moves: "growth-factor bolus + larger inflammation drop", evidence: "speculative: only small uncontrolled human studies; no pooled effect size" },
+    Mechanism { kind: "prp", moves: "growth-factor bolus per session + a share of M1 activity shifted to M2 (less inflammation, slower niche loss)", evidence: "low-medium: Kieling 2024 meta-analysis, very heterogeneous; the M1→M2 shift and its effect on the niche are a hypothesis (clinic claim)" },
+    Mechanism { kind: "exosome", moves: "growth-factor bolus + a larger M1→M2 shift", evidence: "speculative: only small uncontrolled human studies; no pooled effect size" },
     Mechanism { kind: "microneedling", moves: "stimulation (hypoxia / HIF-1α) pulse + small growth-factor release per session", evidence: "low: mechanistic hypothesis, cell and animal work" },
     Mechanism { kind: "low_level_laser", moves: "stimulation pulse per session", evidence: "medium for effect size: Jimenez 2014; mechanism hypothesis" },
-    Mechanism { kind: "custom", moves: "one chosen input (dht, inflammation, growth_factor, stimulation) by a chosen effect", evidence: "whatever the educator assumes: label it" },
+    Mechanism { kind: "custom", moves: "one chosen input (dht, inflammation = M1 activity, growth_factor, stimulation) by a chosen effect", evidence: "whatever the educator assumes: label it" },
 ];
 
 impl TreatmentKind {
@@ -249,14 +249,18 @@ impl TreatmentKind {
     pub fn apply_session<T: Scalar>(&self, params: &Parameters<T>, dose: T, y: &mut [T; N_STATES]) {
         let p = params;
         let (zero, one) = (T::lit(0.0), T::lit(1.0));
-        let lower_inflammation = |y: &mut [T; N_STATES], drop: T| {
-            y[ix::INFLAMMATION] = y[ix::INFLAMMATION] * (one - drop * dose).max(zero);
+        // A share of the M1 activity is repolarized to M2.
+        let shift_to_m2 = |y: &mut [T; N_STATES], share: T| {
+            let m1 = y[ix::MACROPHAGE_M1];
+            let kept = m1 * (one - share * dose).max(zero);
+            y[ix::MACROPHAGE_M1] = kept;
+            y[ix::MACROPHAGE_M2] = y[ix::MACROPHAGE_M2] + (m1 - kept);
         };
         let add = |y: &mut [T; N_STATES], i: usize, amount: T| y[i] = y[i] + amount;
         match *self {
             TreatmentKind::Prp => {
                 add(y, ix::GROWTH_FACTOR, p.prp_growth_factor_per_session * dose);
-                lower_inflammation(y, p.prp_inflammation_drop);
+                shift_to_m2(y, p.prp_inflammation_drop);
             }
             TreatmentKind::Exosome => {
                 add(
@@ -264,7 +268,7 @@ impl TreatmentKind {
                     ix::GROWTH_FACTOR,
                     p.exosome_growth_factor_per_session * dose,
                 );
-                lower_inflammation(y, p.exosome_inflammation_drop);
+                shift_to_m2(y, p.exosome_inflammation_drop);
             }
             TreatmentKind::Microneedling => {
                 add(
@@ -286,7 +290,7 @@ impl TreatmentKind {
                 let factor = (one + e).max(zero);
                 match target {
                     Target::Dht => y[ix::DHT] = y[ix::DHT] * factor,
-                    Target::Inflammation => y[ix::INFLAMMATION] = y[ix::INFLAMMATION] * factor,
+                    Target::Inflammation => y[ix::MACROPHAGE_M1] = y[ix::MACROPHAGE_M1] * factor,
                     Target::GrowthFactor => add(y, ix::GROWTH_FACTOR, e),
                     Target::Stimulation => add(y, ix::STIMULATION, e),
                 }
@@ -314,10 +318,13 @@ mod tests {
     fn sessions_move_only_their_inputs() {
         let p = Parameters::default();
         let mut y = [0.0; N_STATES];
-        y[ix::INFLAMMATION] = 0.5;
+        y[ix::MACROPHAGE_M1] = 0.5;
+        y[ix::MACROPHAGE_M2] = 0.4;
         TreatmentKind::Prp.apply_session(&p, 1.0, &mut y);
         assert!((y[ix::GROWTH_FACTOR] - 1.0).abs() < 1e-12);
-        assert!((y[ix::INFLAMMATION] - 0.5 * 0.85).abs() < 1e-12);
+        assert!((y[ix::MACROPHAGE_M1] - 0.5 * 0.85).abs() < 1e-12);
+        // The activity moves from M1 to M2: nothing is created or destroyed.
+        assert!((y[ix::MACROPHAGE_M2] - (0.4 + 0.5 * 0.15)).abs() < 1e-12);
         assert!(y[ix::STIMULATION].abs() < 1e-12);
         let before = y;
         TreatmentKind::Finasteride.apply_session(&p, 1.0, &mut y);

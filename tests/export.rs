@@ -27,14 +27,17 @@ use std::process::Command;
 /// Largest accepted error of a peer against `sim run`'s CSV (issue 4).
 const MATCH: f64 = 1e-5;
 
-/// libroadrunner's CVODE settings. rtol 1e-10 with atol 1e-12 (or 1e-13, or
-/// rtol 1e-11 … 1e-12) fails on one arm: in `stiff_pk`'s "finasteride
-/// stopped", long after the stop, the plasma and effect states decay to
-/// 1e-300 and round-off takes the effect state below 0, where the model's
-/// `max(x, 0)` has a kink; CVODE's Newton corrector then fails repeatedly
-/// (CV_CONV_FAILURE at day ≈ 600–840, h ≈ 1e-8). atol 1e-14 passes every arm.
+/// libroadrunner's CVODE settings. Long after a stop in `stiff_pk`'s
+/// "finasteride stopped" the plasma and effect states decay to 1e-300 and
+/// below, where round-off takes them under 0 and the model's `max(x, 0)` has a
+/// kink; which absolute tolerances CVODE survives there depends on its step
+/// sequence: on the model with the anagen chain, atol 1e-14 stops with
+/// CV_ILL_INPUT ("initial ewt has component(s) equal to zero", a denormal
+/// plasma value at day ≈ 833) and 1e-15 with CV_TOO_MUCH_ACC, while 1e-12 and
+/// 1e-13 pass (with the earlier four-phase model 1e-12 and 1e-13 failed and
+/// 1e-14 passed). atol 1e-13 passes every arm.
 fn roadrunner_settings() -> Value {
-    serde_json::json!({"rtol": 1e-10, "atol": 1e-14})
+    serde_json::json!({"rtol": 1e-10, "atol": 1e-13})
 }
 
 /// scipy settings for the module's `simulate`. LSODA, not the module's default

@@ -82,7 +82,19 @@ proptest! {
         let r = simulate(&sc).expect("simulates");
         let again = simulate(&sc).expect("simulates");
         prop_assert_eq!(&r, &again, "identical run to run");
-        for row in &r.arms[0].trajectory.rows {
+        let rows = &r.arms[0].trajectory.rows;
+        for w in rows.windows(2) {
+            // Lost follicles never come back, and no treatment restores a
+            // niche: the count of follicles with an intact niche never rises.
+            prop_assert!(w[1].follicles_present <= w[0].follicles_present * (1.0 + 1e-12));
+            let intact = |r: &hairsim::trajectory::Observables| r.niche_intact * r.follicles_present;
+            prop_assert!(intact(&w[1]) <= intact(&w[0]) * (1.0 + 1e-9));
+        }
+        for row in rows {
+            // Every terminal follicle has its niche: τ ≤ ν (τ = T:V / (1 + T:V)).
+            let terminal = row.terminal_vellus_ratio / (1.0 + row.terminal_vellus_ratio);
+            prop_assert!(terminal <= row.niche_intact + 1e-6, "τ {} above ν {}", terminal, row.niche_intact);
+            prop_assert!((0.0..=1.0 + 1e-9).contains(&row.niche_intact));
             let sum = row.anagen + row.catagen + row.telogen + row.kenogen;
             prop_assert!((sum - 1.0).abs() < 1e-6, "phases sum to {}", sum);
             for f in [row.anagen, row.catagen, row.telogen, row.kenogen] {

@@ -124,7 +124,7 @@ impl ArmModel {
             let outputs: Vec<(&'static str, Sym)> = COLUMNS
                 .iter()
                 .zip(obs.values())
-                .filter(|(_, s)| !is_state(*s))
+                .filter(|(c, s)| !is_state_named(c, *s))
                 .map(|(c, s)| (*c, s))
                 .collect();
             let params = Parameters::symbolic();
@@ -238,8 +238,11 @@ impl ArmModel {
 }
 
 /// Whether `s` is a bare state leaf (in the graph being traced).
-fn is_state(s: Sym) -> bool {
-    (0..N_STATES).any(|i| Sym::state(i) == s)
+/// Whether `s` is the state called `column` (that column is then the state
+/// itself; a column that reads a state of another name, like `inflammation`
+/// reading `macrophage_m1`, is exported as its own output).
+fn is_state_named(column: &str, s: Sym) -> bool {
+    (0..N_STATES).any(|i| Sym::state(i) == s && STATE_NAMES[i].0 == column)
 }
 
 /// Every identifier an export defines, so the tests can prove they are unique.

@@ -39,6 +39,7 @@ type UnitDef = (&'static str, &'static [(&'static str, i32, i32, f64)]);
 const UNIT_DEFINITIONS: &[UnitDef] = &[
     ("day", &[("second", 1, 0, 86400.0)]),
     ("per_day", &[("second", -1, 0, 86400.0)]),
+    ("per_year", &[("second", -1, 0, 31_557_600.0)]),
     ("hair", &[("item", 1, 0, 1.0)]),
     (
         "hair_per_cm2",
@@ -71,6 +72,7 @@ const UNIT_DEFINITIONS: &[UnitDef] = &[
 pub fn unit_id(unit: &str) -> Option<&'static str> {
     Some(match unit {
         "days" => "day",
+        "per year" => "per_year",
         "%" | "topical % equivalent" => "percent",
         "% per mg" => "percent_per_mg",
         "follicles" => "follicle",
@@ -82,6 +84,8 @@ pub fn unit_id(unit: &str) -> Option<&'static str> {
         | "dimensionless index"
         | "fraction"
         | "fraction of follicles"
+        | "fraction of the starting follicles"
+        | "fraction of the follicles present"
         | "per cycle"
         | "per cycle per unit index"
         | "per unit index"
@@ -94,10 +98,14 @@ pub fn unit_id(unit: &str) -> Option<&'static str> {
 /// the parameter is then written without units, which SBML allows).
 pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
     Some(match name {
-        "anagen_days_effective" | "telogen_days_effective" | "kenogen_days_effective" => "day",
-        "anagen_to_catagen" | "catagen_to_telogen" | "telogen_to_kenogen" | "kenogen_to_anagen" => {
-            "per_day"
-        }
+        "anagen_days_effective"
+        | "anagen_held_days"
+        | "telogen_days_effective"
+        | "kenogen_days_effective"
+        | "niche_lost_kenogen_days" => "day",
+        "anagen_to_catagen" | "catagen_to_telogen" | "telogen_to_kenogen" | "exit_terminal"
+        | "exit_miniaturized" | "exit_niche_lost" | "dropout" => "per_day",
+        "follicles_present" => "follicle",
         "hair_count" => "hair",
         "hair_density_per_cm2" => "hair_per_cm2",
         "shedding_per_day" => "hair_per_day",
@@ -110,7 +118,15 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         | "dht_inhibition"
         | "miniaturization_probability"
         | "restoration_probability"
-        | "terminal_vellus_ratio" => "dimensionless",
+        | "niche_loss_probability"
+        | "dropout_probability"
+        | "m1_excess"
+        | "terminal_vellus_ratio"
+        | "anagen"
+        | "catagen"
+        | "telogen"
+        | "kenogen"
+        | "inflammation" => "dimensionless",
         _ => return None,
     })
 }

@@ -2,11 +2,25 @@
 //! right-hand side. Nothing else: no dosing logic, no I/O.
 //!
 //! Follicles move around the cycle anagen → catagen → telogen → kenogen → anagen.
-//! Each transition is first order with an *effective* mean duration that the
-//! signals stretch or shrink through bounded, monotone (Emax / Hill) factors.
-//! A slow state, the terminal fraction, falls as DHT miniaturizes follicles
-//! cycle by cycle and is restored slowly by growth signals. Equations are
-//! written out in docs/MODEL.md.
+//! Anagen is a chain of [`ANAGEN_STAGES`] stages (so its duration is gamma
+//! distributed, and follicles finish the anagen they started) followed by a
+//! *held* stage, where minoxidil keeps follicles growing past their
+//! programmed end for as long as it acts (when it stops, the held follicles
+//! enter catagen together: the shedding wave); the growth factor and
+//! stimulation lengthen the programme itself.
+//! Every transition has an *effective* mean duration that the signals stretch
+//! or shrink through bounded, monotone (Emax / Hill) factors. At each kenogen
+//! → anagen re-entry a follicle may change what it is: terminal follicles
+//! miniaturize; miniaturized ones whose stem-cell niche is intact are
+//! restored or lose their niche; those whose niche is lost start anagen more
+//! slowly, are never restored, and may drop out for good. The M1 / M2
+//! macrophage balance shortens anagen, miniaturizes and erodes the niche.
+//! Equations are written out in docs/MODEL.md.
+//!
+//! Every transition is a rate or a per-cycle probability in [`Rates`], so a
+//! follicle-level Markov chain can be read off the same numbers; the ODE is
+//! its mean-field average, with the kinds of follicle (terminal, miniaturized,
+//! niche lost) assumed spread over the phases like the whole.
 //!
 //! The states are listed once, in `states` (the table every index, name and
 //! export derives from); `problem` hands the equations to the solve core as
@@ -16,11 +30,15 @@ use crate::params::Parameters;
 use crate::solve::{AsArray, Vector};
 use crate::symbolic::{Scalar, Sym};
 use crate::trajectory::Observables;
+use crate::units::DAYS_PER_YEAR;
 
 mod problem;
 mod states;
 
-pub use states::{ix, StateInfo, MOVED_BY_EFFECT_VARIANT, N_STATES, STATES, STATE_NAMES};
+pub use states::{
+    ix, StateInfo, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, FOLLICLE_STATES,
+    MOVED_BY_EFFECT_VARIANT, N_STATES, STATES, STATE_NAMES,
+};
 
 /// The state vector (stack allocated).
 pub type State = Vector<N_STATES>;
@@ -133,21 +151,64 @@ impl Inputs<Sym> {
     }
 }
 
-/// Effective mean phase durations and per-cycle hazards at one state.
+/// Every transition of one follicle at one state of the signals: mean
+/// durations (each stage is left at rate 1 / its mean duration) and the
+/// probabilities of what happens at a kenogen → anagen re-entry. The ODE is
+/// the mean-field average of the Markov chain these define.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rates<T = f64> {
-    /// Effective anagen duration, days.
+    /// Effective programmed anagen, days: the [`ANAGEN_STAGES`] stages
+    /// together, each left at rate `ANAGEN_STAGES / anagen_days`.
     pub anagen_days: T,
+    /// Mean time in the held stage after the programmed anagen, days.
+    pub anagen_held_days: T,
     /// Catagen duration, days.
     pub catagen_days: T,
     /// Effective telogen duration, days.
     pub telogen_days: T,
     /// Effective kenogen duration, days.
     pub kenogen_days: T,
-    /// Probability per new cycle that a terminal follicle miniaturizes.
+    /// Probability, at re-entry, that a terminal follicle miniaturizes.
     pub miniaturization_per_cycle: T,
-    /// Probability per new cycle that a miniaturized follicle is restored.
+    /// Probability, at re-entry, that a miniaturized follicle whose niche
+    /// is intact is restored to terminal (a follicle whose niche is lost
+    /// never is: the niche is the ceiling on restoration).
     pub restoration_per_cycle: T,
+    /// Probability, at re-entry, that a miniaturized follicle that is not
+    /// restored loses its niche (the arrector pili muscle detaches).
+    pub niche_loss_per_cycle: T,
+    /// Mean kenogen of a follicle whose niche is lost, days: without the
+    /// nerve's signal its stem cells are slow to start a new anagen.
+    pub niche_lost_kenogen_days: T,
+    /// Probability, at each attempted re-entry, that a follicle whose niche is
+    /// lost drops out for good instead (fibrosis).
+    pub dropout_per_cycle: T,
+}
+
+impl<T: Scalar> Rates<T> {
+    /// Rate at which a follicle leaves each anagen stage, per day.
+    #[inline(always)]
+    pub fn anagen_stage_rate(&self) -> T {
+        T::lit(ANAGEN_STAGES as f64) / self.anagen_days
+    }
+
+    /// Mean anagen of a follicle, days: the programmed stages and the held stage.
+    pub fn anagen_total_days(&self) -> T {
+        self.anagen_days + self.anagen_held_days
+    }
+
+    /// Exit rate of each of the cycle's compartments ([`CYCLE_STATES`]), per
+    /// day, when a share `niche` of the follicles in kenogen has its niche.
+    pub fn cycle_exit_rates(&self, niche: T) -> [T; CYCLE_STATES.len()] {
+        let one = T::lit(1.0);
+        let mut rate = [self.anagen_stage_rate(); CYCLE_STATES.len()];
+        rate[ANAGEN_STAGES] = one / self.anagen_held_days;
+        rate[ANAGEN_STAGES + 1] = one / self.catagen_days;
+        rate[ANAGEN_STAGES + 2] = one / self.telogen_days;
+        rate[ANAGEN_STAGES + 3] =
+            niche / self.kenogen_days + (one - niche) / self.niche_lost_kenogen_days;
+        rate
+    }
 }
 
 /// Saturating Emax fraction x / (x + ec50), 0 for x ≤ 0.
@@ -323,17 +384,25 @@ impl<T: Scalar> HairModel<T> {
     #[inline(always)]
     pub fn rates_of(&self, y: &[T; N_STATES]) -> Rates<T> {
         let p = &self.params;
-        let one = T::lit(1.0);
+        let (zero, one) = (T::lit(0.0), T::lit(1.0));
         let minox = emax(y[ix::MINOXIDIL], p.minoxidil_ec50_percent).named("minoxidil_effect");
         let gf = emax(y[ix::GROWTH_FACTOR], p.growth_factor_ec50).named("growth_factor_effect");
         let stim = emax(y[ix::STIMULATION], p.stimulation_ec50).named("stimulation_effect");
-        let dht = (p.dht_sensitivity * self.dht_effect_of(y[ix::DHT])).named("dht_effect");
-        let infl = y[ix::INFLAMMATION].max(T::lit(0.0));
+        let dht = (y[ix::ANDROGEN_SENSITIVITY].max(zero) * self.dht_effect_of(y[ix::DHT]))
+            .named("dht_effect");
+        let m1 = y[ix::MACROPHAGE_M1].max(zero);
+        let m1_excess = (m1 - y[ix::MACROPHAGE_M2].max(zero))
+            .max(zero)
+            .named("m1_excess");
 
         let shortening =
-            one + p.dht_anagen_shortening * dht + p.inflammation_anagen_shortening * infl;
-        let prolongation = one
-            + p.minoxidil_anagen_prolongation * minox
+            one + p.dht_anagen_shortening * dht + p.inflammation_anagen_shortening * m1;
+        // Minoxidil holds follicles past their programmed anagen (they are
+        // released together when it stops: Van Neste 2020); the growth factor
+        // and stimulation lengthen the programme itself, so their effect fades
+        // with them, follicle by follicle (no withdrawal wave is reported).
+        let hold = p.minoxidil_anagen_prolongation * minox;
+        let lengthening = one
             + p.growth_factor_anagen_prolongation * gf
             + p.stimulation_anagen_prolongation * stim;
         let telogen_shortening = one
@@ -345,20 +414,32 @@ impl<T: Scalar> HairModel<T> {
             + p.growth_factor_anagen_entry * gf
             + p.stimulation_anagen_entry * stim;
         let mini_hazard =
-            p.dht_miniaturization_per_cycle * dht + p.inflammation_miniaturization_per_cycle * infl;
+            p.dht_miniaturization_per_cycle * dht + p.inflammation_miniaturization_per_cycle * m1;
         let rest_hazard = p.restoration_per_cycle
             + p.minoxidil_restoration_per_cycle * minox
             + p.growth_factor_restoration_per_cycle * gf
             + p.stimulation_restoration_per_cycle * stim;
+        let niche_hazard = p.niche_loss_dht_per_cycle * dht + p.niche_loss_m1_per_cycle * m1_excess;
+        let kenogen_days = (p.kenogen_days * (one + p.dht_kenogen_lengthening * dht) / entry)
+            .named("kenogen_days_effective");
+        let anagen_days = (p.anagen_days * lengthening / shortening).named("anagen_days_effective");
         Rates {
-            anagen_days: (p.anagen_days * prolongation / shortening).named("anagen_days_effective"),
+            anagen_days,
+            // Held for minoxidil's share of the programmed anagen; the
+            // release time alone when nothing holds.
+            anagen_held_days: (p.anagen_release_days + hold * anagen_days)
+                .named("anagen_held_days"),
             catagen_days: p.catagen_days,
             telogen_days: (p.telogen_days / telogen_shortening).named("telogen_days_effective"),
-            kenogen_days: (p.kenogen_days * (one + p.dht_kenogen_lengthening * dht) / entry)
-                .named("kenogen_days_effective"),
+            kenogen_days,
             miniaturization_per_cycle: (one - (-mini_hazard).exp())
                 .named("miniaturization_probability"),
             restoration_per_cycle: (one - (-rest_hazard).exp()).named("restoration_probability"),
+            niche_loss_per_cycle: (one - (-niche_hazard).exp()).named("niche_loss_probability"),
+            niche_lost_kenogen_days: (kenogen_days / p.niche_lost_entry_factor)
+                .named("niche_lost_kenogen_days"),
+            dropout_per_cycle: (one - (-p.niche_lost_dropout_per_cycle).exp())
+                .named("dropout_probability"),
         }
     }
 
@@ -368,23 +449,38 @@ impl<T: Scalar> HairModel<T> {
         let one = T::lit(1.0);
         let r = self.rates_of(y);
         let terminal = y[ix::TERMINAL];
-        let with_hair = y[ix::ANAGEN] + y[ix::CATAGEN] + y[ix::TELOGEN];
+        let anagen = ANAGEN_STAGE_STATES
+            .iter()
+            .fold(y[ix::ANAGEN_HELD], |sum, &i| sum + y[i]);
+        let with_hair = anagen + y[ix::CATAGEN] + y[ix::TELOGEN];
+        let present = self.present_of(y);
         Observables {
-            anagen: y[ix::ANAGEN],
-            catagen: y[ix::CATAGEN],
-            telogen: y[ix::TELOGEN],
-            kenogen: y[ix::KENOGEN],
+            anagen: anagen / present,
+            catagen: y[ix::CATAGEN] / present,
+            telogen: y[ix::TELOGEN] / present,
+            kenogen: y[ix::KENOGEN] / present,
             hair_count: p.follicles * with_hair * terminal,
             hair_density_per_cm2: p.follicle_density_per_cm2 * with_hair * terminal,
             shedding_per_day: p.follicles * y[ix::TELOGEN] / r.telogen_days,
             mean_diameter_um: terminal * p.terminal_diameter_um
                 + (one - terminal) * p.vellus_diameter_um,
             terminal_vellus_ratio: terminal / (one - terminal),
+            follicles_present: p.follicles * (one - y[ix::FOLLICLES_LOST]),
+            niche_intact: y[ix::NICHE],
             dht: y[ix::DHT],
-            inflammation: y[ix::INFLAMMATION],
+            androgen_sensitivity: y[ix::ANDROGEN_SENSITIVITY],
+            inflammation: y[ix::MACROPHAGE_M1],
+            macrophage_m2: y[ix::MACROPHAGE_M2],
             growth_factor: y[ix::GROWTH_FACTOR],
             stimulation: y[ix::STIMULATION],
         }
+    }
+
+    /// Share of the starting follicles still present, floored just above 0
+    /// so that shares of it stay finite when (almost) every follicle is lost.
+    #[inline(always)]
+    fn present_of(&self, y: &[T; N_STATES]) -> T {
+        (T::lit(1.0) - y[ix::FOLLICLES_LOST]).max(T::lit(1e-12))
     }
 
     /// The right-hand side dy/dt (days⁻¹). The one place the equations are
@@ -397,24 +493,55 @@ impl<T: Scalar> HairModel<T> {
         let one = T::lit(1.0);
         let r = self.rates_of(y);
 
-        let to_catagen = (y[ix::ANAGEN] / r.anagen_days).named("anagen_to_catagen");
+        // The cycle. Anagen's stages are left at one rate; a follicle held
+        // past its programmed anagen leaves the held stage for catagen.
+        let stage_rate = r.anagen_stage_rate();
+        // Kenogen is left at the rate of the follicle's niche: what leaves is
+        // split by kind, each share of the follicles present assumed spread
+        // over the phases like the whole (the closure that makes this the
+        // average of the per-follicle chain).
+        let (terminal, niche) = (y[ix::TERMINAL], y[ix::NICHE]);
+        let exit_terminal = (y[ix::KENOGEN] * terminal / r.kenogen_days).named("exit_terminal");
+        let exit_miniaturized =
+            (y[ix::KENOGEN] * (niche - terminal) / r.kenogen_days).named("exit_miniaturized");
+        let exit_niche_lost =
+            (y[ix::KENOGEN] * (one - niche) / r.niche_lost_kenogen_days).named("exit_niche_lost");
+        let re_entry = exit_terminal + exit_miniaturized + exit_niche_lost;
+        // A follicle whose niche is lost may drop out for good instead of re-entering.
+        let dropout = (exit_niche_lost * r.dropout_per_cycle).named("dropout");
+        let mut inflow = re_entry - dropout;
+        for i in ANAGEN_STAGE_STATES {
+            let out = stage_rate * y[i];
+            dy[i] = inflow - out;
+            inflow = out;
+        }
+        let to_catagen = (y[ix::ANAGEN_HELD] / r.anagen_held_days).named("anagen_to_catagen");
         let to_telogen = (y[ix::CATAGEN] / r.catagen_days).named("catagen_to_telogen");
         let shed = (y[ix::TELOGEN] / r.telogen_days).named("telogen_to_kenogen");
-        let to_anagen = (y[ix::KENOGEN] / r.kenogen_days).named("kenogen_to_anagen");
-        dy[ix::ANAGEN] = to_anagen - to_catagen;
+        dy[ix::ANAGEN_HELD] = inflow - to_catagen;
         dy[ix::CATAGEN] = to_catagen - to_telogen;
         dy[ix::TELOGEN] = to_telogen - shed;
-        dy[ix::KENOGEN] = shed - to_anagen;
+        dy[ix::KENOGEN] = shed - re_entry;
+        dy[ix::FOLLICLES_LOST] = dropout;
 
-        // Conversions happen as follicles start a new cycle: `to_anagen` per day.
-        let terminal = y[ix::TERMINAL];
-        dy[ix::TERMINAL] = to_anagen
-            * (r.restoration_per_cycle * (one - terminal) - r.miniaturization_per_cycle * terminal);
+        // What the re-entering follicles become: terminal ones may
+        // miniaturize; miniaturized ones with an intact niche are restored or,
+        // if not, may lose their niche. Terminal and intact counts change by
+        // these; as shares of the follicles present they also rise as
+        // niche-lost follicles drop out of the denominator.
+        let present = self.present_of(y);
+        let restored = exit_miniaturized * r.restoration_per_cycle;
+        let terminal_count_change = restored - exit_terminal * r.miniaturization_per_cycle;
+        let niche_count_change = -(exit_miniaturized - restored) * r.niche_loss_per_cycle;
+        dy[ix::TERMINAL] = (terminal_count_change + terminal * dropout) / present;
+        dy[ix::NICHE] = (niche_count_change + niche * dropout) / present;
+        dy[ix::ANDROGEN_SENSITIVITY] = p.dht_sensitivity_rise_per_year / T::lit(DAYS_PER_YEAR);
 
         let dht_target = (one - self.dht_inhibition_of(y)) * u.dht_multiplier;
         dy[ix::DHT] = k.dht * (dht_target - y[ix::DHT]);
-        dy[ix::INFLAMMATION] = k.inflammation
-            * (p.inflammation_baseline * u.inflammation_multiplier - y[ix::INFLAMMATION]);
+        dy[ix::MACROPHAGE_M1] = k.inflammation
+            * (p.inflammation_baseline * u.inflammation_multiplier - y[ix::MACROPHAGE_M1]);
+        dy[ix::MACROPHAGE_M2] = k.inflammation * (p.macrophage_m2_baseline - y[ix::MACROPHAGE_M2]);
         dy[ix::GROWTH_FACTOR] = k.growth_factor * (u.growth_factor_hold - y[ix::GROWTH_FACTOR]);
         dy[ix::STIMULATION] = k.stimulation * (u.stimulation_hold - y[ix::STIMULATION]);
         match self.pk {

@@ -6,10 +6,11 @@
 //! and `explicit_pk_only` if only the stiff variant moves it) plus its
 //! equation in `HairModel::derivatives_of`; its initial value is 0 unless
 //! `steady_state` says otherwise, and the exports, `sim model` and every
-//! solver follow. The order is the reader's: the follicle cycle, what
-//! follicles are, then the pathways that act on them (DHT and the drugs that
-//! lower it; the signals that lengthen anagen and the drug that joins them;
-//! inflammation), and last the states only the stiff explicit-PK variant
+//! solver follow. The order is the reader's: the follicle cycle (anagen's
+//! stages, catagen, telogen, kenogen, and the follicles lost), what follicles
+//! are (terminal or miniaturized, niche intact or lost), then the pathways that act on them (DHT and the drugs that lower it;
+//! the signals that lengthen anagen and the drug that joins them; the
+//! macrophages), and last the states only the stiff explicit-PK variant
 //! moves. The exports and `sim bench`'s CSV list the states in this order;
 //! no result depends on it. A new state may go where it reads best: the
 //! default variant's solves skip the explicit-PK states while they come last
@@ -54,21 +55,52 @@ macro_rules! states {
     (@flag explicit_pk_only) => { true };
 }
 
-const FOLLICLES: &str = "fraction of follicles";
+const FOLLICLES: &str = "fraction of the starting follicles";
+
+/// Anagen is a chain of this many stages of equal mean duration, so that its
+/// duration is gamma (Erlang) distributed with a coefficient of variation of
+/// 1/√6 ≈ 0.41 (illustrative assumption; Halloy et al. 2000 fitted a
+/// lognormal with a mean and a spread, no published CV was found). Fixed at
+/// compile time because the state vector is: the stages are rows of the table
+/// below ([`ANAGEN_STAGE_STATES`] lists them), and changing the number is
+/// those rows and this constant.
+pub const ANAGEN_STAGES: usize = 6;
 
 states! {
-    // The follicle cycle (the four fractions sum to 1).
-    /// Fraction of follicles in anagen.
-    ANAGEN = "anagen", FOLLICLES;
-    /// Fraction of follicles in catagen.
-    CATAGEN = "catagen", FOLLICLES;
-    /// Fraction of follicles in telogen.
-    TELOGEN = "telogen", FOLLICLES;
-    /// Fraction of follicles in kenogen.
-    KENOGEN = "kenogen", FOLLICLES;
+    // The follicle cycle: fractions of the follicles the scalp had at the
+    // start; with the follicles lost they sum to 1.
+    /// Follicles in the first sixth of their programmed anagen.
+    ANAGEN_1 = "anagen_1", FOLLICLES;
+    /// Follicles in the second sixth of their programmed anagen.
+    ANAGEN_2 = "anagen_2", FOLLICLES;
+    /// Follicles in the third sixth of their programmed anagen.
+    ANAGEN_3 = "anagen_3", FOLLICLES;
+    /// Follicles in the fourth sixth of their programmed anagen.
+    ANAGEN_4 = "anagen_4", FOLLICLES;
+    /// Follicles in the fifth sixth of their programmed anagen.
+    ANAGEN_5 = "anagen_5", FOLLICLES;
+    /// Follicles in the last sixth of their programmed anagen.
+    ANAGEN_6 = "anagen_6", FOLLICLES;
+    /// Follicles past their programmed anagen, held growing by minoxidil.
+    ANAGEN_HELD = "anagen_held", FOLLICLES;
+    /// Follicles in catagen.
+    CATAGEN = "catagen_follicles", FOLLICLES;
+    /// Follicles in telogen.
+    TELOGEN = "telogen_follicles", FOLLICLES;
+    /// Follicles in kenogen (empty).
+    KENOGEN = "kenogen_follicles", FOLLICLES;
+    /// Follicles lost for good: their stem-cell niche was lost and they
+    /// dropped out at a re-entry (fibrosis).
+    FOLLICLES_LOST = "follicles_lost", FOLLICLES;
     // What the follicles are.
-    /// Fraction of follicles that are terminal (not miniaturized).
-    TERMINAL = "terminal_fraction", FOLLICLES;
+    /// Fraction of the follicles present that are terminal (not miniaturized).
+    TERMINAL = "terminal_fraction", "fraction of the follicles present";
+    /// Fraction of the follicles present whose stem-cell niche is intact
+    /// (arrector pili muscle attached, sympathetic nerve present); every
+    /// terminal follicle is among them.
+    NICHE = "niche_intact", "fraction of the follicles present";
+    /// Androgen sensitivity of the scalp; rises as androgenetic alopecia spreads.
+    ANDROGEN_SENSITIVITY = "androgen_sensitivity", "dimensionless";
     // The androgen pathway: DHT and the 5α-reductase inhibitors' effect compartments.
     /// Scalp DHT relative to untreated.
     DHT = "dht", "relative to untreated";
@@ -83,9 +115,11 @@ states! {
     STIMULATION = "stimulation", "dimensionless";
     /// Minoxidil effect-compartment exposure, topical-% equivalent.
     MINOXIDIL = "minoxidil_exposure", "topical % equivalent";
-    // Inflammation.
-    /// Micro-inflammation index.
-    INFLAMMATION = "inflammation", "dimensionless index";
+    // The perifollicular macrophages: the M1 / M2 balance.
+    /// Pro-inflammatory (M1) macrophage activity: the micro-inflammation index.
+    MACROPHAGE_M1 = "macrophage_m1", "dimensionless index";
+    /// Reparative (M2) macrophage activity.
+    MACROPHAGE_M2 = "macrophage_m2", "dimensionless index";
     // The stiff variant's plasma kinetics (`[model] pk = "explicit"`).
     /// Explicit PK only: finasteride in the gut, mg.
     FINASTERIDE_GUT = "finasteride_gut", "mg (explicit PK only)", explicit_pk_only;
@@ -96,6 +130,45 @@ states! {
     /// Explicit PK only: dutasteride in plasma, mg.
     DUTASTERIDE_PLASMA = "dutasteride_plasma", "mg (explicit PK only)", explicit_pk_only;
 }
+
+/// The anagen stages, in order (a follicle passes through each).
+pub const ANAGEN_STAGE_STATES: [usize; ANAGEN_STAGES] = [
+    ix::ANAGEN_1,
+    ix::ANAGEN_2,
+    ix::ANAGEN_3,
+    ix::ANAGEN_4,
+    ix::ANAGEN_5,
+    ix::ANAGEN_6,
+];
+
+/// The cycle's compartments in the order a follicle passes through them: the
+/// anagen stages, the held stage, catagen, telogen, kenogen.
+pub const CYCLE_STATES: [usize; ANAGEN_STAGES + 4] = {
+    let mut c = [0; ANAGEN_STAGES + 4];
+    let mut k = 0;
+    while k < ANAGEN_STAGES {
+        c[k] = ANAGEN_STAGE_STATES[k];
+        k += 1;
+    }
+    c[ANAGEN_STAGES] = ix::ANAGEN_HELD;
+    c[ANAGEN_STAGES + 1] = ix::CATAGEN;
+    c[ANAGEN_STAGES + 2] = ix::TELOGEN;
+    c[ANAGEN_STAGES + 3] = ix::KENOGEN;
+    c
+};
+
+/// The states that count follicles: the cycle's compartments and the
+/// follicles lost. They always sum to 1 (every flux leaves one and enters
+/// another).
+pub const FOLLICLE_STATES: [usize; ANAGEN_STAGES + 5] = {
+    let mut f = [ix::FOLLICLES_LOST; ANAGEN_STAGES + 5];
+    let mut k = 0;
+    while k < CYCLE_STATES.len() {
+        f[k] = CYCLE_STATES[k];
+        k += 1;
+    }
+    f
+};
 
 /// Number of state variables.
 pub const N_STATES: usize = STATES.len();
@@ -165,15 +238,28 @@ mod tests {
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 16);
+        assert_eq!(N_STATES, 26);
         assert_eq!(
-            (ix::ANAGEN, ix::INFLAMMATION, ix::DUTASTERIDE_PLASMA),
-            (0, 11, 15)
+            (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
+            (0, 21, 25)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
             assert!(STATES[..i].iter().all(|o| o.name != s.name), "{}", s.name);
         }
+    }
+
+    #[test]
+    fn the_anagen_stages_follow_each_other_and_the_follicle_states_are_the_cycle() {
+        for (k, &i) in ANAGEN_STAGE_STATES.iter().enumerate() {
+            assert_eq!(i, ix::ANAGEN_1 + k);
+            assert_eq!(STATES[i].name, format!("anagen_{}", k + 1));
+        }
+        assert_eq!(ANAGEN_STAGE_STATES[ANAGEN_STAGES - 1] + 1, ix::ANAGEN_HELD);
+        let mut all = FOLLICLE_STATES.to_vec();
+        all.dedup();
+        assert_eq!(all.len(), FOLLICLE_STATES.len());
+        assert!(all.iter().all(|&i| STATES[i].unit == FOLLICLES));
     }
 
     #[test]
@@ -187,6 +273,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 12);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 22);
     }
 }

@@ -99,6 +99,8 @@ struct ArmSummary<'a> {
     name: &'a str,
     treatments: Vec<&'a str>,
     treatment_labels: Vec<&'a str>,
+    /// Follicles lost for good over the whole run (whole scalp).
+    follicles_lost: f64,
     endpoints: Vec<Endpoint>,
 }
 
@@ -130,6 +132,10 @@ pub fn summary(result: &SimulationResult) -> Result<String, serde_json::Error> {
                 name: &a.name,
                 treatments: a.treatments.iter().map(|t| t.kind.as_str()).collect(),
                 treatment_labels: a.treatments.iter().map(|t| t.label.as_str()).collect(),
+                follicles_lost: match (a.trajectory.rows.first(), a.trajectory.rows.last()) {
+                    (Some(first), Some(last)) => first.follicles_present - last.follicles_present,
+                    _ => 0.0,
+                },
                 endpoints,
             })
             .collect(),

@@ -7,7 +7,7 @@ mod visible;
 use super::*;
 use crate::simulation::{ArmResult, TreatmentMarks};
 use crate::solve::{SolveStats, SolverSettings};
-use crate::trajectory::{Observables, Trajectory};
+use crate::trajectory::{Observables, Trajectory, N_COLUMNS};
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -66,6 +66,10 @@ fn arm(name: &str, treatments: Vec<TreatmentMarks>, gain: f64, spike: f64, dht: 
             inflammation: 0.3 + 0.05 * (t / 60.0).sin() + 0.2 * pulse,
             growth_factor: pulse,
             stimulation: 0.6 * pulse,
+            follicles_present: 100_000.0 - 0.5 * t,
+            niche_intact: 0.9,
+            androgen_sensitivity: 1.0,
+            macrophage_m2: 0.4,
         });
     }
     ArmResult {
@@ -234,21 +238,7 @@ fn non_finite_values_are_skipped() {
     }
     // A whole arm of NaN still draws (its lines are simply absent).
     for row in &mut result.arms[1].trajectory.rows {
-        *row = Observables {
-            anagen: f64::NAN,
-            catagen: f64::NAN,
-            telogen: f64::NAN,
-            kenogen: f64::NAN,
-            hair_count: f64::NAN,
-            hair_density_per_cm2: f64::NAN,
-            shedding_per_day: f64::NAN,
-            mean_diameter_um: f64::NAN,
-            terminal_vellus_ratio: f64::NAN,
-            dht: f64::NAN,
-            inflammation: f64::NAN,
-            growth_factor: f64::NAN,
-            stimulation: f64::NAN,
-        };
+        *row = Observables::from_values([f64::NAN; N_COLUMNS]);
     }
     result.arms[0].treatments.push(TreatmentMarks {
         kind: "odd".to_string(),
