@@ -410,7 +410,8 @@ impl<T: Scalar> HairModel<T> {
         let dht = (y[ix::ANDROGEN_SENSITIVITY].max(zero) * self.dht_effect_of(y[ix::DHT]))
             .named("dht_effect");
         let m1 = y[ix::MACROPHAGE_M1].max(zero);
-        let m1_excess = smooth_positive_part(m1 - y[ix::MACROPHAGE_M2].max(zero)).named("m1_excess");
+        let m1_excess =
+            smooth_positive_part(m1 - y[ix::MACROPHAGE_M2].max(zero)).named("m1_excess");
 
         let shortening =
             one + p.dht_anagen_shortening * dht + p.inflammation_anagen_shortening * m1;
