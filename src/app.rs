@@ -131,7 +131,7 @@ fn run_scenarios(args: &RunArgs) -> Result<()> {
             )
         };
         let set =
-            output::simulation(&result, &sc.plot.charts, formats, &dir).with_context(context)?;
+            output::simulation(&result, &sc.plot.charts, formats, args.lang, &dir).with_context(context)?;
         let wrote = write(set).with_context(context)?;
         print_summary(&result);
         println!("{wrote}");

@@ -11,6 +11,7 @@
 mod en;
 mod ja;
 
+use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 use serde::Serialize;
 
 /// A language of the report and the charts (`--lang`).
@@ -64,6 +65,66 @@ impl Lang {
         match Key::for_identifier(id) {
             Some(k) => self.get(k).to_string(),
             None => id.replace('_', " "),
+        }
+    }
+}
+
+impl Lang {
+    /// The chart and file footer: the short label, the scenario and the
+    /// version (in English exactly [`crate::label::footer`]).
+    pub fn footer(self, scenario: &str) -> String {
+        self.fill(
+            Key::Footer,
+            &[
+                ("label", self.get(Key::LabelShort)),
+                ("scenario", scenario),
+                ("version", crate::label::VERSION),
+            ],
+        )
+    }
+
+    /// A count of a unit, singular or plural.
+    fn count(self, n: f64, one: Key, many: Key, decimals: usize) -> String {
+        let text = format!("{n:.decimals$}");
+        let key = if (n - 1.0).abs() < 1e-9 { one } else { many };
+        self.fill(key, &[("n", &text)])
+    }
+
+    /// A readable name for an endpoint time: "6 months", "12 weeks", "45 days"
+    /// (months from two months on when near a whole month).
+    pub fn time(self, days: f64) -> String {
+        let months = days / DAYS_PER_MONTH;
+        let whole = months.round();
+        if days >= 2.0 * DAYS_PER_MONTH - 3.0 && (months - whole).abs() < 0.1 {
+            return self.count(whole, Key::Month, Key::Months, 0);
+        }
+        let weeks = days / 7.0;
+        if (weeks - weeks.round()).abs() < 1e-6 && weeks >= 1.0 {
+            return self.count(weeks.round(), Key::Week, Key::Weeks, 0);
+        }
+        if months >= 1.0 {
+            self.count(months, Key::Month, Key::Months, 1)
+        } else {
+            self.count(days.round(), Key::Day, Key::Days, 0)
+        }
+    }
+
+    /// A duration as a schedule is written: whole years, months or weeks when
+    /// it is one, else days ([`crate::units::describe_days`] in words).
+    pub fn duration(self, days: f64) -> String {
+        let near = |x: f64| (x - x.round()).abs() < 1e-6;
+        let (years, months, weeks) = (days / DAYS_PER_YEAR, days / DAYS_PER_MONTH, days / 7.0);
+        if days >= DAYS_PER_YEAR && near(years) {
+            self.count(years.round(), Key::Year, Key::Years, 0)
+        } else if days >= DAYS_PER_MONTH && near(months) {
+            self.count(months.round(), Key::Month, Key::Months, 0)
+        } else if days >= 7.0 && near(weeks) {
+            self.count(weeks.round(), Key::Week, Key::Weeks, 0)
+        } else {
+            let d = (days * 100.0).round() / 100.0;
+            let text = d.to_string();
+            let key = if d == 1.0 { Key::Day } else { Key::Days };
+            self.fill(key, &[("n", &text)])
         }
     }
 }
@@ -255,6 +316,34 @@ mod tests {
     fn the_english_label_is_the_label_module_s() {
         assert_eq!(Lang::En.get(Key::LabelShort), crate::label::SHORT);
         assert_eq!(Lang::En.get(Key::LabelFull), crate::label::DISCLAIMER);
+    }
+
+    #[test]
+    fn the_english_footer_is_the_label_module_s() {
+        assert_eq!(Lang::En.footer("combo"), crate::label::footer("combo"));
+        assert!(Lang::Ja.footer("combo").contains("シナリオ: combo"));
+    }
+
+    #[test]
+    fn times_read_as_months_weeks_or_days() {
+        let en = |d| Lang::En.time(d);
+        assert_eq!(en(182.625), "6 months");
+        assert_eq!(en(180.0), "6 months");
+        assert_eq!(en(365.25), "12 months");
+        assert_eq!(en(730.0), "24 months");
+        assert_eq!(en(84.0), "12 weeks");
+        assert_eq!(en(7.0), "1 week");
+        assert_eq!(en(10.0), "10 days");
+        assert_eq!(en(45.0), "1.5 months");
+        assert_eq!(Lang::Ja.time(365.25), "12 か月");
+    }
+
+    #[test]
+    fn durations_read_as_units_describes_them() {
+        for days in [1.0, 2.0, 7.0, 14.0, 30.4375, 91.3125, 365.25, 1095.75, 0.5, 10.0] {
+            assert_eq!(Lang::En.duration(days), crate::units::describe_days(days));
+        }
+        assert_eq!(Lang::Ja.duration(1095.75), "3 年");
     }
 
     #[test]

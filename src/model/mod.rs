@@ -19,6 +19,7 @@ use crate::trajectory::Observables;
 
 mod problem;
 mod states;
+pub mod structure;
 
 pub use states::{ix, StateInfo, MOVED_BY_EFFECT_VARIANT, N_STATES, STATES, STATE_NAMES};
 

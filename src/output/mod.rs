@@ -12,6 +12,7 @@ pub mod json;
 
 use crate::bench::BenchReport;
 use crate::charts::{self, BenchChart, ChartError, ChartKind, ImageFormat};
+use crate::i18n::Lang;
 use crate::scan::ScanResult;
 use crate::sensitivity::SensitivityResult;
 use crate::simulation::SimulationResult;
@@ -151,6 +152,7 @@ pub fn simulation<'a>(
     result: &'a SimulationResult,
     charts: &[ChartKind],
     formats: Formats,
+    lang: Lang,
     dir: &Path,
 ) -> Result<OutputSet<'a>, OutputError> {
     let mut set = OutputSet::new(dir);
@@ -177,7 +179,7 @@ pub fn simulation<'a>(
         .filter(|k| k.applies_to(result))
         .collect();
     // In parallel, each chart's SVG drawn once for both formats.
-    for chart in charts::render_all(result, &kinds, &images)? {
+    for chart in charts::render_all(result, &kinds, &images, lang)? {
         set.add(
             &format!("{}.{}", chart.kind.name(), chart.format.extension()),
             chart.bytes,

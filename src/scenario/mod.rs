@@ -106,6 +106,36 @@ pub struct Scenario {
     pub plot: PlotSettings,
     /// Virtual cohort, when the scenario has a `[population]` section.
     pub population: Option<crate::population::Population>,
+    /// What the HTML report adds (`[report]`); empty without the section.
+    pub report: ReportSettings,
+}
+
+/// `[report]`: what the HTML report adds to the run's results. A section
+/// the report can show only when the scenario asks for it gets its setting
+/// here (the follicle animations and scalp map will).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportSettings {
+    /// The what-if slider: a parameter scanned over a range at report time.
+    pub what_if: Option<WhatIf>,
+}
+
+/// `[report.what_if]`: the quantity the slider moves and the values it visits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WhatIf {
+    /// A parameter or `terminal_fraction_start`.
+    pub varied: crate::population::Varied,
+    /// Its range, both ends valid values.
+    pub range: crate::scan::ScanRange,
+    /// How many values, ends included.
+    pub steps: u32,
+}
+
+impl WhatIf {
+    /// Values the slider visits unless told otherwise.
+    pub const DEFAULT_STEPS: u32 = 11;
+    /// Most values (each is a simulation of every arm, and its curves go
+    /// into the report).
+    pub const MAX_STEPS: u32 = 41;
 }
 
 impl Scenario {

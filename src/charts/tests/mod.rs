@@ -165,11 +165,42 @@ fn every_svg_has_title_footer_and_arm_names() {
             svg.contains(&crate::label::footer(&result.scenario)),
             "footer in {kind:?}"
         );
-        assert!(svg.contains(&title(&result, kind)), "title in {kind:?}");
+        assert!(svg.contains(&title(&result, kind, Lang::En)), "title in {kind:?}");
         for arm in &result.arms {
             assert!(svg.contains(&arm.name), "arm {} in {kind:?}", arm.name);
         }
     }
+}
+
+/// `--lang ja`: every chart's title, footer and axis names come from the
+/// Japanese table, no English chart text is left, and the PNG renders the
+/// Japanese with the bundled IPAex Gothic (not as empty boxes: it differs
+/// from the same chart with the text blanked out).
+#[test]
+fn japanese_charts_have_japanese_text_throughout() {
+    let result = fixture();
+    let kinds: Vec<ChartKind> = ChartKind::ALL
+        .into_iter()
+        .filter(|k| k.applies_to(&result))
+        .collect();
+    let files = render_all(&result, &kinds, &[ImageFormat::Svg], Lang::Ja).expect("renders");
+    for file in &files {
+        let svg = String::from_utf8(file.bytes.clone()).expect("UTF-8");
+        let kind = file.kind;
+        assert!(svg.contains(&Lang::Ja.footer(&result.scenario)), "{kind:?}");
+        assert!(svg.contains(&title(&result, kind, Lang::Ja)), "{kind:?}");
+        for english in ["Time (months)", "Hair count", "not clinical", "months"] {
+            assert!(!svg.contains(english), "{kind:?} still says {english:?}");
+        }
+    }
+    let png = render_all(&result, &[ChartKind::HairCount], &[ImageFormat::Png], Lang::Ja)
+        .expect("renders");
+    assert_eq!(png[0].bytes[..8], PNG_SIGNATURE);
+    let svg = String::from_utf8(files[0].bytes.clone()).expect("UTF-8");
+    let blanked = svg.replace(Lang::Ja.get(Key::LaneHead), "");
+    let a = raster::rgb(&svg).expect("rasterizes");
+    let b = raster::rgb(&blanked).expect("rasterizes");
+    assert!(a.rgb != b.rgb, "the Japanese lane heading drew nothing");
 }
 
 #[test]
@@ -335,18 +366,6 @@ fn arm_styles_repeat_colours_with_a_new_dash() {
     assert_eq!(style::arm_style(0).colour, style::arm_style(7).colour);
     assert_ne!(style::arm_style(0).dash, style::arm_style(7).dash);
     assert!((0..7).all(|i| style::arm_style(i).colour != style::OI_YELLOW));
-}
-
-#[test]
-fn endpoint_times_read_as_months_weeks_or_days() {
-    assert_eq!(endpoints::time_label(182.625), "6 months");
-    assert_eq!(endpoints::time_label(180.0), "6 months");
-    assert_eq!(endpoints::time_label(365.25), "12 months");
-    assert_eq!(endpoints::time_label(730.0), "24 months");
-    assert_eq!(endpoints::time_label(84.0), "12 weeks");
-    assert_eq!(endpoints::time_label(7.0), "1 week");
-    assert_eq!(endpoints::time_label(10.0), "10 days");
-    assert_eq!(endpoints::time_label(45.0), "1.5 months");
 }
 
 #[test]
