@@ -18,6 +18,7 @@ pub mod output;
 pub mod params;
 pub mod population;
 pub mod profile;
+pub mod report;
 pub mod scan;
 pub mod scenario;
 pub mod schedule;

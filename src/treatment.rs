@@ -7,8 +7,8 @@
 
 use crate::model::structure::{direction, rates_of_change, Direction};
 use crate::model::{ix, HairModel, Inputs, State, N_STATES};
-use crate::solve::AsArray;
 use crate::params::Parameters;
+use crate::solve::AsArray;
 use crate::symbolic::Scalar;
 use crate::units::DoseUnit;
 use serde::Serialize;
@@ -414,7 +414,11 @@ mod tests {
             vec![(ix::MINOXIDIL, Up)]
         );
         for kind in TreatmentKind::BUILT_IN {
-            assert!(!kind.targets(&p, &y).is_empty(), "{} moves nothing", kind.name());
+            assert!(
+                !kind.targets(&p, &y).is_empty(),
+                "{} moves nothing",
+                kind.name()
+            );
             assert!(kind.mechanism().is_some(), "{}", kind.name());
         }
     }

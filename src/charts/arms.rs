@@ -9,12 +9,12 @@
 //! every arm's colour. Groups that coincide nearly everywhere are also named in a
 //! note inside the plot ("untreated = minoxidil = PRP").
 
-use crate::i18n::Lang;
 use super::decimate;
 use super::frame::{self, Drawn};
 use super::notes;
 use super::plot::{self, finite_runs, Chart};
 use super::style;
+use crate::i18n::Lang;
 
 /// Length of one arm's slot along a shared stretch, px.
 const SLOT_PX: usize = 10;

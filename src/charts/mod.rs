@@ -54,6 +54,7 @@ mod responders;
 pub mod scan;
 pub mod sensitivity;
 mod shedding;
+pub use shedding::when;
 mod signals;
 mod style;
 mod summary;
@@ -319,6 +320,17 @@ fn render_one(
     Ok(files.pop().unwrap_or_default())
 }
 
+/// The colour (`#RRGGBB`) of arm `index` and whether its lines are dashed, as
+/// every chart draws it (for the report's interactive charts).
+pub fn arm_colour(index: usize) -> (String, bool) {
+    let s = style::arm_style(index);
+    let c = s.colour;
+    (
+        format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2),
+        s.dash != style::Dash::Solid,
+    )
+}
+
 /// The title of a chart: what it shows and the scenario name.
 pub fn title(result: &SimulationResult, kind: ChartKind, lang: Lang) -> String {
     let key = match kind {
@@ -346,7 +358,12 @@ fn size(result: &SimulationResult, kind: ChartKind) -> (u32, u32) {
     }
 }
 
-fn draw(root: &frame::Area, result: &SimulationResult, kind: ChartKind, lang: Lang) -> frame::Drawn {
+fn draw(
+    root: &frame::Area,
+    result: &SimulationResult,
+    kind: ChartKind,
+    lang: Lang,
+) -> frame::Drawn {
     let page = frame::Page {
         title: title(result, kind, lang),
         footer: lang.footer(&result.scenario),

@@ -74,7 +74,7 @@ pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, lang: Lang
 }
 
 /// "in week 3" for early times, "at 7.5 months" later.
-pub(crate) fn when(days: f64, lang: Lang) -> String {
+pub fn when(days: f64, lang: Lang) -> String {
     if days < 84.0 {
         let week = format!("{:.0}", (days / 7.0).floor() + 1.0);
         lang.fill(Key::InWeek, &[("n", &week)])

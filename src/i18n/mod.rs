@@ -309,7 +309,10 @@ mod tests {
             same += usize::from(Lang::En.get(key) == Lang::Ja.get(key));
         }
         // A few messages are the same in both (placeholders only, formulas).
-        assert!(same * 20 < Key::ALL.len(), "{same} messages are untranslated");
+        assert!(
+            same * 20 < Key::ALL.len(),
+            "{same} messages are untranslated"
+        );
     }
 
     #[test]
@@ -340,7 +343,9 @@ mod tests {
 
     #[test]
     fn durations_read_as_units_describes_them() {
-        for days in [1.0, 2.0, 7.0, 14.0, 30.4375, 91.3125, 365.25, 1095.75, 0.5, 10.0] {
+        for days in [
+            1.0, 2.0, 7.0, 14.0, 30.4375, 91.3125, 365.25, 1095.75, 0.5, 10.0,
+        ] {
             assert_eq!(Lang::En.duration(days), crate::units::describe_days(days));
         }
         assert_eq!(Lang::Ja.duration(1095.75), "3 年");

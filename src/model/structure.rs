@@ -141,9 +141,11 @@ mod tests {
     use crate::steady_state::steady_state;
 
     fn moderate() -> (HairModel, State) {
-        let mut p = Parameters::default();
-        p.dht_sensitivity = 1.0;
-        p.inflammation_baseline = 0.7;
+        let p = Parameters {
+            dht_sensitivity: 1.0,
+            inflammation_baseline: 0.7,
+            ..Parameters::default()
+        };
         (HairModel::untreated(p), steady_state(&p, Some(0.7)))
     }
 
@@ -167,8 +169,17 @@ mod tests {
                 v[p] = if p == phase { 1.0 } else { 0.0 };
             }
             let dy = rates_of_change(&model, &v);
-            assert!(dy[phase] < 0.0 && dy[next] > 0.0, "{} → {}", name(phase), name(next));
-            assert!((dy[phase] + dy[next]).abs() < 1e-12, "{} leaks", name(phase));
+            assert!(
+                dy[phase] < 0.0 && dy[next] > 0.0,
+                "{} → {}",
+                name(phase),
+                name(next)
+            );
+            assert!(
+                (dy[phase] + dy[next]).abs() < 1e-12,
+                "{} leaks",
+                name(phase)
+            );
         }
     }
 

@@ -29,11 +29,19 @@ pub enum Format {
     Csv,
     /// `summary.json`.
     Json,
+    /// `report.html`, the self-contained report (see [`crate::report`]).
+    Html,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 4] = [Format::Svg, Format::Png, Format::Csv, Format::Json];
+    pub const ALL: [Format; 5] = [
+        Format::Svg,
+        Format::Png,
+        Format::Csv,
+        Format::Json,
+        Format::Html,
+    ];
 
     /// Name on the command line.
     pub fn name(self) -> &'static str {
@@ -42,6 +50,7 @@ impl Format {
             Format::Png => "png",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Html => "html",
         }
     }
 }
@@ -85,6 +94,9 @@ pub enum OutputError {
     /// JSON serialization failed.
     #[error("cannot serialize the JSON output")]
     Json(#[from] serde_json::Error),
+    /// The HTML report could not be written.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
 }
 
 /// The files of one command in one folder, rendered and not yet written.
@@ -185,6 +197,16 @@ pub fn simulation<'a>(
             chart.bytes,
         );
     }
+    Ok(set)
+}
+
+/// The name of the HTML report in an output folder.
+pub const REPORT_FILE: &str = "report.html";
+
+/// `sim report` (and `sim run --format html`): `report.html`.
+pub fn report(input: &crate::report::Input, dir: &Path) -> Result<OutputSet<'static>, OutputError> {
+    let mut set = OutputSet::new(dir);
+    set.add(REPORT_FILE, crate::report::html_page(input)?.into_bytes());
     Ok(set)
 }
 

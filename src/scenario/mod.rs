@@ -252,10 +252,17 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
 /// anything that is not UTF-8 text. Never reads more than the limit, even from
 /// a file that grows while it is read.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    load_with_text(path).map(|(scenario, _)| scenario)
+}
+
+/// [`load`], also returning the file's text as read (the report shows it,
+/// so that anyone can reproduce the run).
+pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
     let file = path.display().to_string();
     let bytes = read_limited(path, &file)?;
     let text = decode(&file, bytes)?;
-    Ok(parse(&file, &text)?)
+    let scenario = parse(&file, &text)?;
+    Ok((scenario, text))
 }
 
 fn read_limited(path: &Path, file: &str) -> Result<Vec<u8>, LoadError> {

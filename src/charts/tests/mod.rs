@@ -165,7 +165,10 @@ fn every_svg_has_title_footer_and_arm_names() {
             svg.contains(&crate::label::footer(&result.scenario)),
             "footer in {kind:?}"
         );
-        assert!(svg.contains(&title(&result, kind, Lang::En)), "title in {kind:?}");
+        assert!(
+            svg.contains(&title(&result, kind, Lang::En)),
+            "title in {kind:?}"
+        );
         for arm in &result.arms {
             assert!(svg.contains(&arm.name), "arm {} in {kind:?}", arm.name);
         }
@@ -193,8 +196,13 @@ fn japanese_charts_have_japanese_text_throughout() {
             assert!(!svg.contains(english), "{kind:?} still says {english:?}");
         }
     }
-    let png = render_all(&result, &[ChartKind::HairCount], &[ImageFormat::Png], Lang::Ja)
-        .expect("renders");
+    let png = render_all(
+        &result,
+        &[ChartKind::HairCount],
+        &[ImageFormat::Png],
+        Lang::Ja,
+    )
+    .expect("renders");
     assert_eq!(png[0].bytes[..8], PNG_SIGNATURE);
     let svg = String::from_utf8(files[0].bytes.clone()).expect("UTF-8");
     let blanked = svg.replace(Lang::Ja.get(Key::LaneHead), "");

@@ -33,7 +33,12 @@ fn what_if(ctx: &Ctx, w: &RawWhatIf) -> R<WhatIf> {
         Some(s) => ctx.count(
             s,
             WhatIf::MAX_STEPS,
-            |n| format!("what_if steps must be from 2 to {}, got {n}", WhatIf::MAX_STEPS),
+            |n| {
+                format!(
+                    "what_if steps must be from 2 to {}, got {n}",
+                    WhatIf::MAX_STEPS
+                )
+            },
             Some(format!("e.g. steps = {}", WhatIf::DEFAULT_STEPS)),
         )?,
         None => WhatIf::DEFAULT_STEPS,
@@ -42,7 +47,10 @@ fn what_if(ctx: &Ctx, w: &RawWhatIf) -> R<WhatIf> {
         let span = w.steps.as_ref().map_or(0..0, Spanned::span);
         return ctx.err(
             span,
-            format!("what_if steps must be from 2 to {}, got {steps}", WhatIf::MAX_STEPS),
+            format!(
+                "what_if steps must be from 2 to {}, got {steps}",
+                WhatIf::MAX_STEPS
+            ),
             Some("the slider needs at least its two ends".into()),
         );
     }
