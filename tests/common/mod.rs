@@ -106,6 +106,33 @@ pub fn python() -> &'static Path {
     })
 }
 
+/// Debian's Chromium for the report's browser tests, installed on first use
+/// by tools/browser-env (which .ci/run also calls).
+pub fn chromium() -> &'static Path {
+    static CHROMIUM: OnceLock<PathBuf> = OnceLock::new();
+    CHROMIUM.get_or_init(|| {
+        let script = root().join("tools").join("browser-env");
+        let out = Command::new("bash")
+            .arg(&script)
+            .current_dir(root())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run bash {}: {e}", script.display()));
+        assert!(
+            out.status.success(),
+            "tools/browser-env failed, so the report cannot be checked in a browser. It needs \
+             Debian's `chromium` package (apt-get as root or through sudo). Its message:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        assert!(
+            path.exists(),
+            "tools/browser-env printed {}",
+            path.display()
+        );
+        path
+    })
+}
+
 /// The `aga_moderate` profile at its untreated steady state, put on
 /// finasteride 1 mg/day and minoxidil 5 %: a transient over months, with the
 /// default (effect-compartment) model.
