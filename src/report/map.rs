@@ -8,7 +8,8 @@
 //! where it raises a level or lengthens a phase, dashed orange where it lowers
 //! or shortens. A state or mechanism added to the model appears here by itself.
 
-use crate::escape::xml;
+use super::{words, Input};
+use crate::escape::{html, xml};
 use crate::i18n::{Key, Lang};
 use crate::model::structure::{self, Direction, Effect, Influence, CYCLE};
 use crate::model::{ix, HairModel, State};
@@ -316,6 +317,48 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
     }
     svg.push_str("</svg>");
     Map { svg, arrows }
+}
+
+/// The map section: a lead, the map with its key, and every arrow in words.
+pub(super) fn section(body: &mut String, input: &Input) {
+    let lang = input.lang;
+    let sc = input.scenario;
+    let mut seen: Vec<&str> = Vec::new();
+    let mut treatments = Vec::new();
+    for t in sc.arms.iter().flat_map(|a| &a.treatments) {
+        if !seen.contains(&t.kind.name()) || matches!(t.kind, TreatmentKind::Custom { .. }) {
+            seen.push(t.kind.name());
+            treatments.push(MapTreatment {
+                label: words::kind_words(&t.kind, lang),
+                kind: t.kind,
+            });
+        }
+    }
+    let m = draw(&sc.patient.params, &treatments, lang);
+    let _ = write!(
+        body,
+        r#"<p>{}</p><figure class="map-figure">{}<figcaption><span class="key up">{}</span> <span class="key down">{}</span><br>{}</figcaption></figure><details><summary>{}</summary><ul class="arrows">"#,
+        html(lang.get(Key::MapLead)),
+        m.svg,
+        html(lang.get(Key::MapLegendSpeeds)),
+        html(lang.get(Key::MapLegendSlows)),
+        html(lang.get(Key::MapTransitionNote)),
+        html(lang.get(Key::SecMap)),
+    );
+    for a in &m.arrows {
+        let class = match a.direction {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        };
+        let _ = write!(
+            body,
+            r#"<li class="{class}">{} → {} → {}</li>"#,
+            html(&a.from),
+            html(a.verb),
+            html(&a.to)
+        );
+    }
+    body.push_str("</ul></details>");
 }
 
 /// The state an effect is drawn to (a phase's box for its length).
