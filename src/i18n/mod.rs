@@ -237,13 +237,14 @@ keys! {
     EvidenceStrong, EvidenceMedium, EvidenceLowMedium, EvidenceLow, EvidenceSpeculative,
     EvidenceAssumed,
     // The report's frame.
+    WhatIfTable,
     ReportTitle, ReportLead, Contents, SkipToContent, GeneratedBy,
     SecScenario, SecMap, SecExplore, SecWhatIf, SecCharts, SecEndpoints, SecNarrative,
     SecCohort, SecEvidence, SecReproduce,
     // The scenario in words.
     ScenarioDuration, ScenarioPatient, ScenarioPatientStart, ScenarioArms, ArmUntreated,
     ArmOwnProfile, TreatContinuous, TreatSessionsCount, TreatSessionsOpen, TreatUntil,
-    TreatAdherence, TreatLabel, DoseRelative,
+    TreatAdherence, TreatLabel, DoseRelative, TreatEvery, TreatDaily, TreatFromStart,
     // The mechanism map.
     MapLead, MapAlt, MapCycle, MapTreatments, MapSignals, MapRaises, MapLowers, MapShortens,
     MapLengthens, MapMiniaturizes, MapRestores, MapLegendSpeeds, MapLegendSlows,
@@ -252,7 +253,7 @@ keys! {
     ExploreLead, ExploreArms, ExploreMetric, ExploreReadout, ExploreAlt, ExploreKeys,
     MetricHairCount, MetricShedding, MetricDht,
     // The what-if.
-    WhatIfLead, WhatIfValue, WhatIfAlt, WhatIfNominal, WhatIfAtEndpoint,
+    WhatIfLead, WhatIfValue, WhatIfAlt, WhatIfNominal,
     // Charts section.
     ChartsLead, AltHairCount, AltPhases, AltShedding, AltSignals, AltEndpoints, AltSummary,
     AltResponders,

@@ -252,6 +252,6 @@ pub(super) fn what_if_section(body: &mut String, input: &Input, what_if: &WhatIf
         html(&lang.fill(Key::WhatIfValue, &[("parameter", scan.parameter)])),
         steps.saturating_sub(1),
         html(&lang.fill(Key::WhatIfAlt, &[("parameter", scan.parameter)])),
-        html(&lang.fill(Key::WhatIfAtEndpoint, &[("time", "…")])),
+        html(lang.get(Key::WhatIfTable)),
     );
 }

@@ -141,21 +141,46 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
         (cycle_x, TOP + ROW * CYCLE.len() as f64 + 26.0),
     );
     let mut rows_used = CYCLE.len() as f64 + 1.5;
+    // Each column in the order of the mean height of what its boxes act on,
+    // placed from the cycle outwards, so that arrows cross as little as a
+    // simple rule allows.
+    let mean_y = |pos: &BTreeMap<usize, (f64, f64)>, on: &mut dyn Iterator<Item = usize>| {
+        let ys: Vec<f64> = on.filter_map(|t| pos.get(&t).map(|p| p.1)).collect();
+        if ys.is_empty() {
+            f64::INFINITY
+        } else {
+            ys.iter().sum::<f64>() / ys.len() as f64
+        }
+    };
     for d in 1..=max_depth {
-        let col: Vec<usize> = depth
+        let mut col: Vec<(f64, usize)> = depth
             .iter()
             .filter(|(_, &v)| v == d)
-            .map(|(&s, _)| s)
+            .map(|(&s, _)| {
+                let mut on = influences
+                    .iter()
+                    .filter(|i| i.from == s)
+                    .map(|i| target_state(i.on));
+                (mean_y(&pos, &mut on), s)
+            })
             .collect();
+        col.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let x = cycle_x - COL * d as f64;
-        for (k, s) in col.iter().enumerate() {
+        for (k, (_, s)) in col.iter().enumerate() {
             pos.insert(*s, (x, TOP + ROW * k as f64));
         }
         rows_used = rows_used.max(col.len() as f64);
     }
-    let treat_pos: Vec<(f64, f64)> = (0..treatments.len())
-        .map(|k| (20.0, TOP + ROW * k as f64))
+    let mut order: Vec<(f64, usize)> = targets
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (mean_y(&pos, &mut t.iter().map(|&(s, _)| s)), k))
         .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut treat_pos = vec![(20.0, TOP); treatments.len()];
+    for (row, &(_, k)) in order.iter().enumerate() {
+        treat_pos[k] = (20.0, TOP + ROW * row as f64);
+    }
     rows_used = rows_used.max(treatments.len() as f64);
     let height = TOP + ROW * rows_used + 20.0;
 
@@ -290,9 +315,18 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
     // Boxes on top of the arrows.
     let phase_fill = ["#CCEDE3", "#F6D9C6", "#FBF7CF", "#CCE3F0"];
     let node_box = |svg: &mut String, (x, y0): (f64, f64), text: &str, class: &str, fill: &str| {
+        // A label too long for its box is squeezed to fit rather than cut.
+        let fit = if text_width(text) > BOX_W - 12.0 {
+            format!(
+                r#" textLength="{:.0}" lengthAdjust="spacingAndGlyphs""#,
+                BOX_W - 12.0
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             svg,
-            r#"<g class="{class}"><rect x="{x:.0}" y="{y0:.0}" width="{BOX_W:.0}" height="{BOX_H:.0}" rx="7" fill="{fill}"/><text x="{:.0}" y="{:.0}">{}</text></g>"#,
+            r#"<g class="{class}"><rect x="{x:.0}" y="{y0:.0}" width="{BOX_W:.0}" height="{BOX_H:.0}" rx="7" fill="{fill}"/><text x="{:.0}" y="{:.0}"{fit}>{}</text></g>"#,
             x + BOX_W / 2.0,
             y0 + BOX_H / 2.0 + 5.0,
             xml(text)
@@ -359,6 +393,14 @@ pub(super) fn section(body: &mut String, input: &Input) {
         );
     }
     body.push_str("</ul></details>");
+}
+
+/// About how wide `text` is at the map's 14 px: DejaVu Sans averages a
+/// little over half an em a character; CJK characters are a full em.
+fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.len_utf8() >= 3 { 14.0 } else { 8.0 })
+        .sum()
 }
 
 /// The state an effect is drawn to (a phase's box for its length).

@@ -189,7 +189,7 @@ pub fn html_page(input: &Input) -> Result<String, ReportError> {
         r##"<a class="skip" href="#main">{}</a><header class="label" role="note" id="label-top"><strong>{}</strong><span>{}</span></header><main id="main"><h1>{}</h1><p class="lead">{}</p>"##,
         t(Key::SkipToContent),
         t(Key::LabelShort),
-        t(Key::LabelFull),
+        html(label_rest(lang)),
         html(&title),
         html(&lang.fill(Key::ReportLead, &[("scenario", &sc.name)])),
     );
@@ -256,9 +256,8 @@ pub fn html_page(input: &Input) -> Result<String, ReportError> {
     }
     let _ = write!(
         body,
-        r#"<p class="print-note">{}</p></main><footer class="label" role="contentinfo" id="label-bottom"><strong>{}</strong> · {}</footer>"#,
+        r#"<p class="print-note">{}</p></main><footer class="label" role="contentinfo" id="label-bottom">{}</footer>"#,
         t(Key::PrintNote),
-        t(Key::LabelShort),
         html(&footer)
     );
 
@@ -279,6 +278,16 @@ pub fn html_page(input: &Input) -> Result<String, ReportError> {
         version = crate::label::VERSION,
         title = html(&format!("{title} — {}", lang.get(Key::LabelShort))),
     ))
+}
+
+/// The full label without the short one it starts with (the page shows
+/// the short one above it in bold).
+fn label_rest(lang: Lang) -> &'static str {
+    let full = lang.get(Key::LabelFull);
+    full.strip_prefix(lang.get(Key::LabelShort))
+        .map_or(full, |rest| {
+            rest.trim_start_matches(['.', '。']).trim_start()
+        })
 }
 
 fn chart_alt(kind: ChartKind, result: &SimulationResult, lang: Lang) -> String {

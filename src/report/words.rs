@@ -28,15 +28,36 @@ pub fn kind_words(kind: &TreatmentKind, lang: Lang) -> String {
     lang.identifier(kind.name())
 }
 
-/// A dose in the kind's unit, or "" for a standard session.
+/// A dose in the kind's unit after a space, or "" for a standard session.
 fn dose_words(t: &Treatment, lang: Lang) -> String {
     match t.kind.dose_unit() {
-        DoseUnit::Mg => format!("{} mg", t.dose),
-        DoseUnit::Percent => format!("{} %", t.dose),
+        DoseUnit::Mg => format!(" {} mg", t.dose),
+        DoseUnit::Percent => format!(" {} %", t.dose),
         DoseUnit::Relative if (t.dose - 1.0).abs() > 1e-12 => {
-            lang.fill(Key::DoseRelative, &[("value", &t.dose.to_string())])
+            format!(
+                " {}",
+                lang.fill(Key::DoseRelative, &[("value", &t.dose.to_string())])
+            )
         }
         DoseUnit::Relative => String::new(),
+    }
+}
+
+/// "daily", "every 4 weeks".
+fn every_words(days: f64, lang: Lang) -> String {
+    if (days - 1.0).abs() < 1e-9 {
+        lang.get(Key::TreatDaily).to_string()
+    } else {
+        lang.fill(Key::TreatEvery, &[("every", &lang.duration(days))])
+    }
+}
+
+/// "the start", "1 week".
+fn start_words(days: f64, lang: Lang) -> String {
+    if days.abs() < 1e-9 {
+        lang.get(Key::TreatFromStart).to_string()
+    } else {
+        lang.duration(days)
     }
 }
 
@@ -49,8 +70,8 @@ fn treatment_words(t: &Treatment, duration_days: f64, lang: Lang) -> String {
     };
     let treatment = kind_words(&t.kind, lang);
     let dose = dose_words(t, lang);
-    let every = lang.duration(s.every_days);
-    let start = lang.duration(s.start_days);
+    let every = every_words(s.every_days, lang);
+    let start = start_words(s.start_days, lang);
     let mut text = match (t.kind.delivery(), s.sessions) {
         (Delivery::Continuous, _) => lang.fill(
             Key::TreatContinuous,
