@@ -275,3 +275,41 @@ fn a_broken_page_is_caught() {
     });
     assert!(result.is_err(), "check() passed a broken page");
 }
+
+/// Scenario text that would be markup or script if it were not escaped
+/// stays text in the browser: nothing runs, nothing is fetched.
+#[test]
+fn a_hostile_scenario_s_report_runs_nothing_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.toml");
+    std::fs::write(
+        &file,
+        r#"[scenario]
+name = "hostile"
+description = "</script><script>console.error('ran')</script> <img src=x onerror=console.error('ran')>"
+duration = "90 days"
+
+[[arm]]
+name = "\"/><svg onload=console.error('ran')>"
+[[arm.treatment]]
+kind = "custom"
+target = "dht"
+delivery = "continuous"
+effect = -0.5
+
+[[arm]]
+name = "<iframe src=\"https://example.invalid/\"></iframe>"
+
+[[arm]]
+name = "untreated"
+"#,
+    )
+    .unwrap();
+    let html = report(&file, Lang::En, &dir.path().join("out"));
+    check(
+        &html,
+        &dir.path().join("browser"),
+        &expected_sections(&file),
+        Lang::En,
+    );
+}
