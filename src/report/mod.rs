@@ -302,3 +302,134 @@ fn chart_alt(kind: ChartKind, result: &SimulationResult, lang: Lang) -> String {
     };
     lang.fill(key, &[("duration", &lang.duration(result.duration_days))])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulation::simulate;
+
+    const HOSTILE: &str = "</script><b>bold</b> & \"q\"";
+
+    fn scenario(what_if: bool) -> (Scenario, String) {
+        let mut text = format!(
+            "[scenario]\nname = \"t\"\ndescription = {desc}\nduration = \"6 months\"\noutput_interval = \"7 days\"\n\
+             [plot]\nendpoints = [\"3 months\"]\n\
+             [[arm]]\nname = \"untreated\"\n\
+             [[arm]]\nname = {arm}\n[[arm.treatment]]\nkind = \"finasteride\"\ndose = \"1 mg\"\n",
+            desc = toml::Value::String(HOSTILE.into()),
+            arm = toml::Value::String(format!("{HOSTILE} arm")),
+        );
+        if what_if {
+            text.push_str("[report.what_if]\nparameter = \"dht_sensitivity\"\nrange = \"0.5..1.5\"\nsteps = 3\n");
+        }
+        let sc = crate::scenario::parse("t.toml", &text).expect("valid scenario");
+        (sc, text)
+    }
+
+    fn page(what_if: bool, lang: Lang) -> String {
+        let (sc, text) = scenario(what_if);
+        let result = simulate(&sc).expect("simulates");
+        html_page(&Input {
+            scenario: &sc,
+            text: &text,
+            file: "t.toml",
+            result: &result,
+            lang,
+        })
+        .expect("a page")
+    }
+
+    /// The text between `open` (after its tag ends) and `close`.
+    fn between<'a>(page: &'a str, open: &str, close: &str) -> &'a str {
+        let start = page.find(open).expect("opening tag");
+        let body = &page[start..];
+        let body = &body[body.find('>').expect("tag end") + 1..];
+        &body[..body.find(close).expect("closing tag")]
+    }
+
+    #[test]
+    fn the_page_needs_nothing_from_outside_and_its_csp_admits_its_own_code() {
+        let page = page(true, Lang::En);
+        for attr in ["src=", "href=\"h", "href='", "url(h", "url(/", "@import"] {
+            assert!(!page.contains(attr), "{attr} in the page");
+        }
+        assert_eq!(
+            page.matches("url(").count(),
+            page.matches("url(data:").count() + page.matches("url(#").count()
+        );
+        let script = between(&page, "<script>", "</script>");
+        let style = between(&page, "<style>", "</style>");
+        assert_eq!(script, SCRIPT);
+        let meta = &page[page.find("Content-Security-Policy").expect("a CSP")..];
+        let meta = &meta[..meta.find('>').expect("meta ends")];
+        assert!(meta.contains(&*html("default-src 'none';")), "{meta}");
+        for text in [script, style] {
+            let hash = csp_hash(text);
+            assert!(meta.contains(&*html(&hash)), "{hash} not in {meta}");
+        }
+    }
+
+    #[test]
+    fn every_section_is_there_once_and_the_slider_only_when_asked_for() {
+        for (what_if, lang) in [(true, Lang::En), (false, Lang::Ja)] {
+            let page = page(what_if, lang);
+            for s in Section::ALL {
+                let n = page.matches(&format!("<section id=\"{}\"", s.id())).count();
+                let want = usize::from(s != Section::WhatIf || what_if);
+                assert_eq!(n, want, "{s:?} with what_if = {what_if}");
+            }
+            assert!(page.matches(lang.get(Key::LabelShort)).count() >= 2);
+            assert!(page.contains(&format!("<html lang=\"{}\">", lang.name())));
+        }
+    }
+
+    #[test]
+    fn scenario_text_is_escaped_in_markup_and_in_the_data() {
+        let page = page(true, Lang::En);
+        assert!(!page.contains("<b>bold"), "markup from the scenario");
+        assert!(page.contains("&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; &amp; &quot;q&quot;"));
+        // Only the page's own two scripts end.
+        assert_eq!(page.matches("</script>").count(), 2);
+        let data = between(&page, "<script type=\"application/json\"", "</script>");
+        let value: serde_json::Value = serde_json::from_str(data).expect("JSON");
+        assert_eq!(value["arms"][1]["name"], format!("{HOSTILE} arm"));
+        // The scenario file shown is the file, escaped.
+        assert!(page.contains(&*html(&scenario(true).1)));
+    }
+
+    #[test]
+    fn the_what_if_data_moves_with_the_parameter() {
+        let (sc, text) = scenario(true);
+        let result = simulate(&sc).expect("simulates");
+        let input = Input {
+            scenario: &sc,
+            text: &text,
+            file: "t.toml",
+            result: &result,
+            lang: Lang::En,
+        };
+        let w = interactive::what_if(&input)
+            .expect("scan")
+            .expect("asked for");
+        let data = serde_json::to_value(interactive::data(&input, Some(w))).expect("JSON");
+        let hair = &data["what_if"]["hair"];
+        let end = |arm: usize, v: usize| {
+            hair[arm][v]
+                .as_array()
+                .and_then(|c| c.last())
+                .and_then(|x| x.as_f64())
+                .expect("a value")
+        };
+        // Untreated: a scalp more sensitive to DHT loses more hair.
+        assert!(
+            end(0, 0) > end(0, 2) + 0.1,
+            "{} vs {}",
+            end(0, 0),
+            end(0, 2)
+        );
+        assert_eq!(
+            data["what_if"]["values"],
+            serde_json::json!([0.5, 1.0, 1.5])
+        );
+    }
+}
