@@ -159,7 +159,7 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (WhatIfLead, "The model was also run with “{parameter}” ({unit}) set to each of {steps} values from {lo} to {hi}; everything else as in the scenario. Move the slider to see the hair count of every arm at that value."),
     (WhatIfValue, "{parameter} ="),
     (WhatIfAlt, "Hair count of every arm, % of start, when {parameter} takes the value chosen with the slider."),
-    (WhatIfNominal, "the scenario's own value: {value}"),
+    (WhatIfNominal, "faint lines: the scenario's own value, {value}"),
     (ChartsLead, "The same charts as sim run draws, in vector form."),
     (AltHairCount, "Line chart of each arm's hair count as a percentage of its start over {duration}, with the treatment schedule of every arm below it."),
     (AltPhases, "Stacked area charts, one per arm, of the share of follicles in anagen, catagen, telogen and kenogen over time."),

@@ -159,7 +159,7 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (WhatIfLead, "「{parameter}」（{unit}）を {lo} から {hi} までの {steps} 通りの値にしてもモデルを計算しました（それ以外はシナリオのとおり）。スライダーを動かすと、その値での各群の毛髪数が見られます。"),
     (WhatIfValue, "{parameter} ="),
     (WhatIfAlt, "スライダーで選んだ {parameter} の値における、各群の毛髪数（開始時に対する%）。"),
-    (WhatIfNominal, "シナリオ自体の値: {value}"),
+    (WhatIfNominal, "薄い線: シナリオ自体の値 {value}"),
     (ChartsLead, "sim run が描くものと同じグラフ（ベクター形式）。"),
     (AltHairCount, "各群の毛髪数を開始時に対する割合で{duration}にわたって示す折れ線グラフと、その下の各群の治療スケジュール。"),
     (AltPhases, "群ごとの積み上げ面グラフ: 成長期・退行期・休止期・ケノゲン期にある毛包の割合の推移。"),

@@ -17,6 +17,7 @@
     return e;
   }
   function fmt(v) { return (Math.round(v * 10) / 10).toFixed(1).replace("-", "\u2212"); }
+  function signed(v) { var t = fmt(v); return (t.charAt(0) === "\u2212" || Number(t) === 0 ? "" : "+") + t; }
   function niceTicks(lo, hi, n) {
     var span = hi - lo || 1, raw = span / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
     var step = [1, 2, 2.5, 5, 10].map(function (m) { return m * mag; }).find(function (s) { return s >= raw; });
@@ -153,7 +154,7 @@
       var row = table.insertRow(), name = document.createElement("th");
       name.scope = "row"; name.textContent = a.name; row.appendChild(name);
       w.endpoints.forEach(function (e) {
-        row.insertCell().textContent = fmt(w.hair[i][v][e[1]] - 100) + " %";
+        row.insertCell().textContent = signed(w.hair[i][v][e[1]] - 100) + " %";
       });
     });
   }

@@ -10,8 +10,10 @@ object on stdout with the facts; tests/report_browser.rs judges them, so this
 script makes no pass/fail decision of its own and a broken page shows up as
 facts that fail there.
 
-OUT_DIR receives `top.png` (the first screen), `explore.png` (the interactive
-part), `page.png` (the whole page) and `print.pdf`.
+OUT_DIR receives `top.png` (the first screen), `map.png`, `explore.png` (with
+the second arm switched off and the readout at the end) and `what-if.png` (the
+slider two steps from its start) where the page has those sections,
+`page.png` (the whole page) and `print.pdf`.
 """
 
 import base64
@@ -191,6 +193,13 @@ def box(b, selector):
     }})()""")
 
 
+def section_shot(b, section, path):
+    """A screenshot of one section, if the page has it."""
+    r = box(b, "#" + section)
+    if r:
+        b.screenshot(path, {"x": 0, "y": r["y"], "width": WIDTH, "height": min(r["height"], 1400)})
+
+
 def pdf_pages(pdf):
     # Chromium's PDFs write each page object uncompressed: `/Type /Page`.
     n = 0
@@ -251,6 +260,7 @@ def main():
                 "document.fonts.ready.then(() => Array.from(document.fonts)"
                 ".filter(f => f.status === 'loaded').map(f => f.family))")
             b.screenshot(os.path.join(out, "top.png"))
+            section_shot(b, "mechanism-map", os.path.join(out, "map.png"))
 
             before = b.js(DRAWN)
             # Hover: the mouse over the middle of the explorer's chart.
@@ -273,10 +283,7 @@ def main():
             toggled = b.js(DRAWN)
             toggled["checked"] = b.js(
                 "Array.from(document.querySelectorAll('.arm-toggle')).map(c => c.checked)")
-            ex = box(b, "#explore")
-            if ex:
-                b.screenshot(os.path.join(out, "explore.png"),
-                             {"x": 0, "y": ex["y"], "width": WIDTH, "height": min(ex["height"], 1400)})
+            section_shot(b, "explore", os.path.join(out, "explore.png"))
             b.key(" ", "Space", 32, text=" ")
             # The what-if slider: focus it and step right twice.
             slid = None
@@ -288,6 +295,7 @@ def main():
                 b.key("ArrowRight", "ArrowRight", 39)
                 slid = {"start": at_start, "moved": b.js(DRAWN),
                         "value": b.js("document.getElementById('what-if-slider').value")}
+                section_shot(b, "what-if", os.path.join(out, "what-if.png"))
             facts["interaction"] = {"before": before, "hovered": hovered, "keyed": keyed,
                                     "toggled": toggled, "slider": slid}
 
