@@ -11,6 +11,7 @@ use crate::cli::{
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 use hairsim::bench::{self, BenchReport};
+use hairsim::i18n::Lang;
 use hairsim::output::Format;
 use hairsim::output::{self, OutputSet};
 use hairsim::population::{self, Population, PopulationSummary, VariedError};
@@ -122,20 +123,32 @@ fn simulate_all(sc: &Scenario, path: &Path) -> Result<SimulationResult> {
     Ok(result)
 }
 
+/// Add `report.html` of `sc` (read from `path` as `text`) to `set`.
+fn add_report(
+    set: &mut OutputSet,
+    sc: &Scenario,
+    text: &str,
+    path: &Path,
+    result: &SimulationResult,
+    lang: Lang,
+) -> Result<(), output::OutputError> {
+    let file = path.display().to_string();
+    let input = report::Input {
+        scenario: sc,
+        text,
+        file: &file,
+        result,
+        lang,
+    };
+    output::add_report(set, &input)
+}
+
 fn report_scenarios(args: &ReportArgs) -> Result<()> {
     let several = args.scenarios.len() > 1;
     for path in &args.scenarios {
         let (sc, text) = scenario::load_with_text(path)?;
         let result = simulate_all(&sc, path)?;
         let dir = out_dir(args.out.as_ref(), several, &sc);
-        let file = path.display().to_string();
-        let input = report::Input {
-            scenario: &sc,
-            text: &text,
-            file: &file,
-            result: &result,
-            lang: args.lang,
-        };
         let context = || {
             format!(
                 "writing the report of {} to {}",
@@ -143,7 +156,8 @@ fn report_scenarios(args: &ReportArgs) -> Result<()> {
                 dir.display()
             )
         };
-        let set = output::report(&input, &dir).with_context(context)?;
+        let mut set = OutputSet::new(&dir);
+        add_report(&mut set, &sc, &text, path, &result, args.lang).with_context(context)?;
         let wrote = write(set).with_context(context)?;
         print_summary(&result);
         println!("{wrote}");
@@ -177,16 +191,7 @@ fn run_scenarios(args: &RunArgs) -> Result<()> {
         let mut set = output::simulation(&result, &sc.plot.charts, formats, args.lang, &dir)
             .with_context(context)?;
         if args.format.contains(&Format::Html) {
-            let file = path.display().to_string();
-            let input = report::Input {
-                scenario: &sc,
-                text: &text,
-                file: &file,
-                result: &result,
-                lang: args.lang,
-            };
-            let html = report::html_page(&input).with_context(context)?;
-            set.add(output::REPORT_FILE, html.into_bytes());
+            add_report(&mut set, &sc, &text, path, &result, args.lang).with_context(context)?;
         }
         let wrote = write(set).with_context(context)?;
         print_summary(&result);

@@ -203,11 +203,10 @@ pub fn simulation<'a>(
 /// The name of the HTML report in an output folder.
 pub const REPORT_FILE: &str = "report.html";
 
-/// `sim report` (and `sim run --format html`): `report.html`.
-pub fn report(input: &crate::report::Input, dir: &Path) -> Result<OutputSet<'static>, OutputError> {
-    let mut set = OutputSet::new(dir);
+/// `sim report` (and `sim run --format html`): `report.html` into `set`.
+pub fn add_report(set: &mut OutputSet, input: &crate::report::Input) -> Result<(), OutputError> {
     set.add(REPORT_FILE, crate::report::html_page(input)?.into_bytes());
-    Ok(set)
+    Ok(())
 }
 
 /// `sim sensitivity`: `sensitivity.csv` and the tornado chart.
