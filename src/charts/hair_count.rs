@@ -202,11 +202,7 @@ fn lanes(area: &Area, rows: &[LaneRow], x: &Axis, lang: Lang) -> Drawn {
                     .chain(m.sessions.iter().copied())
                     .filter(|d| d.is_finite())
                     .reduce(f64::min);
-                let label = if m.label.is_empty() {
-                    m.kind.clone()
-                } else {
-                    m.label.clone()
-                };
+                let label = m.treatment.label_in(lang);
                 (label, first)
             }
         };

@@ -245,6 +245,9 @@ keys! {
     ScenarioDuration, ScenarioPatient, ScenarioPatientStart, ScenarioArms, ArmUntreated,
     ArmOwnProfile, TreatContinuous, TreatSessionsCount, TreatSessionsOpen, TreatUntil,
     TreatAdherence, TreatLabel, DoseRelative, TreatEvery, TreatDaily, TreatFromStart,
+    // The charts' treatment lanes (schedule::Treatment::label_in).
+    LaneContinuous, LaneOneSession, LaneSessionsCount, LaneSessionsOpen, LaneCustomContinuous,
+    LaneAdherence, LaneStrength,
     // The mechanism map.
     MapLead, MapAlt, MapCycle, MapTreatments, MapSignals, MapRaises, MapLowers, MapShortens,
     MapLengthens, MapMiniaturizes, MapRestores, MapLegendSpeeds, MapLegendSlows,

@@ -5,29 +5,58 @@
 mod visible;
 
 use super::*;
+use crate::schedule::{Schedule, Treatment};
 use crate::simulation::{ArmResult, TreatmentMarks};
 use crate::solve::{SolveStats, SolverSettings};
 use crate::trajectory::{Observables, Trajectory};
+use crate::treatment::TreatmentKind;
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-/// A treatment taken every day over `from..to` days.
-fn continuous(kind: &str, label: &str, from: f64, to: f64) -> TreatmentMarks {
+/// `kind` at `dose` on `schedule`, as the simulation marks it.
+fn marks(kind: TreatmentKind, dose: f64, schedule: Schedule) -> TreatmentMarks {
+    let treatment = Treatment {
+        kind,
+        dose,
+        schedule,
+    };
     TreatmentMarks {
-        kind: kind.to_string(),
-        label: label.to_string(),
-        windows: vec![(from, to)],
+        kind: kind.name().to_string(),
+        label: treatment.label(),
+        treatment,
+        windows: Vec::new(),
         sessions: Vec::new(),
     }
 }
 
-/// A treatment given as sessions.
-fn sessions(kind: &str, label: &str, days: &[f64]) -> TreatmentMarks {
+/// A treatment taken every day over `from..to` days.
+fn continuous(kind: TreatmentKind, dose: f64, from: f64, to: f64) -> TreatmentMarks {
+    let schedule = Schedule {
+        start_days: from,
+        stop_days: Some(to),
+        every_days: 1.0,
+        sessions: None,
+        adherence: 1.0,
+    };
     TreatmentMarks {
-        kind: kind.to_string(),
-        label: label.to_string(),
-        windows: Vec::new(),
+        windows: vec![(from, to)],
+        ..marks(kind, dose, schedule)
+    }
+}
+
+/// A treatment given as sessions on `days` (at least one).
+fn sessions(kind: TreatmentKind, days: &[f64]) -> TreatmentMarks {
+    let first = days.first().copied().unwrap_or(0.0);
+    let schedule = Schedule {
+        start_days: first,
+        stop_days: None,
+        every_days: days.get(1).map_or(1.0, |d| d - first),
+        sessions: u32::try_from(days.len()).ok(),
+        adherence: 1.0,
+    };
+    TreatmentMarks {
         sessions: days.to_vec(),
+        ..marks(kind, 1.0, schedule)
     }
 }
 
@@ -97,24 +126,14 @@ fn fixture() -> SimulationResult {
         arm("untreated", Vec::new(), -0.02, 0.0, 1.0),
         arm(
             "finasteride",
-            vec![continuous(
-                "finasteride",
-                "finasteride 1 mg daily",
-                0.0,
-                730.0,
-            )],
+            vec![continuous(TreatmentKind::Finasteride, 1.0, 0.0, 730.0)],
             0.06,
             0.0,
             0.35,
         ),
         arm(
             "minoxidil",
-            vec![continuous(
-                "minoxidil",
-                "minoxidil 5 % twice daily",
-                0.0,
-                730.0,
-            )],
+            vec![continuous(TreatmentKind::MinoxidilTopical, 5.0, 0.0, 730.0)],
             0.08,
             140.0,
             1.0,
@@ -122,8 +141,8 @@ fn fixture() -> SimulationResult {
         arm(
             "combination",
             vec![
-                continuous("finasteride", "finasteride 1 mg daily", 0.0, 365.0),
-                continuous("minoxidil", "minoxidil 5 % twice daily", 0.0, 730.0),
+                continuous(TreatmentKind::Finasteride, 1.0, 0.0, 365.0),
+                continuous(TreatmentKind::MinoxidilTopical, 5.0, 0.0, 730.0),
             ],
             0.12,
             120.0,
@@ -131,18 +150,14 @@ fn fixture() -> SimulationResult {
         ),
         arm(
             "prp",
-            vec![sessions(
-                "prp",
-                "PRP ×3 every 28 days, then every 6 months",
-                &prp_days,
-            )],
+            vec![sessions(TreatmentKind::Prp, &prp_days)],
             0.03,
             0.0,
             1.0,
         ),
         arm(
             "lllt",
-            vec![sessions("lllt", "low-level light weekly", &lllt_days)],
+            vec![sessions(TreatmentKind::LowLevelLaser, &lllt_days)],
             0.02,
             0.0,
             1.0,
@@ -290,10 +305,9 @@ fn non_finite_values_are_skipped() {
         };
     }
     result.arms[0].treatments.push(TreatmentMarks {
-        kind: "odd".to_string(),
-        label: String::new(),
         windows: vec![(f64::NAN, 10.0), (-50.0, 5000.0)],
         sessions: vec![f64::NAN, -3.0, 1e12],
+        ..sessions(TreatmentKind::Exosome, &[])
     });
     for kind in ChartKind::ALL {
         for format in [ImageFormat::Svg, ImageFormat::Png] {
@@ -322,12 +336,7 @@ fn eleven_arms(prefix: &str, spike: f64) -> Vec<ArmResult> {
     (0..11)
         .map(|i| {
             let gain = 0.01 * f64::from(i) - 0.03;
-            let t = continuous(
-                "finasteride",
-                "finasteride 1 mg daily",
-                30.0 * f64::from(i),
-                730.0,
-            );
+            let t = continuous(TreatmentKind::Finasteride, 1.0, 30.0 * f64::from(i), 730.0);
             arm(
                 &format!("{prefix} {i}"),
                 vec![t],
@@ -355,7 +364,7 @@ fn many_arms_and_no_endpoints_draw() {
 fn hundreds_of_arms_do_not_panic() {
     let arms = (0..150)
         .map(|i| {
-            let t = sessions("prp", "PRP", &[f64::from(i)]);
+            let t = sessions(TreatmentKind::Prp, &[f64::from(i)]);
             let mut a = arm(&format!("a{i}"), vec![t], 0.01, 0.0, 1.0);
             a.trajectory.times_days.truncate(12);
             a.trajectory.rows.truncate(12);
