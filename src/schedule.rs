@@ -311,7 +311,10 @@ mod tests {
         assert_eq!(monthly.label(), "prp at ×2 strength, sessions every month");
         // The charts' Japanese lanes word the kind and the spans.
         assert_eq!(fin.label_in(Lang::Ja), "フィナステリド 1 mg 毎日");
-        assert_eq!(prp.label_in(Lang::Ja), "PRP（多血小板血漿）、4 週ごとに 3 回");
+        assert_eq!(
+            prp.label_in(Lang::Ja),
+            "PRP（多血小板血漿）、4 週ごとに 3 回"
+        );
         assert_eq!(
             monthly.label_in(Lang::Ja),
             "PRP（多血小板血漿） 強さ ×2、1 か月ごと"
