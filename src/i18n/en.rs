@@ -101,6 +101,7 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (EvidenceLow, "low"),
     (EvidenceSpeculative, "speculative"),
     (EvidenceAssumed, "assumed by the scenario's author"),
+    (MapInWords, "Every arrow of the map in words"),
     (WhatIfTable, "Hair count change from each arm's start at the value chosen"),
     (ReportTitle, "Hair-cycle model report: {scenario}"),
     (ReportLead, "What an illustrative model of the scalp hair cycle shows for the arms of the scenario “{scenario}”. Every number below comes from the model, not from patients."),

@@ -101,6 +101,7 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (EvidenceLow, "低い"),
     (EvidenceSpeculative, "推測的"),
     (EvidenceAssumed, "シナリオ作成者の仮定"),
+    (MapInWords, "図のすべての矢印を文章で"),
     (WhatIfTable, "選んだ値での、各群の開始時からの毛髪数の変化"),
     (ReportTitle, "毛周期モデルのレポート: {scenario}"),
     (ReportLead, "頭皮の毛周期を説明するための例示モデルが、シナリオ「{scenario}」の各群について示す結果です。以下の数値はすべてモデルから得たもので、患者のデータではありません。"),

@@ -237,7 +237,7 @@ keys! {
     EvidenceStrong, EvidenceMedium, EvidenceLowMedium, EvidenceLow, EvidenceSpeculative,
     EvidenceAssumed,
     // The report's frame.
-    WhatIfTable,
+    WhatIfTable, MapInWords,
     ReportTitle, ReportLead, Contents, SkipToContent, GeneratedBy,
     SecScenario, SecMap, SecExplore, SecWhatIf, SecCharts, SecEndpoints, SecNarrative,
     SecCohort, SecEvidence, SecReproduce,

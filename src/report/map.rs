@@ -377,7 +377,7 @@ pub(super) fn section(body: &mut String, input: &Input) {
         html(lang.get(Key::MapLegendSpeeds)),
         html(lang.get(Key::MapLegendSlows)),
         html(lang.get(Key::MapTransitionNote)),
-        html(lang.get(Key::SecMap)),
+        html(lang.get(Key::MapInWords)),
     );
     for a in &m.arrows {
         let class = match a.direction {
