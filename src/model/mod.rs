@@ -34,6 +34,7 @@ use crate::units::DAYS_PER_YEAR;
 
 mod problem;
 mod states;
+pub mod structure;
 
 pub use states::{
     ix, StateInfo, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, FOLLICLE_STATES,
