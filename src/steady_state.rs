@@ -240,8 +240,7 @@ mod tests {
             };
             let b = 0.5 * p_drop;
             let f_nu = |k: Kinds| {
-                -(k.niche - k.terminal) * (1.0 - p_rest) * p_niche
-                    + k.niche * (1.0 - k.niche) * b
+                -(k.niche - k.terminal) * (1.0 - p_rest) * p_niche + k.niche * (1.0 - k.niche) * b
             };
             let f_tau = |k: Kinds| {
                 (k.niche - k.terminal) * p_rest

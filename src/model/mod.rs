@@ -444,8 +444,7 @@ impl<T: Scalar> HairModel<T> {
             + p.stimulation_anagen_entry * stim;
         let inflammation_mini_hazard = p.inflammation_miniaturization_per_cycle * m1;
         let primed_mini_hazard = p.dht_miniaturization_per_cycle * dht + inflammation_mini_hazard;
-        let priming_hazard =
-            p.susceptibility_per_cycle * y[ix::ANDROGEN_SENSITIVITY].max(zero);
+        let priming_hazard = p.susceptibility_per_cycle * y[ix::ANDROGEN_SENSITIVITY].max(zero);
         let rest_hazard = p.restoration_per_cycle
             + p.minoxidil_restoration_per_cycle * minox
             + p.growth_factor_restoration_per_cycle * gf
@@ -573,8 +572,8 @@ impl<T: Scalar> HairModel<T> {
         // also rise as niche-lost follicles drop out of the denominator.
         let present = self.present_of(y);
         let restored = exit_miniaturized * r.restoration_per_cycle;
-        let restored_primed = exit_miniaturized
-            * (r.restoration_per_cycle - r.untreated_restoration_per_cycle);
+        let restored_primed =
+            exit_miniaturized * (r.restoration_per_cycle - r.untreated_restoration_per_cycle);
         let primed_miniaturized = exit_primed * r.primed_miniaturization_per_cycle;
         let unprimed_kept = exit_unprimed * (one - r.miniaturization_per_cycle);
         let terminal_count_change =

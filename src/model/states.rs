@@ -8,7 +8,8 @@
 //! `steady_state` says otherwise, and the exports, `sim model` and every
 //! solver follow. The order is the reader's: the follicle cycle (anagen's
 //! stages, catagen, telogen, kenogen, and the follicles lost), what follicles
-//! are (terminal, and of those the DHT-primed; miniaturized; niche intact or lost), then the pathways that act on them (DHT and the drugs that lower it;
+//! are (terminal, and of those the DHT-primed; miniaturized; niche intact or
+//! lost), then the pathways that act on them (DHT and the drugs that lower it;
 //! the signals that lengthen anagen and the drug that joins them; the
 //! macrophages), and last the states only the stiff explicit-PK variant
 //! moves. The exports and `sim bench`'s CSV list the states in this order;
