@@ -104,7 +104,7 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         | "kenogen_days_effective"
         | "niche_lost_kenogen_days" => "day",
         "anagen_to_catagen" | "catagen_to_telogen" | "telogen_to_kenogen" | "exit_terminal"
-        | "exit_miniaturized" | "exit_niche_lost" | "dropout" => "per_day",
+        | "exit_primed" | "exit_miniaturized" | "exit_niche_lost" | "dropout" => "per_day",
         "follicles_present" => "follicle",
         "hair_count" => "hair",
         "hair_density_per_cm2" => "hair_per_cm2",
@@ -117,7 +117,10 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         | "dht_effect"
         | "dht_inhibition"
         | "miniaturization_probability"
+        | "priming_probability"
+        | "primed_miniaturization_probability"
         | "restoration_probability"
+        | "untreated_restoration_probability"
         | "niche_loss_probability"
         | "dropout_probability"
         | "m1_excess"

@@ -86,6 +86,7 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (StateMacrophageM2, "M2 macrophages (repair)"),
     (StateNiche, "stem-cell niche intact"),
     (StateFolliclesLost, "follicles lost for good"),
+    (StateTerminalPrimed, "terminal follicles primed by DHT"),
     (StateAndrogenSensitivity, "androgen sensitivity"),
     (KindFinasteride, "finasteride"),
     (KindDutasteride, "dutasteride"),

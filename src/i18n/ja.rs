@@ -86,6 +86,7 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (StateMacrophageM2, "M2マクロファージ（修復）"),
     (StateNiche, "幹細胞ニッチが保たれた毛包"),
     (StateFolliclesLost, "失われた毛包"),
+    (StateTerminalPrimed, "DHTに感受性をもった終毛の毛包"),
     (StateAndrogenSensitivity, "アンドロゲン感受性"),
     (KindFinasteride, "フィナステリド"),
     (KindDutasteride, "デュタステリド"),

@@ -228,7 +228,7 @@ keys! {
     StateStimulation = "stimulation", StateMinoxidilExposure = "minoxidil_exposure",
     StateInflammation = "inflammation", StateMacrophageM1 = "macrophage_m1",
     StateMacrophageM2 = "macrophage_m2", StateNiche = "niche_intact",
-    StateFolliclesLost = "follicles_lost", StateAndrogenSensitivity = "androgen_sensitivity",
+    StateFolliclesLost = "follicles_lost", StateTerminalPrimed = "terminal_primed", StateAndrogenSensitivity = "androgen_sensitivity",
     KindFinasteride = "finasteride", KindDutasteride = "dutasteride",
     KindMinoxidilTopical = "minoxidil_topical", KindMinoxidilOral = "minoxidil_oral",
     KindPrp = "prp", KindExosome = "exosome", KindMicroneedling = "microneedling",

@@ -169,12 +169,23 @@ pub struct Rates<T = f64> {
     pub telogen_days: T,
     /// Effective kenogen duration, days.
     pub kenogen_days: T,
-    /// Probability, at re-entry, that a terminal follicle miniaturizes.
+    /// Probability, at re-entry, that a terminal follicle not susceptible to
+    /// DHT miniaturizes (M1 inflammation alone).
     pub miniaturization_per_cycle: T,
+    /// Probability, at re-entry, that a terminal follicle not susceptible to
+    /// DHT (and not miniaturized) becomes susceptible: primed.
+    pub priming_per_cycle: T,
+    /// Probability, at re-entry, that a primed terminal follicle
+    /// miniaturizes (DHT and M1 inflammation).
+    pub primed_miniaturization_per_cycle: T,
     /// Probability, at re-entry, that a miniaturized follicle whose niche
     /// is intact is restored to terminal (a follicle whose niche is lost
     /// never is: the niche is the ceiling on restoration).
     pub restoration_per_cycle: T,
+    /// The part of `restoration_per_cycle` that an untreated scalp has: these
+    /// follicles are restored at full DHT, so they return unprimed; the rest,
+    /// restored by a treatment, return primed (still susceptible).
+    pub untreated_restoration_per_cycle: T,
     /// Probability, at re-entry, that a miniaturized follicle that is not
     /// restored loses its niche (the arrector pili muscle detaches).
     pub niche_loss_per_cycle: T,
@@ -432,8 +443,9 @@ impl<T: Scalar> HairModel<T> {
             + p.minoxidil_anagen_entry * minox
             + p.growth_factor_anagen_entry * gf
             + p.stimulation_anagen_entry * stim;
-        let mini_hazard =
-            p.dht_miniaturization_per_cycle * dht + p.inflammation_miniaturization_per_cycle * m1;
+        let inflammation_mini_hazard = p.inflammation_miniaturization_per_cycle * m1;
+        let primed_mini_hazard = p.dht_miniaturization_per_cycle * dht + inflammation_mini_hazard;
+        let priming_hazard = p.susceptibility_per_cycle * y[ix::ANDROGEN_SENSITIVITY].max(zero);
         let rest_hazard = p.restoration_per_cycle
             + p.minoxidil_restoration_per_cycle * minox
             + p.growth_factor_restoration_per_cycle * gf
@@ -451,9 +463,14 @@ impl<T: Scalar> HairModel<T> {
             catagen_days: p.catagen_days,
             telogen_days: (p.telogen_days / telogen_shortening).named("telogen_days_effective"),
             kenogen_days,
-            miniaturization_per_cycle: (one - (-mini_hazard).exp())
+            miniaturization_per_cycle: (one - (-inflammation_mini_hazard).exp())
                 .named("miniaturization_probability"),
+            priming_per_cycle: (one - (-priming_hazard).exp()).named("priming_probability"),
+            primed_miniaturization_per_cycle: (one - (-primed_mini_hazard).exp())
+                .named("primed_miniaturization_probability"),
             restoration_per_cycle: (one - (-rest_hazard).exp()).named("restoration_probability"),
+            untreated_restoration_per_cycle: (one - (-p.restoration_per_cycle).exp())
+                .named("untreated_restoration_probability"),
             niche_loss_per_cycle: (one - (-niche_hazard).exp()).named("niche_loss_probability"),
             niche_lost_kenogen_days: (kenogen_days / p.niche_lost_entry_factor)
                 .named("niche_lost_kenogen_days"),
@@ -519,8 +536,10 @@ impl<T: Scalar> HairModel<T> {
         // split by kind, each share of the follicles present assumed spread
         // over the phases like the whole (the closure that makes this the
         // average of the per-follicle chain).
-        let (terminal, niche) = (y[ix::TERMINAL], y[ix::NICHE]);
+        let (terminal, primed, niche) = (y[ix::TERMINAL], y[ix::TERMINAL_PRIMED], y[ix::NICHE]);
         let exit_terminal = (y[ix::KENOGEN] * terminal / r.kenogen_days).named("exit_terminal");
+        let exit_primed = (y[ix::KENOGEN] * primed / r.kenogen_days).named("exit_primed");
+        let exit_unprimed = exit_terminal - exit_primed;
         let exit_miniaturized =
             (y[ix::KENOGEN] * (niche - terminal) / r.kenogen_days).named("exit_miniaturized");
         let exit_niche_lost =
@@ -543,16 +562,28 @@ impl<T: Scalar> HairModel<T> {
         dy[ix::KENOGEN] = shed - re_entry;
         dy[ix::FOLLICLES_LOST] = dropout;
 
-        // What the re-entering follicles become: terminal ones may
-        // miniaturize; miniaturized ones with an intact niche are restored or,
-        // if not, may lose their niche. Terminal and intact counts change by
-        // these; as shares of the follicles present they also rise as
-        // niche-lost follicles drop out of the denominator.
+        // What the re-entering follicles become: terminal ones not yet
+        // susceptible to DHT may become so (primed), whatever the DHT level;
+        // primed ones miniaturize unless DHT is low (M1 inflammation
+        // miniaturizes both); miniaturized ones with an intact niche are
+        // restored or, if not, may lose their niche. A treatment's extra
+        // restoration returns primed follicles (still susceptible); what an
+        // untreated scalp restores at full DHT returns unprimed.
+        // The counts change by these; as shares of the follicles present they
+        // also rise as niche-lost follicles drop out of the denominator.
         let present = self.present_of(y);
         let restored = exit_miniaturized * r.restoration_per_cycle;
-        let terminal_count_change = restored - exit_terminal * r.miniaturization_per_cycle;
+        let restored_primed =
+            exit_miniaturized * (r.restoration_per_cycle - r.untreated_restoration_per_cycle);
+        let primed_miniaturized = exit_primed * r.primed_miniaturization_per_cycle;
+        let unprimed_kept = exit_unprimed * (one - r.miniaturization_per_cycle);
+        let terminal_count_change =
+            restored - exit_unprimed * r.miniaturization_per_cycle - primed_miniaturized;
+        let primed_count_change =
+            restored_primed + unprimed_kept * r.priming_per_cycle - primed_miniaturized;
         let niche_count_change = -(exit_miniaturized - restored) * r.niche_loss_per_cycle;
         dy[ix::TERMINAL] = (terminal_count_change + terminal * dropout) / present;
+        dy[ix::TERMINAL_PRIMED] = (primed_count_change + primed * dropout) / present;
         dy[ix::NICHE] = (niche_count_change + niche * dropout) / present;
         dy[ix::ANDROGEN_SENSITIVITY] = p.dht_sensitivity_rise_per_year / T::lit(DAYS_PER_YEAR);
 

@@ -8,7 +8,8 @@
 //! `steady_state` says otherwise, and the exports, `sim model` and every
 //! solver follow. The order is the reader's: the follicle cycle (anagen's
 //! stages, catagen, telogen, kenogen, and the follicles lost), what follicles
-//! are (terminal or miniaturized, niche intact or lost), then the pathways that act on them (DHT and the drugs that lower it;
+//! are (terminal, and of those the DHT-primed; miniaturized; niche intact or
+//! lost), then the pathways that act on them (DHT and the drugs that lower it;
 //! the signals that lengthen anagen and the drug that joins them; the
 //! macrophages), and last the states only the stiff explicit-PK variant
 //! moves. The exports and `sim bench`'s CSV list the states in this order;
@@ -95,6 +96,10 @@ states! {
     // What the follicles are.
     /// Fraction of the follicles present that are terminal (not miniaturized).
     TERMINAL = "terminal_fraction", "fraction of the follicles present";
+    /// Fraction of the follicles present that are terminal *and* susceptible
+    /// to DHT (primed): they miniaturize at their next re-entry unless DHT is
+    /// kept low; among the terminal follicles.
+    TERMINAL_PRIMED = "terminal_primed", "fraction of the follicles present";
     /// Fraction of the follicles present whose stem-cell niche is intact
     /// (arrector pili muscle attached, sympathetic nerve present); every
     /// terminal follicle is among them.
@@ -238,10 +243,10 @@ mod tests {
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 26);
+        assert_eq!(N_STATES, 27);
         assert_eq!(
             (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
-            (0, 21, 25)
+            (0, 22, 26)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
@@ -273,6 +278,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 22);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 23);
     }
 }

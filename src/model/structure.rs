@@ -125,6 +125,24 @@ fn phase_days(model: &HairModel, y: &State, phase: usize) -> f64 {
         .sum()
 }
 
+/// Whether `t` changes only as follicles re-enter anagen (the kinds of
+/// follicle: terminal, primed, niche, lost): it moves with every follicle in
+/// kenogen and stands still with every follicle in anagen.
+fn changes_at_reentry(model: &HairModel, y: &State, t: usize) -> bool {
+    let in_anagen = rates_of_change(model, &occupy(y, CYCLE[0]))[t];
+    let in_kenogen = rates_of_change(model, &occupy(y, ix::KENOGEN))[t];
+    in_anagen == 0.0 && in_kenogen != 0.0
+}
+
+/// The change of `t` per follicle leaving kenogen. A signal that lengthens
+/// kenogen slows every per-cycle change in time; per re-entry, what is left
+/// is what it does to each follicle (DHT miniaturizes), which the map shows
+/// apart from the phase lengths.
+fn per_reentry(model: &HairModel, y: &State, t: usize) -> f64 {
+    let dy = rates_of_change(model, &occupy(y, ix::KENOGEN));
+    dy[t] / -dy[ix::KENOGEN]
+}
+
 /// Every influence of the model at the reference state `y` (in table order of
 /// the acting state, then of what it acts on).
 pub fn influences(model: &HairModel, y: &State) -> Vec<Influence> {
@@ -146,7 +164,12 @@ pub fn influences(model: &HairModel, y: &State) -> Vec<Influence> {
         let before = rates_of_change(model, y);
         let after = rates_of_change(model, &nudged);
         for t in non_cycle_states().filter(|&t| t != s) {
-            if let Some(d) = direction(before[t], after[t]) {
+            let change = if changes_at_reentry(model, y, t) {
+                direction(per_reentry(model, y, t), per_reentry(model, &nudged, t))
+            } else {
+                direction(before[t], after[t])
+            };
+            if let Some(d) = change {
                 out.push(Influence {
                     from: s,
                     on: Effect::State(t),
@@ -222,6 +245,9 @@ mod tests {
         assert!(has(&all, ix::DHT, PhaseLength(ix::ANAGEN_1), Down));
         assert!(has(&all, ix::DHT, PhaseLength(ix::KENOGEN), Up));
         assert!(has(&all, ix::DHT, On(ix::TERMINAL), Down));
+        // Per follicle re-entering anagen, the drugs' signals protect it.
+        assert!(has(&all, ix::DHT, On(ix::TERMINAL_PRIMED), Down));
+        assert!(has(&all, ix::NICHE, On(ix::FOLLICLES_LOST), Down));
         assert!(has(&all, ix::GROWTH_FACTOR, PhaseLength(ix::ANAGEN_1), Up));
         assert!(has(&all, ix::GROWTH_FACTOR, PhaseLength(ix::TELOGEN), Down));
         assert!(has(&all, ix::MINOXIDIL, PhaseLength(ix::KENOGEN), Down));
