@@ -5,18 +5,21 @@
 //! in `output`.
 
 use crate::cli::{
-    BenchArgs, Cli, Command, ExportArgs, ExportFormat, RunArgs, ScanArgs, SensitivityArgs,
+    BenchArgs, Cli, Command, ExportArgs, ExportFormat, ReportArgs, RunArgs, ScanArgs,
+    SensitivityArgs,
 };
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 use hairsim::bench::{self, BenchReport};
+use hairsim::i18n::Lang;
+use hairsim::output::Format;
 use hairsim::output::{self, OutputSet};
 use hairsim::population::{self, Population, PopulationSummary, VariedError};
 use hairsim::scenario::{self, ArmError, LoadError, Scenario, ScenarioError};
 use hairsim::sensitivity::{self, MorrisOptions};
 use hairsim::simulation::{simulate, SimulationResult};
 use hairsim::units::{self, Days};
-use hairsim::{endpoints, export, label, model_doc, scan};
+use hairsim::{endpoints, export, label, model_doc, report, scan};
 use std::path::{Path, PathBuf};
 
 /// A mistake on the command line (exit code 2).
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         Command::Run(args) => run_scenarios(&args),
+        Command::Report(args) => report_scenarios(&args),
         Command::Export(args) => export_arm(&args),
         Command::Bench(args) => bench_scenario(&args),
         Command::Check { files } => check(&files),
@@ -94,11 +98,78 @@ fn endpoint_days(endpoint: Days, sc: &Scenario) -> Result<f64> {
     Ok(t)
 }
 
+/// The output folder of a scenario: `--out` (its subfolder when there are
+/// several scenarios) or `plots/<name>/`.
+fn out_dir(out: Option<&PathBuf>, several: bool, sc: &Scenario) -> PathBuf {
+    match out {
+        Some(d) if several => d.join(&sc.name),
+        Some(d) => d.clone(),
+        None => Path::new("plots").join(&sc.name),
+    }
+}
+
+/// Simulate `sc` (and its cohort, if any).
+fn simulate_all(sc: &Scenario, path: &Path) -> Result<SimulationResult> {
+    let mut result = simulate(sc)
+        .with_context(|| format!("simulating {} (nothing was written)", path.display()))?;
+    if let Some(pop) = &sc.population {
+        result.population = Some(run_cohort(sc, pop).with_context(|| {
+            format!(
+                "simulating the virtual cohort of {} (nothing was written)",
+                path.display()
+            )
+        })?);
+    }
+    Ok(result)
+}
+
+/// Add `report.html` of `sc` (read from `path` as `text`) to `set`.
+fn add_report(
+    set: &mut OutputSet,
+    sc: &Scenario,
+    text: &str,
+    path: &Path,
+    result: &SimulationResult,
+    lang: Lang,
+) -> Result<(), output::OutputError> {
+    let file = path.display().to_string();
+    let input = report::Input {
+        scenario: sc,
+        text,
+        file: &file,
+        result,
+        lang,
+    };
+    output::add_report(set, &input)
+}
+
+fn report_scenarios(args: &ReportArgs) -> Result<()> {
+    let several = args.scenarios.len() > 1;
+    for path in &args.scenarios {
+        let (sc, text) = scenario::load_with_text(path)?;
+        let result = simulate_all(&sc, path)?;
+        let dir = out_dir(args.out.as_ref(), several, &sc);
+        let context = || {
+            format!(
+                "writing the report of {} to {}",
+                path.display(),
+                dir.display()
+            )
+        };
+        let mut set = OutputSet::new(&dir);
+        add_report(&mut set, &sc, &text, path, &result, args.lang).with_context(context)?;
+        let wrote = write(set).with_context(context)?;
+        print_summary(&result);
+        println!("{wrote}");
+    }
+    Ok(())
+}
+
 fn run_scenarios(args: &RunArgs) -> Result<()> {
     let formats = args.format.iter().copied().collect();
     let several = args.scenarios.len() > 1;
     for path in &args.scenarios {
-        let mut sc = scenario::load(path)?;
+        let (mut sc, text) = scenario::load_with_text(path)?;
         if let Some(m) = args.solver {
             sc.solver = sc.solver.with_method(m);
         }
@@ -108,21 +179,8 @@ fn run_scenarios(args: &RunArgs) -> Result<()> {
         if let Some(atol) = args.atol {
             sc.solver = sc.solver.with_atol(atol.get())?;
         }
-        let mut result = simulate(&sc)
-            .with_context(|| format!("simulating {} (nothing was written)", path.display()))?;
-        if let Some(pop) = &sc.population {
-            result.population = Some(run_cohort(&sc, pop).with_context(|| {
-                format!(
-                    "simulating the virtual cohort of {} (nothing was written)",
-                    path.display()
-                )
-            })?);
-        }
-        let dir: PathBuf = match &args.out {
-            Some(d) if several => d.join(&sc.name),
-            Some(d) => d.clone(),
-            None => Path::new("plots").join(&sc.name),
-        };
+        let result = simulate_all(&sc, path)?;
+        let dir = out_dir(args.out.as_ref(), several, &sc);
         let context = || {
             format!(
                 "writing the outputs of {} to {}",
@@ -130,8 +188,11 @@ fn run_scenarios(args: &RunArgs) -> Result<()> {
                 dir.display()
             )
         };
-        let set =
-            output::simulation(&result, &sc.plot.charts, formats, &dir).with_context(context)?;
+        let mut set = output::simulation(&result, &sc.plot.charts, formats, args.lang, &dir)
+            .with_context(context)?;
+        if args.format.contains(&Format::Html) {
+            add_report(&mut set, &sc, &text, path, &result, args.lang).with_context(context)?;
+        }
         let wrote = write(set).with_context(context)?;
         print_summary(&result);
         println!("{wrote}");

@@ -5,6 +5,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use hairsim::bench::{self, BenchSpec};
+use hairsim::i18n::Lang;
 use hairsim::output::Format;
 use hairsim::population::Varied;
 use hairsim::scan::{self, ScanRange};
@@ -37,6 +38,10 @@ const DEFAULT_ENDPOINT: &str = "12 months";
 pub enum Command {
     /// Simulate scenario files and write charts, CSV and JSON.
     Run(RunArgs),
+    /// Simulate scenario files and write one self-contained report.html each:
+    /// the scenario in words, a mechanism map, interactive charts, a what-if
+    /// slider, endpoints, a narrative per arm and everything that reproduces it.
+    Report(ReportArgs),
     /// Export one arm of a scenario for other tools: SBML Level 3 Version 2
     /// (COPASI, libroadrunner/Tellurium) or a Python module for
     /// scipy.integrate.solve_ivp. Both come from the equations `sim run` integrates.
@@ -93,9 +98,13 @@ pub struct RunArgs {
     /// scenarios, each goes to DIR/<scenario name>/.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Comma-separated outputs to write: svg, png, csv, json.
+    /// Comma-separated outputs to write: svg, png, csv, json, html (the
+    /// report of `sim report`).
     #[arg(long, value_delimiter = ',', default_value = "svg,png,csv,json", value_parser = named::<Format>)]
     pub format: Vec<Format>,
+    /// Language of the charts and the report: en, ja.
+    #[arg(long, default_value = "en", value_parser = named::<Lang>)]
+    pub lang: Lang,
     /// Override the scenario's solver method (default: auto, which switches
     /// from dopri5 to rodas4 while the problem is stiff, and back). Methods:
     /// auto, rk4, dopri5, tsit45, dop853, rodas4 (hairsim's own);
@@ -110,6 +119,21 @@ pub struct RunArgs {
     /// Override the scenario's absolute tolerance (> 0).
     #[arg(long)]
     pub atol: Option<AbsoluteTolerance>,
+}
+
+/// `sim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Output folder of report.html. Default: plots/<scenario name>/. With
+    /// several scenarios, each goes to DIR/<scenario name>/.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Language of the report and its charts: en, ja.
+    #[arg(long, default_value = "en", value_parser = named::<Lang>)]
+    pub lang: Lang,
 }
 
 /// Formats of `sim export`.
@@ -339,6 +363,13 @@ mod tests {
     #[test]
     fn a_format_is_read_in_any_case() {
         assert_eq!(named::<Format>(" JSON"), Ok(Format::Json));
+    }
+
+    #[test]
+    fn a_language_is_named_or_suggested() {
+        assert_eq!(named::<Lang>("JA"), Ok(Lang::Ja));
+        let e = named::<Lang>("jp").unwrap_err();
+        assert!(e.starts_with("unknown language `jp`"), "{e}");
     }
 
     #[test]

@@ -4,10 +4,11 @@
 //! Generated from the same tables the code uses, so `sim model` and the
 //! tables in docs/MODEL.md cannot drift (a test compares them).
 
+use crate::i18n::Lang;
 use crate::model::STATE_NAMES;
 use crate::params::PARAMETERS;
 use crate::profile::PROFILES;
-use crate::treatment::MECHANISMS;
+use crate::treatment::{Evidence, TreatmentKind, MECHANISMS};
 use std::fmt::Write;
 
 /// The equations, in plain text (Unicode), shared by both renderings.
@@ -30,11 +31,13 @@ Effective durations (days):
   (p_X = X_anagen_prolongation, r_X = X_telogen_shortening, q_X = X_anagen_entry
    for X = minoxidil, growth_factor, stimulation)
 
-What a follicle is (τ = terminal, ν = niche intact, shares of the follicles present; τ ≤ ν):
-  terminal (τ), miniaturized with its niche (ν − τ), miniaturized with its niche lost (1 − ν)
+What a follicle is (τ = terminal, π = primed, ν = niche intact, shares of the follicles present; π ≤ τ ≤ ν):
+  terminal not yet susceptible to DHT (τ − π), terminal and primed (π),
+  miniaturized with its niche (ν − τ), miniaturized with its niche lost (1 − ν)
 
 Phase cycle (fractions of the starting follicles; with the lost L they sum to 1):
-  re-entry, by kind:  E_T = K τ/kenogen,  E_M = K (ν − τ)/kenogen,  E_L = K (1 − ν)/kenogen_lost
+  re-entry, by kind:  E_T = K τ/kenogen (of which E_π = K π/kenogen primed),
+                      E_M = K (ν − τ)/kenogen,  E_L = K (1 − ν)/kenogen_lost
   dropout  X = E_L · p_drop                              (lost for good: dL/dt = X)
   dA₁/dt = E_T + E_M + E_L − X − (k/anagen) A₁
   dA_i/dt = (k/anagen) (A_{i−1} − A_i),  i = 2…k
@@ -44,11 +47,15 @@ Phase cycle (fractions of the starting follicles; with the lost L they sum to 1)
   dK/dt = T/telogen − (E_T + E_M + E_L)
 
 Per-cycle probabilities, applied as follicles re-enter (P = 1 − L, present follicles):
-  p_mini  = 1 − exp(−(dht_miniaturization_per_cycle δ + inflammation_miniaturization_per_cycle I))
+  p_prime = 1 − exp(−susceptibility_per_cycle σ)                    (unprimed → primed, whatever the DHT)
+  p_primed = 1 − exp(−(dht_miniaturization_per_cycle δ + inflammation_miniaturization_per_cycle I))
+  p_mini  = 1 − exp(−inflammation_miniaturization_per_cycle I)      (unprimed terminal → miniaturized)
   p_rest  = 1 − exp(−(restoration_per_cycle + Σ_X X_restoration_per_cycle · e_X))
+  p_rest0 = 1 − exp(−restoration_per_cycle)     (restored untreated, at full DHT: unprimed; the rest primed)
   p_niche = 1 − exp(−(niche_loss_dht_per_cycle δ + niche_loss_m1_per_cycle I⁺))
   p_drop  = 1 − exp(−niche_lost_dropout_per_cycle)
-  dτ/dt = (E_M p_rest − E_T p_mini + τ X) / P
+  dτ/dt = (E_M p_rest − (E_T − E_π) p_mini − E_π p_primed + τ X) / P
+  dπ/dt = (E_M (p_rest − p_rest0) + (E_T − E_π)(1 − p_mini) p_prime − E_π p_primed + π X) / P
   dν/dt = (−E_M (1 − p_rest) p_niche + ν X) / P
   dσ/dt = dht_sensitivity_rise_per_year / 365.25
 
@@ -162,13 +169,18 @@ pub fn text() -> String {
     }
     s.push_str("\nTREATMENT MECHANISMS\n");
     for m in MECHANISMS {
+        // A row's grade is its kind's (`custom` is not among the built-in kinds).
+        let grade = TreatmentKind::BUILT_IN
+            .iter()
+            .find(|k| k.name() == m.kind)
+            .map_or(Evidence::Assumed, TreatmentKind::evidence);
         let _ = writeln!(
             s,
             "  {:18} {}\n  {:18} evidence grade: {}\n  {:18} evidence: {}",
             m.kind,
             m.moves,
             "",
-            crate::treatment::evidence_grade(m.kind),
+            grade.words(Lang::En),
             "",
             m.evidence
         );

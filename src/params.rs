@@ -164,9 +164,12 @@ parameters! {
     /// Kenogen lengthening at untreated DHT and sensitivity 1: kenogen is multiplied by 1 + this.
     dht_kenogen_lengthening: 2.5, "dimensionless", NonNegative,
         "calibrated to kenogen of up to ~7 months in AGA (Courtois et al. 1994; Rebora & Guarrera 2002)";
-    /// Hazard that a terminal follicle miniaturizes at a new cycle, at untreated DHT and sensitivity 1.
-    dht_miniaturization_per_cycle: 0.028, "per cycle", NonNegative,
-        "calibrated so that moderate AGA's quasi-steady terminal:vellus ratio is ≈2.3:1, below the 4:1 of AGA (Whiting 1993, secondary); DHT drives miniaturization (strong human evidence)";
+    /// Hazard, at each re-entry, that a terminal follicle not yet susceptible to DHT becomes susceptible (primed), per unit androgen sensitivity, whatever the DHT level.
+    susceptibility_per_cycle: 0.028, "per cycle", NonNegative,
+        "calibrated so that moderate AGA's quasi-steady terminal:vellus ratio is ≈2.3:1, below the 4:1 of AGA (Whiting 1993, secondary); that susceptibility is a property of the follicle (androgen-receptor content of the dermal papilla, higher in balding than in non-balding scalp: Hibberts, Howell & Randall 1998, J Endocrinol 156:59, human cells) and spreads slowly is a hypothesis; the rate is an illustrative assumption";
+    /// Hazard that a DHT-susceptible (primed) terminal follicle miniaturizes at its next re-entry, at untreated DHT and sensitivity 1.
+    dht_miniaturization_per_cycle: 3.0, "per cycle", NonNegative,
+        "illustrative assumption: at untreated DHT a primed follicle miniaturizes at its next cycle (1 − e^−3 = 95%), so that kept hairs miniaturize within about a cycle of stopping a 5α-reductase inhibitor (Van Neste 2019, Skin Res Technol, PMID 31081179: 94% within 30 months; Propecia label: gain lost within 12 months); DHT drives miniaturization (strong human evidence)";
     /// M1 (pro-inflammatory) macrophage activity without treatment: the micro-inflammation index.
     inflammation_baseline: 0.4, "dimensionless index", NonNegative,
         "scaled to biopsy prevalence: ~40% of controls vs ~70% of AGA (Whiting 1993 via English & Ruiz 2021; secondary); that the infiltrate is M1-polarized is a hypothesis";
@@ -350,7 +353,7 @@ parameters! {
     /// Hairs per transplanted follicular unit (graft).
     hairs_per_graft: 2.0, "hairs per graft", Positive,
         "Guo et al. 2017, Plast Aesthet Res 4:150: 1.93 hairs per follicular unit measured (1–4 typical, Headington 1984)";
-    /// Androgen sensitivity of transplanted follicles: scales every DHT effect on them (0 = donor dominance).
+    /// Androgen sensitivity of transplanted follicles: scales DHT's effects on their cycle and niche (0 = donor dominance); grafts are never primed, so DHT does not miniaturize them.
     graft_dht_sensitivity: 0.0, "dimensionless", NonNegative,
         "donor dominance: grafts keep the DHT-insensitivity of the occipital donor region (Orentreich 1959, Ann N Y Acad Sci 83:463; pigment kept 10 years, Dinh et al. 2008)";
     /// Mean time from surgery until a grafted shaft is shed (the grafts enter telogen).

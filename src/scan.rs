@@ -1,5 +1,7 @@
 //! A one-parameter scan: the endpoint of every arm as one parameter moves over
-//! a range, the rest held at the scenario's values.
+//! a range, the rest held at the scenario's values ([`scan`], `sim scan`), or
+//! every arm's whole hair-count curve at each value ([`curves`], the report's
+//! what-if slider).
 
 use crate::params::ParamError;
 use crate::population::{Varied, VariedError};
@@ -87,15 +89,14 @@ impl FromStr for ScanRange {
     }
 }
 
-/// Scan `varied` over `values` at `t_days`. Every value is checked before
-/// anything is simulated: [`VariedError::Value`] means nothing was.
-pub fn scan(
+/// Per arm of `scenario`, one copy for each of `values` with `varied` set to
+/// it. Every value is checked here, before anything is simulated.
+fn variants(
     scenario: &Scenario,
     varied: Varied,
     values: &[f64],
-    t_days: f64,
-) -> Result<ScanResult, VariedError> {
-    let variants: Vec<Vec<Arm>> = scenario
+) -> Result<Vec<Vec<Arm>>, ParamError> {
+    scenario
         .arms
         .iter()
         .map(|arm| {
@@ -108,7 +109,76 @@ pub fn scan(
                 })
                 .collect::<Result<Vec<Arm>, ParamError>>()
         })
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// Every arm's hair count at each value of a scanned quantity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurveScan {
+    /// Quantity scanned.
+    pub parameter: &'static str,
+    /// Its unit.
+    pub unit: &'static str,
+    /// The values scanned, ascending.
+    pub values: Vec<f64>,
+    /// Its value in the scenario itself (of the first arm).
+    pub nominal: f64,
+    /// Output times, days.
+    pub times_days: Vec<f64>,
+    /// Per arm, per value, per time: hair count, % of the arm's start.
+    pub hair_count_pct: Vec<Vec<Vec<f64>>>,
+}
+
+/// Scan `varied` over `values`, keeping every arm's hair count (% of its
+/// start) at `times` (which must start at 0). Every value is checked before
+/// anything is simulated: [`VariedError::Value`] means nothing was.
+pub fn curves(
+    scenario: &Scenario,
+    varied: Varied,
+    values: &[f64],
+    times: &[f64],
+) -> Result<CurveScan, VariedError> {
+    let variants = variants(scenario, varied, values)?;
+    let end = times.last().copied().unwrap_or(0.0);
+    let hair_count_pct = variants
+        .par_iter()
+        .map(|variants| {
+            variants
+                .par_iter()
+                .map(|a| {
+                    let r = simulate_arm(a, end, times, &scenario.solver)?;
+                    let start = r.trajectory.rows.first().map_or(f64::NAN, |s| s.hair_count);
+                    Ok(r.trajectory
+                        .rows
+                        .iter()
+                        .map(|row| 100.0 * row.hair_count / start)
+                        .collect())
+                })
+                .collect::<Result<Vec<Vec<f64>>, SimError>>()
+        })
+        .collect::<Result<Vec<_>, SimError>>()?;
+    Ok(CurveScan {
+        parameter: varied.name(),
+        unit: varied.unit(),
+        values: values.to_vec(),
+        nominal: scenario
+            .arms
+            .first()
+            .map_or(f64::NAN, |a| varied.value_in(&a.patient)),
+        times_days: times.to_vec(),
+        hair_count_pct,
+    })
+}
+
+/// Scan `varied` over `values` at `t_days`. Every value is checked before
+/// anything is simulated: [`VariedError::Value`] means nothing was.
+pub fn scan(
+    scenario: &Scenario,
+    varied: Varied,
+    values: &[f64],
+    t_days: f64,
+) -> Result<ScanResult, VariedError> {
+    let variants = variants(scenario, varied, values)?;
     let arms = scenario
         .arms
         .iter()

@@ -6,8 +6,9 @@
 //! sorted by (time, declaration order); a row of output at an event time shows
 //! the state *after* the event.
 
+use crate::i18n::{Key, Lang};
 use crate::treatment::{Delivery, TreatmentKind};
-use crate::units::{describe_days, DoseUnit};
+use crate::units::DoseUnit;
 
 /// When and how often a treatment is given (validated: finite, ordered, in range).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -139,40 +140,76 @@ impl Treatment {
 
     /// A short human label, e.g. "finasteride 1 mg daily" or "prp, 3 sessions every 4 weeks".
     pub fn label(&self) -> String {
+        self.label_in(Lang::En)
+    }
+
+    /// [`Treatment::label`] in `lang` (the charts' treatment lanes). English
+    /// keeps the kinds' scenario-file names, as the CSV and JSON show them;
+    /// other languages word them.
+    pub fn label_in(&self, lang: Lang) -> String {
         let s = &self.schedule;
+        let word = |id: &str| match lang {
+            Lang::En => id.to_string(),
+            _ => lang.identifier(id),
+        };
         let what = match self.kind {
             TreatmentKind::Custom { target, effect, .. } => {
-                format!("custom {} {effect:+}", target.name())
+                format!("{} {} {effect:+}", word(self.kind.name()), target.name())
             }
-            kind => kind.name().to_string(),
+            kind => word(kind.name()),
         };
         let dose = match self.kind.dose_unit() {
             DoseUnit::Mg => format!(" {} mg", self.dose),
             DoseUnit::Percent => format!(" {}%", self.dose),
             DoseUnit::Relative if (self.dose - 1.0).abs() > 1e-12 => {
-                format!(" at ×{} strength", self.dose)
+                format!(
+                    " {}",
+                    lang.fill(Key::LaneStrength, &[("value", &self.dose.to_string())])
+                )
             }
             DoseUnit::Relative => String::new(),
-            DoseUnit::Grafts => format!(" of {} grafts", self.dose),
-            DoseUnit::Cells => format!(" of {} cells", self.dose),
-        };
-        let span = describe_days(s.every_days);
-        let every = match span.strip_prefix("1 ") {
-            _ if (s.every_days - 1.0).abs() < 1e-12 => "daily".to_string(),
-            Some(unit) => format!("every {unit}"),
-            None => format!("every {span}"),
-        };
-        let mut label = match (self.kind.delivery(), s.sessions, self.kind) {
-            (Delivery::Sessions, Some(1), _) => format!("{what}{dose}, 1 session"),
-            (Delivery::Sessions, Some(n), _) => format!("{what}{dose}, {n} sessions {every}"),
-            (Delivery::Sessions, None, _) => format!("{what}{dose}, sessions {every}"),
-            (Delivery::Continuous, _, TreatmentKind::Custom { .. }) => {
-                format!("{what}, continuous")
+            DoseUnit::Grafts => {
+                format!(
+                    " {}",
+                    lang.fill(Key::LaneGrafts, &[("value", &self.dose.to_string())])
+                )
             }
-            (Delivery::Continuous, _, _) => format!("{what}{dose} {every}"),
+            DoseUnit::Cells => {
+                format!(
+                    " {}",
+                    lang.fill(Key::LaneCells, &[("value", &self.dose.to_string())])
+                )
+            }
+        };
+        let every = if (s.every_days - 1.0).abs() < 1e-12 {
+            lang.get(Key::TreatDaily).to_string()
+        } else {
+            // English says "every month", not "every 1 month".
+            let span = lang.duration(s.every_days);
+            let span = match lang {
+                Lang::En => span.strip_prefix("1 ").map_or(span.clone(), str::to_string),
+                _ => span,
+            };
+            lang.fill(Key::TreatEvery, &[("every", &span)])
+        };
+        let parts: [(&str, &str); 3] = [("what", &what), ("dose", &dose), ("every", &every)];
+        let mut label = match (self.kind.delivery(), s.sessions, self.kind) {
+            (Delivery::Sessions, Some(1), _) => lang.fill(Key::LaneOneSession, &parts),
+            (Delivery::Sessions, Some(n), _) => {
+                let count = n.to_string();
+                let mut args = parts.to_vec();
+                args.push(("count", &count));
+                lang.fill(Key::LaneSessionsCount, &args)
+            }
+            (Delivery::Sessions, None, _) => lang.fill(Key::LaneSessionsOpen, &parts),
+            (Delivery::Continuous, _, TreatmentKind::Custom { .. }) => {
+                lang.fill(Key::LaneCustomContinuous, &parts)
+            }
+            (Delivery::Continuous, _, _) => lang.fill(Key::LaneContinuous, &parts),
         };
         if s.adherence < 1.0 {
-            label.push_str(&format!(", adherence {:.0}%", 100.0 * s.adherence));
+            let percent = format!("{:.0}", 100.0 * s.adherence);
+            label.push_str(&lang.fill(Key::LaneAdherence, &[("percent", &percent)]));
         }
         label
     }
@@ -284,5 +321,15 @@ mod tests {
             ..prp
         };
         assert_eq!(monthly.label(), "prp at ×2 strength, sessions every month");
+        // The charts' Japanese lanes word the kind and the spans.
+        assert_eq!(fin.label_in(Lang::Ja), "フィナステリド 1 mg 毎日");
+        assert_eq!(
+            prp.label_in(Lang::Ja),
+            "PRP（多血小板血漿）、4 週ごとに 3 回"
+        );
+        assert_eq!(
+            monthly.label_in(Lang::Ja),
+            "PRP（多血小板血漿） 強さ ×2、1 か月ごと"
+        );
     }
 }

@@ -30,6 +30,8 @@ pub struct TreatmentMarks {
     pub kind: String,
     /// Human label, e.g. "finasteride 1 mg daily" or "prp, 3 sessions every 4 weeks".
     pub label: String,
+    /// The treatment as scheduled (the charts word it in their language).
+    pub treatment: crate::schedule::Treatment,
     /// Windows during which a continuous treatment is taken, (start, stop) in days.
     pub windows: Vec<(f64, f64)>,
     /// Times of discrete sessions actually given (after adherence), days.
@@ -276,6 +278,7 @@ fn marks(arm: &Arm, events: &[Event], horizon: f64) -> Vec<crate::simulation::Tr
             TreatmentMarks {
                 kind: tr.kind.name().to_string(),
                 label: tr.label(),
+                treatment: *tr,
                 windows,
                 sessions,
             }

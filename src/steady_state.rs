@@ -33,51 +33,77 @@ pub fn steady_state(params: &Parameters, terminal_fraction: Option<f64>) -> Stat
     y[ix::MACROPHAGE_M2] = params.macrophage_m2_baseline;
     y[ix::ANDROGEN_SENSITIVITY] = params.dht_sensitivity;
     let r = model.rates(&y);
-    let (terminal, niche) = balanced_kinds(&r, terminal_fraction);
-    y[ix::TERMINAL] = terminal;
-    y[ix::NICHE] = niche;
-    let shares = cycle_shares(&r, niche);
+    let kinds = balanced_kinds(&r, terminal_fraction);
+    y[ix::TERMINAL] = kinds.terminal;
+    y[ix::TERMINAL_PRIMED] = kinds.primed;
+    y[ix::NICHE] = kinds.niche;
+    let shares = cycle_shares(&r, kinds.niche);
     for (i, share) in CYCLE_STATES.into_iter().zip(shares) {
         y[i] = share;
     }
     y
 }
 
-/// The terminal share τ and the intact-niche share ν of the follicles
-/// present that the re-entries leave unchanged (τ held at `terminal` when
-/// given). Per follicle leaving kenogen (the niche-lost ones at the relative
-/// rate q) the changes are
-/// τ: (ν − τ) p_rest − τ p_mini + τ (1 − ν) q p_drop and
+/// The shares of the follicles present that the re-entries leave unchanged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Kinds {
+    /// Terminal share τ.
+    pub terminal: f64,
+    /// Primed terminal share π (DHT-susceptible; π ≤ τ).
+    pub primed: f64,
+    /// Intact-niche share ν (τ ≤ ν).
+    pub niche: f64,
+}
+
+/// The terminal share τ, the primed share π and the intact-niche share ν of
+/// the follicles present that the re-entries leave unchanged (τ held at
+/// `terminal` when given). Per follicle leaving kenogen (the niche-lost ones
+/// at the relative rate q) the changes are
+/// τ: (ν − τ) p_rest − (τ − π) p_mini − π p_primed + τ (1 − ν) q p_drop,
+/// π: (ν − τ)(p_rest − p_rest,0) + (τ − π)(1 − p_mini) p_prime − π p_primed + π (1 − ν) q p_drop and
 /// ν: −(ν − τ)(1 − p_rest) p_niche + ν (1 − ν) q p_drop (the last terms: the
 /// follicles that drop out leave the denominator). Found by following these
-/// from a full scalp (τ = ν = 1) until they stop: the flow contracts onto its
-/// stable balance, which has no closed form with both states free.
-pub fn balanced_kinds(r: &Rates, terminal: Option<f64>) -> (f64, f64) {
+/// from a full scalp (τ = ν = 1, π = 0) until they stop: the flow contracts
+/// onto its stable balance, which has no closed form with the states free.
+pub fn balanced_kinds(r: &Rates, terminal: Option<f64>) -> Kinds {
     let q = r.kenogen_days / r.niche_lost_kenogen_days;
     let b = q * r.dropout_per_cycle;
     let a = (1.0 - r.restoration_per_cycle) * r.niche_loss_per_cycle;
-    let (mut tau, mut nu) = (terminal.unwrap_or(1.0), 1.0);
-    // Each coefficient is at most a few per step, so a step of 0.25 is stable.
-    let step = 0.25;
+    let treated_restoration = r.restoration_per_cycle - r.untreated_restoration_per_cycle;
+    let (mut tau, mut pi, mut nu) = (terminal.unwrap_or(1.0), 0.0, 1.0);
+    // Each coefficient is at most a few per step, so a step of 0.2 is stable.
+    let step = 0.2;
     for _ in 0..2_000_000 {
         let d_nu = -(nu - tau) * a + nu * (1.0 - nu) * b;
+        let d_pi = (nu - tau) * treated_restoration
+            + (tau - pi) * (1.0 - r.miniaturization_per_cycle) * r.priming_per_cycle
+            - pi * r.primed_miniaturization_per_cycle
+            + pi * (1.0 - nu) * b;
         let d_tau = match terminal {
             Some(_) => 0.0,
             None => {
-                (nu - tau) * r.restoration_per_cycle - tau * r.miniaturization_per_cycle
+                (nu - tau) * r.restoration_per_cycle
+                    - (tau - pi) * r.miniaturization_per_cycle
+                    - pi * r.primed_miniaturization_per_cycle
                     + tau * (1.0 - nu) * b
             }
         };
-        let (new_tau, new_nu) = (
-            (tau + step * d_tau).clamp(0.0, 1.0),
-            (nu + step * d_nu).clamp(0.0, 1.0).max(tau),
+        let new_tau = (tau + step * d_tau).clamp(0.0, 1.0);
+        let (new_pi, new_nu) = (
+            (pi + step * d_pi).clamp(0.0, new_tau),
+            (nu + step * d_nu).clamp(0.0, 1.0).max(new_tau),
         );
-        if (new_tau - tau).abs() + (new_nu - nu).abs() < 1e-16 {
+        let moved = (new_tau - tau).abs() + (new_pi - pi).abs() + (new_nu - nu).abs();
+        (tau, pi, nu) = (new_tau, new_pi, new_nu);
+        if moved < 1e-16 {
             break;
         }
-        (tau, nu) = (new_tau, new_nu);
     }
-    (tau, nu)
+    Kinds {
+        terminal: tau,
+        primed: pi,
+        niche: nu,
+    }
 }
 
 /// Shares of the cycle's compartments (summing to 1) in the mode that decays
@@ -176,6 +202,7 @@ mod tests {
             assert!((phase_sum - 1.0).abs() < 1e-12);
             assert!((dy[ix::FOLLICLES_LOST] - lambda * phase_sum).abs() < 1e-15);
             assert!(dy[ix::TERMINAL].abs() < 1e-15, "{}", profile.name);
+            assert!(dy[ix::TERMINAL_PRIMED].abs() < 1e-15, "{}", profile.name);
             assert!(dy[ix::NICHE].abs() < 1e-15, "{}", profile.name);
             for i in ix::DHT..N_STATES {
                 assert!(dy[i].abs() < 1e-15, "{}: state {i}", profile.name);
@@ -183,18 +210,18 @@ mod tests {
         }
     }
 
-    /// Both balance equations hold at the computed kinds, with the niche
-    /// share never below the terminal share; a given terminal share is kept.
+    /// The three balance equations hold at the computed kinds, with
+    /// π ≤ τ ≤ ν; a given terminal share is kept.
     #[test]
     fn the_balanced_kinds_solve_their_equations() {
-        for (p_mini, p_rest, p_niche, p_drop) in [
-            (0.05, 0.03, 0.1, 0.2),
-            (0.0, 0.03, 0.2, 0.1),
-            (0.08, 0.0, 0.2, 0.1),
-            (0.3, 0.0, 0.1, 0.3),
-            (0.0, 0.0, 0.0, 0.0),
-            (0.02, 0.04, 0.0, 0.1),
-            (0.02, 0.04, 0.1, 0.0),
+        for (p_mini, p_prime, p_primed, p_rest, p_rest0, p_niche, p_drop) in [
+            (0.01, 0.05, 0.95, 0.03, 0.03, 0.1, 0.2),
+            (0.0, 0.0, 0.0, 0.03, 0.03, 0.2, 0.1),
+            (0.01, 0.08, 0.9, 0.0, 0.0, 0.2, 0.1),
+            (0.05, 0.3, 0.5, 0.06, 0.03, 0.1, 0.3),
+            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+            (0.0, 0.02, 0.3, 0.04, 0.01, 0.0, 0.1),
+            (0.02, 0.02, 0.95, 0.04, 0.04, 0.1, 0.0),
         ] {
             let r = Rates {
                 anagen_days: 1.0,
@@ -203,25 +230,44 @@ mod tests {
                 telogen_days: 1.0,
                 kenogen_days: 1.0,
                 miniaturization_per_cycle: p_mini,
+                priming_per_cycle: p_prime,
+                primed_miniaturization_per_cycle: p_primed,
                 restoration_per_cycle: p_rest,
+                untreated_restoration_per_cycle: p_rest0,
                 niche_loss_per_cycle: p_niche,
                 niche_lost_kenogen_days: 2.0,
                 dropout_per_cycle: p_drop,
             };
             let b = 0.5 * p_drop;
-            let f_nu = |t: f64, n: f64| -(n - t) * (1.0 - p_rest) * p_niche + n * (1.0 - n) * b;
-            let f_tau = |t: f64, n: f64| (n - t) * p_rest - t * p_mini + t * (1.0 - n) * b;
-            let (t, n) = balanced_kinds(&r, None);
+            let f_nu = |k: Kinds| {
+                -(k.niche - k.terminal) * (1.0 - p_rest) * p_niche + k.niche * (1.0 - k.niche) * b
+            };
+            let f_tau = |k: Kinds| {
+                (k.niche - k.terminal) * p_rest
+                    - (k.terminal - k.primed) * p_mini
+                    - k.primed * p_primed
+                    + k.terminal * (1.0 - k.niche) * b
+            };
+            let f_pi = |k: Kinds| {
+                (k.niche - k.terminal) * (p_rest - p_rest0)
+                    + (k.terminal - k.primed) * (1.0 - p_mini) * p_prime
+                    - k.primed * p_primed
+                    + k.primed * (1.0 - k.niche) * b
+            };
+            let ordered = |k: Kinds| {
+                (0.0..=k.terminal).contains(&k.primed)
+                    && (k.primed..=k.niche).contains(&k.terminal)
+                    && k.niche <= 1.0
+            };
+            let k = balanced_kinds(&r, None);
+            assert!(ordered(k), "{k:?}");
             assert!(
-                (0.0..=1.0).contains(&t) && (t..=1.0).contains(&n),
-                "{t} {n}"
+                f_tau(k).abs() < 1e-13 && f_pi(k).abs() < 1e-13 && f_nu(k).abs() < 1e-13,
+                "{k:?}"
             );
-            assert!(
-                f_tau(t, n).abs() < 1e-13 && f_nu(t, n).abs() < 1e-13,
-                "{t} {n}"
-            );
-            let (t, n) = balanced_kinds(&r, Some(0.6));
-            assert!((t - 0.6).abs() < 1e-15 && (t..=1.0).contains(&n) && f_nu(t, n).abs() < 1e-13);
+            let k = balanced_kinds(&r, Some(0.6));
+            assert!((k.terminal - 0.6).abs() < 1e-15 && ordered(k), "{k:?}");
+            assert!(f_pi(k).abs() < 1e-13 && f_nu(k).abs() < 1e-13, "{k:?}");
         }
     }
 }

@@ -5,8 +5,11 @@
 //! topical %) that an effect compartment follows. Procedures are *sessions*:
 //! each one is a dose event where the integrator stops and the state jumps.
 
-use crate::model::{ix, Inputs, N_STATES};
+use crate::i18n::{Key, Lang};
+use crate::model::structure::{direction, rates_of_change, Direction};
+use crate::model::{ix, HairModel, Inputs, State, N_STATES};
 use crate::params::Parameters;
+use crate::solve::AsArray;
 use crate::symbolic::Scalar;
 use crate::units::DoseUnit;
 use serde::Serialize;
@@ -123,6 +126,40 @@ pub struct Mechanism {
     pub evidence: &'static str,
 }
 
+/// How strong the evidence behind a treatment's mechanism is (the first word
+/// of its [`Mechanism::evidence`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// Human trials with consistent effects.
+    Strong,
+    /// Trials of effect size, mechanism from animal or cell work.
+    Medium,
+    /// Heterogeneous or small trials.
+    LowMedium,
+    /// Mechanistic hypotheses, cell and animal work.
+    Low,
+    /// Small uncontrolled studies only.
+    Speculative,
+    /// Whatever the scenario's author assumes (`custom`).
+    Assumed,
+}
+
+impl Evidence {
+    /// The grade in words (what the report's evidence table, the charts'
+    /// treatment lanes and `sim model` show).
+    pub fn words(self, lang: Lang) -> &'static str {
+        lang.get(match self {
+            Evidence::Strong => Key::EvidenceStrong,
+            Evidence::Medium => Key::EvidenceMedium,
+            Evidence::LowMedium => Key::EvidenceLowMedium,
+            Evidence::Low => Key::EvidenceLow,
+            Evidence::Speculative => Key::EvidenceSpeculative,
+            Evidence::Assumed => Key::EvidenceAssumed,
+        })
+    }
+}
+
 /// The mechanism table shown by `sim model` and docs/MODEL.md.
 pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "finasteride", moves: "5α-reductase inhibition → scalp DHT down (Emax on mg/day; effect half-life 1.5 d)", evidence: "strong, human: Drake 1999 (scalp DHT −64% at 1 mg), Kaufman 1998 (hair count)" },
@@ -139,15 +176,6 @@ pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "hair_transplant", moves: "a second, DHT-insensitive follicle population (donor dominance): grafts shed their shafts within weeks, rest, regrow from about month 3 and thicken over a year; each survives if its arrector pili muscle re-attaches (less likely while M1 outweighs M2)", evidence: "strong for donor dominance, weak for the timeline: Orentreich 1959 (human), survival 90–100 % (Parsley & Perez-Meza 2010, review), shedding and regrowth times from clinic reports; survival through re-attachment is seed 000's hypothesis (mouse: Sato 2012)" },
     Mechanism { kind: "custom", moves: "one chosen input (dht, inflammation = M1 activity, growth_factor, stimulation) by a chosen effect", evidence: "whatever the educator assumes: label it" },
 ];
-
-/// The evidence grade of the kind called `kind` (see
-/// [`TreatmentKind::evidence_grade`]); empty for an unknown name.
-pub fn evidence_grade(kind: &str) -> &'static str {
-    MECHANISMS
-        .iter()
-        .find(|m| m.kind == kind)
-        .map_or("", |m| m.evidence.split(':').next().unwrap_or(m.evidence))
-}
 
 impl TreatmentKind {
     /// The kinds that a name alone makes (every kind but `custom`), in the
@@ -190,13 +218,6 @@ impl TreatmentKind {
         }
     }
 
-    /// The grade of the evidence behind the kind's mechanism and size, as a
-    /// few words (what `sim model` and the charts' treatment lanes show): its
-    /// mechanism row's evidence up to the first colon.
-    pub fn evidence_grade(&self) -> &'static str {
-        evidence_grade(self.name())
-    }
-
     /// Name as written in scenario files.
     pub fn name(&self) -> &'static str {
         match self {
@@ -214,6 +235,62 @@ impl TreatmentKind {
             TreatmentKind::HairTransplant => "hair_transplant",
             TreatmentKind::Custom { .. } => Self::CUSTOM,
         }
+    }
+
+    /// Its row of [`MECHANISMS`].
+    pub fn mechanism(&self) -> Option<&'static Mechanism> {
+        MECHANISMS.iter().find(|m| m.kind == self.name())
+    }
+
+    /// How strong the evidence behind its mechanism is.
+    pub fn evidence(&self) -> Evidence {
+        match self {
+            TreatmentKind::Finasteride | TreatmentKind::Dutasteride => Evidence::Strong,
+            TreatmentKind::MinoxidilTopical
+            | TreatmentKind::MinoxidilOral
+            | TreatmentKind::Microneedling
+            | TreatmentKind::LowLevelLaser
+            | TreatmentKind::HairTransplant => Evidence::Medium,
+            TreatmentKind::Prp | TreatmentKind::ConditionedMedia | TreatmentKind::CellTherapy => {
+                Evidence::LowMedium
+            }
+            TreatmentKind::Carboxytherapy => Evidence::Low,
+            TreatmentKind::Exosome => Evidence::Speculative,
+            TreatmentKind::Custom { .. } => Evidence::Assumed,
+        }
+    }
+
+    /// The states this treatment moves directly, and which way, read off its
+    /// own code at the reference state `y` of `params`: a continuous kind's
+    /// inputs at its default dose change the states' rates of change; a
+    /// session kind's jump changes the states. The mechanism map draws one
+    /// arrow for each.
+    pub fn targets(&self, params: &Parameters, y: &State) -> Vec<(usize, Direction)> {
+        let model = HairModel::untreated(*params);
+        let before = rates_of_change(&model, y);
+        let mut out = Vec::new();
+        match self.delivery() {
+            Delivery::Continuous => {
+                let mut treated = model;
+                self.add_continuous(params, self.default_dose(), &mut treated.inputs);
+                let after = rates_of_change(&treated, y);
+                for i in 0..N_STATES {
+                    if let Some(d) = direction(before[i], after[i]) {
+                        out.push((i, d));
+                    }
+                }
+            }
+            Delivery::Sessions => {
+                let mut jumped = *y.as_array();
+                self.apply_session(params, self.default_dose(), &mut jumped);
+                for (i, (&a, &b)) in y.as_array().iter().zip(&jumped).enumerate() {
+                    if let Some(d) = direction(a, b) {
+                        out.push((i, d));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Continuous or sessions.
@@ -412,6 +489,33 @@ mod tests {
         let before = y;
         TreatmentKind::Finasteride.apply_session(&p, 1.0, &mut y);
         assert_eq!(before, y);
+    }
+
+    #[test]
+    fn targets_are_read_off_the_treatments_own_code() {
+        let p = Parameters::default();
+        let y = crate::steady_state::steady_state(&p, Some(0.7));
+        use crate::model::structure::Direction::{Down, Up};
+        assert_eq!(
+            TreatmentKind::Finasteride.targets(&p, &y),
+            vec![(ix::FINASTERIDE, Up)]
+        );
+        let prp = TreatmentKind::Prp.targets(&p, &y);
+        assert!(prp.contains(&(ix::GROWTH_FACTOR, Up)), "{prp:?}");
+        assert!(prp.contains(&(ix::MACROPHAGE_M1, Down)), "{prp:?}");
+        assert!(prp.contains(&(ix::MACROPHAGE_M2, Up)), "{prp:?}");
+        assert_eq!(
+            TreatmentKind::MinoxidilOral.targets(&p, &y),
+            vec![(ix::MINOXIDIL, Up)]
+        );
+        for kind in TreatmentKind::BUILT_IN {
+            assert!(
+                !kind.targets(&p, &y).is_empty(),
+                "{} moves nothing",
+                kind.name()
+            );
+            assert!(kind.mechanism().is_some(), "{}", kind.name());
+        }
     }
 
     #[test]

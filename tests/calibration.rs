@@ -290,20 +290,47 @@ fn minoxidil_gain_is_lost_within_4_months_of_stopping_with_a_shedding_wave() {
     assert!(peak_shed > 1.3 * shed("untreated", peak_day), "{peak_shed}");
 }
 
+/// The largest |gain| over untreated from `from` to `to` months after
+/// stopping, checked every two weeks.
+fn largest_gain_after_stop(
+    r: &hairsim::simulation::SimulationResult,
+    name: &str,
+    from: f64,
+    to: f64,
+) -> f64 {
+    let stop = STOP_MONTHS * DAYS_PER_MONTH;
+    let steps = ((to - from) * 2.0).round() as usize;
+    (0..=steps)
+        .map(|i| stop + (from + i as f64 / 2.0) * DAYS_PER_MONTH)
+        .map(|t| gain_vs_untreated(r, name, t).abs())
+        .fold(0.0, f64::max)
+}
+
 #[test]
-fn every_stopped_arm_rejoins_the_untreated_course() {
-    // No cited mechanism keeps a benefit after stopping: 24 months after
-    // stopping each arm is within 2% of the untreated arm (what is left is
-    // the year of protected niche: docs/CALIBRATION.md quantifies it).
+fn every_stopped_arm_rejoins_the_untreated_course_and_stays_there() {
+    // No cited mechanism keeps a benefit after stopping (what may remain is
+    // the year of protected niche, a few tenths of a point:
+    // docs/CALIBRATION.md quantifies it). Each arm must come within half a
+    // point of untreated, or within 10% of its peak gain, and stay there
+    // until 48 months after stopping: finasteride from 24 months after
+    // stopping (label: reversal within 12 months; Van Neste 2019: 94% of the
+    // kept terminal hairs miniaturized within 30 months), dutasteride from 36
+    // months (its DHT suppression wanes over 4–6 months, then the finasteride
+    // course: illustrative assumption), minoxidil from 18 months (label: new
+    // hair lost within 3–4 months; the dip below untreated while the follicles
+    // it released refill is tested above and lasts about a cycle).
     let r = simulate("stop_treatment");
-    let t = (STOP_MONTHS + 24.0) * DAYS_PER_MONTH;
-    for name in [
-        "finasteride, stopped at 12 months",
-        "dutasteride, stopped at 12 months",
-        "minoxidil 5%, stopped at 12 months",
+    for (name, from) in [
+        ("finasteride, stopped at 12 months", 24.0),
+        ("dutasteride, stopped at 12 months", 36.0),
+        ("minoxidil 5%, stopped at 12 months", 18.0),
     ] {
-        let g = gain_vs_untreated(&r, name, t);
-        assert!(g.abs() < 0.02, "{name}: {g} 24 months after stopping");
+        let peak = peak_gain(&r, name);
+        let left = largest_gain_after_stop(&r, name, from, 48.0);
+        assert!(
+            left <= 0.005_f64.max(0.10 * peak),
+            "{name}: up to {left} from {from} to 48 months after stopping (peak {peak})"
+        );
     }
 }
 
@@ -348,9 +375,12 @@ fn a_late_start_keeps_fewer_follicles_and_summary_json_reports_them() {
     let five_years = |n: &str| endpoint(n, 1)["follicles_lost"].as_f64().unwrap();
     assert!((five_years("finasteride from year 5") / five_years("untreated") - 1.0).abs() < 1e-4);
     let count = |n: &str| endpoint(n, 3)["hair_count"].as_f64().unwrap();
+    // The lasting difference is what a cited mechanism keeps: follicles and
+    // niches (spared terminal follicles miniaturize within about a cycle
+    // once DHT returns, and both starters are on the drug at 10 years).
     let gap = count("finasteride from year 0") / count("finasteride from year 5") - 1.0;
     assert!(
-        gap > 0.02,
+        gap > 0.01,
         "the early starter has {gap} more hairs at 10 years"
     );
     let lost_at_10 = endpoint("untreated", 3)["follicles_lost"].as_f64().unwrap();

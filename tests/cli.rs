@@ -323,3 +323,35 @@ fn run_takes_tolerances_and_rejects_bad_ones() {
             );
     }
 }
+
+/// Issue 23: `sim run --format html` writes the report beside the other
+/// outputs, byte for byte what `sim report` writes; with several scenarios
+/// each report goes to its own folder; the combo report stays under 3 MB.
+#[test]
+fn the_report_comes_from_sim_report_and_from_run_format_html() {
+    let combo = common::scenario("combo");
+    let (run, report) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    sim_run(&combo, &["--format", "csv,html"], run.path())
+        .assert()
+        .success();
+    let names: Vec<String> = files_in(run.path())
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["report.html", "timeseries.csv"]);
+    sim()
+        .arg("report")
+        .arg(&combo)
+        .arg(common::scenario("prp"))
+        .arg("--out")
+        .arg(report.path())
+        .assert()
+        .success();
+    let a = fs::read(run.path().join("report.html")).unwrap();
+    let b = fs::read(report.path().join("combo").join("report.html")).unwrap();
+    assert!(a == b, "sim run --format html and sim report differ");
+    assert!(report.path().join("prp").join("report.html").is_file());
+    assert!(a.len() < 3 << 20, "the combo report is {} bytes", a.len());
+    let text = String::from_utf8(a).unwrap();
+    assert!(text.contains(LABEL));
+}

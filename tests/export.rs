@@ -5,7 +5,7 @@
 //! one Python process per scenario (tests/python/check_exports.py) checks
 //! (a) python-libsbml's `checkConsistency()`: zero errors (warnings are counted
 //! and printed: unit-consistency warnings are acceptable);
-//! (b) libroadrunner (CVODE, rtol 1e-10, atol 1e-14) on the SBML and
+//! (b) libroadrunner (CVODE, rtol 1e-10, atol 1e-13; see `roadrunner_settings` for its one retry) on the SBML and
 //! (c) the module's `simulate` (scipy `solve_ivp` LSODA, rtol 1e-10, atol 1e-12)
 //! against `sim run`'s timeseries.csv (ode_solvers_dop853, rtol 1e-12, atol 1e-14): every
 //! column, every output row, within [`MATCH`] relative (the floor for columns
@@ -30,14 +30,15 @@ const MATCH: f64 = 1e-5;
 /// libroadrunner's CVODE settings. Long after a stop in `stiff_pk`'s
 /// "finasteride stopped" the plasma and effect states decay to 1e-300 and
 /// below, where round-off takes them under 0 and the model's `max(x, 0)` has a
-/// kink; which absolute tolerances CVODE survives there depends on its step
-/// sequence: on the model with the anagen chain, atol 1e-14 stops with
-/// CV_ILL_INPUT ("initial ewt has component(s) equal to zero", a denormal
-/// plasma value at day ≈ 833) and 1e-15 with CV_TOO_MUCH_ACC, while 1e-12 and
-/// 1e-13 pass (with the earlier four-phase model 1e-12 and 1e-13 failed and
-/// 1e-14 passed). atol 1e-13 passes every arm.
+/// kink; there CVODE's high-order BDF may stop (CV_ILL_INPUT, "initial ewt has
+/// component(s) equal to zero", CV_CONV_FAILURE or CV_TOO_MUCH_ACC) at any
+/// absolute tolerance from 1e-12 to 1e-15, and which one survives changes
+/// with every change to the model (each has failed on one version and passed
+/// on another). BDF limited to order 2 passes at all of them, so on those
+/// errors only the arm is run again that way; the report names the retry, and
+/// the match against `sim` is as strict.
 fn roadrunner_settings() -> Value {
-    serde_json::json!({"rtol": 1e-10, "atol": 1e-13})
+    serde_json::json!({"rtol": 1e-10, "atol": 1e-13, "retries": [{"maximum_bdf_order": 2}]})
 }
 
 /// scipy settings for the module's `simulate`. LSODA, not the module's default

@@ -9,7 +9,9 @@
 //! and creating no file (an injected payload would create the sentinel), and
 //! reads the strings back exactly; libsbml reads each SBML with no error and
 //! the names back exactly; every SVG parses as XML; the CSV and JSON read the
-//! names back. A property test does the same for random printable strings.
+//! names back; each report.html (`--format html`) holds only its own two
+//! scripts, no event attribute and no link out, and reads back the
+//! description, the arm names and the scenario file exactly. A property test does the same for random printable strings.
 //!
 //! Everything runs with an empty working directory, which must still be empty
 //! at the end: nothing is written outside `--out`.
@@ -200,9 +202,14 @@ fn sorted_names(dir: &Path) -> Vec<String> {
 
 /// Every file name `sim run` may write: the charts and the data files.
 fn output_names() -> Vec<String> {
-    let mut names: Vec<String> = ["timeseries.csv", "summary.json", "population.csv"]
-        .map(String::from)
-        .to_vec();
+    let mut names: Vec<String> = [
+        "timeseries.csv",
+        "summary.json",
+        "population.csv",
+        "report.html",
+    ]
+    .map(String::from)
+    .to_vec();
     for kind in hairsim::charts::ChartKind::ALL {
         names.push(format!("{}.svg", kind.name()));
         names.push(format!("{}.png", kind.name()));
@@ -363,7 +370,7 @@ fn hostile_strings_stay_text_in_every_export_and_output() {
         (
             cases.iter().chain([&control]).collect::<Vec<_>>(),
             &out,
-            Some("svg,csv,json"),
+            Some("svg,csv,json,html"),
         ),
         (full.iter().collect(), &out_full, None),
     ] {
@@ -383,7 +390,7 @@ fn hostile_strings_stay_text_in_every_export_and_output() {
                 .filter(|f| f.ends_with(".svg"))
                 .count();
             runs.push(json!({"dir": dir, "description": case.description,
-                "arms": case.arms, "allowed": output_names()}));
+                "arms": case.arms, "allowed": output_names(), "scenario": case.file}));
         }
     }
 
@@ -405,6 +412,8 @@ fn hostile_strings_stay_text_in_every_export_and_output() {
     assert_eq!(counts["svg"], svgs);
     assert_eq!(counts["csv"], runs.len());
     assert_eq!(counts["json"], runs.len());
+    // Every one-per-string scenario also has its report.
+    assert_eq!(counts["html"], cases.len());
     assert_eq!(counts["simulated"], 1);
 
     assert!(

@@ -14,6 +14,7 @@ use super::frame::{self, Drawn};
 use super::notes;
 use super::plot::{self, finite_runs, Chart};
 use super::style;
+use crate::i18n::Lang;
 
 /// Length of one arm's slot along a shared stretch, px.
 const SLOT_PX: usize = 10;
@@ -23,7 +24,13 @@ const MIN_SHARED_PX: usize = 24;
 
 /// Draws one line per arm (`series[i]` in data coordinates, arm `i`'s style)
 /// `width` px wide, and a note naming the arms whose lines coincide throughout.
-pub(super) fn draw(chart: &Chart, series: &[Vec<(f64, f64)>], names: &[&str], width: u32) -> Drawn {
+pub(super) fn draw(
+    chart: &Chart,
+    series: &[Vec<(f64, f64)>],
+    names: &[&str],
+    width: u32,
+    lang: Lang,
+) -> Drawn {
     let hidden = probe::next_panel();
     let (area, to_px) = plot::pixel_map(chart);
     let (plot_w, _) = frame::dims(&area);
@@ -69,7 +76,7 @@ pub(super) fn draw(chart: &Chart, series: &[Vec<(f64, f64)>], names: &[&str], wi
         }
     }
     if ordered {
-        notes::draw(&area, &layout.envelopes, names, tolerance)?;
+        notes::draw(&area, &layout.envelopes, names, tolerance, lang)?;
     }
     Ok(())
 }

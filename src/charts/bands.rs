@@ -5,6 +5,7 @@ use super::axis::DAYS_PER_MONTH;
 use super::frame::Drawn;
 use super::plot::{fill_between, Chart};
 use super::style;
+use crate::i18n::{Key, Lang};
 use crate::population::{ArmPopulation, PopulationSummary};
 use crate::simulation::SimulationResult;
 
@@ -60,9 +61,9 @@ pub(super) fn draw(chart: &Chart, pop: &PopulationSummary, which: Banded) -> Dra
 }
 
 /// Subtitle naming the cohort, replacing a chart's single-patient subtitle.
-pub(super) fn caption(what: &str, pop: &PopulationSummary) -> String {
-    format!(
-        "{what}: median of {} virtual patients (line), 25–75 % and 5–95 % of patients (shaded).",
-        pop.size
+pub(super) fn caption(what: &str, pop: &PopulationSummary, lang: Lang) -> String {
+    lang.fill(
+        Key::BandCaption,
+        &[("what", what), ("size", &pop.size.to_string())],
     )
 }

@@ -14,6 +14,7 @@ use super::plot::{self, PlotSpec};
 use super::style;
 use super::{render_one, ChartError, Figure, ImageFormat};
 use crate::bench::{BenchReport, Measurement};
+use crate::i18n::Lang;
 use crate::solve::Method;
 
 /// Which bench chart to draw.
@@ -186,7 +187,7 @@ fn draw(root: &Area, report: &BenchReport, kind: BenchChart) -> Drawn {
     let x = log_axis(series.iter().flatten().map(|p| p.0));
     let y = log_axis(series.iter().flatten().map(|p| p.1));
     let chart = plot::plot(&body, &PlotSpec::new(&x, &y, x_desc, y_desc))?;
-    arms::draw(&chart, &series, &names, 2)?;
+    arms::draw(&chart, &series, &names, 2, Lang::En)?;
     let (area, to_px) = plot::pixel_map(&chart);
     for (i, s) in series.iter().enumerate() {
         let st = style::arm_style(i);

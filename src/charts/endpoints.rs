@@ -6,11 +6,12 @@
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::arms;
-use super::axis::{self, Axis, DAYS_PER_MONTH};
-use super::frame::{self, Area, Drawn};
+use super::axis::{self, Axis};
+use super::frame::{self, Area, Drawn, Page};
 use super::plot::{self, PlotSpec};
 use super::style::{self, Dash};
 use crate::endpoints::{self, Endpoint};
+use crate::i18n::{Key, Lang};
 use crate::simulation::SimulationResult;
 
 /// Canvas size.
@@ -18,39 +19,18 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
     (1200, 700)
 }
 
-/// A readable name for an endpoint time: "6 months", "12 weeks", or "45 days".
-pub(super) fn time_label(days: f64) -> String {
-    let months = days / DAYS_PER_MONTH;
-    let whole = months.round();
-    if days >= 2.0 * DAYS_PER_MONTH - 3.0 && (months - whole).abs() < 0.1 {
-        return format!("{whole:.0} month{}", if whole == 1.0 { "" } else { "s" });
-    }
-    let weeks = days / 7.0;
-    if (weeks - weeks.round()).abs() < 1e-6 && weeks >= 1.0 {
-        return format!(
-            "{:.0} week{}",
-            weeks,
-            if weeks.round() == 1.0 { "" } else { "s" }
-        );
-    }
-    if months >= 1.0 {
-        format!("{months:.1} months")
-    } else {
-        format!("{days:.0} days")
-    }
-}
-
 /// The whole chart.
-pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
+    let lang = page.lang;
     let body = frame::page(
         root,
-        title,
-        "Change in hair count from each arm's own start, at the scenario's endpoint times.",
-        &crate::label::footer(&result.scenario),
+        &page.title,
+        lang.get(Key::SubtitleEndpoints),
+        &page.footer,
     )?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
     let body = frame::legend(&body, &frame::arm_legend(&names, true))?;
-    panel(&body, result)
+    panel(&body, result, lang)
 }
 
 /// Endpoint times that at least one arm reached, in scenario order.
@@ -64,13 +44,13 @@ fn times(result: &SimulationResult, all: &[Vec<Endpoint>]) -> Vec<f64> {
 }
 
 /// The bars on `area`.
-pub(super) fn panel(area: &Area, result: &SimulationResult) -> Drawn {
+pub(super) fn panel(area: &Area, result: &SimulationResult, lang: Lang) -> Drawn {
     let all = endpoints::compute(result);
     let times = times(result, &all);
     if times.is_empty() {
-        return frame::empty_note(area, "No endpoint time lies within the simulated span.");
+        return frame::empty_note(area, lang.get(Key::NoEndpoint));
     }
-    let x = Axis::categories(times.iter().map(|&t| time_label(t)).collect());
+    let x = Axis::categories(times.iter().map(|&t| lang.time(t)).collect());
     let values = all.iter().flatten().map(|e| e.hair_count_change_pct);
     let (lo, hi) = axis::extent(values, &[0.0]);
     // Room for the value labels above and below the bars.
@@ -80,8 +60,8 @@ pub(super) fn panel(area: &Area, result: &SimulationResult) -> Drawn {
     let mut spec = PlotSpec::new(
         &x,
         &y,
-        "Time since start",
-        "Hair count change from start (%)",
+        lang.get(Key::AxisTimeSinceStart),
+        lang.get(Key::AxisHairCountChange),
     );
     spec.x_grid = false;
     let chart = plot::plot(area, &spec)?;

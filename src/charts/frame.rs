@@ -12,6 +12,16 @@ use super::fonts;
 use super::plot::path;
 use super::style::{self, ArmStyle};
 
+/// What every page of a chart shows around its plots, and the language of its text.
+pub(super) struct Page {
+    /// The chart's title.
+    pub title: String,
+    /// The footer with the non-clinical label.
+    pub footer: String,
+    /// The language of every text on the page.
+    pub lang: crate::i18n::Lang,
+}
+
 /// A drawing area of a chart, in pixel coordinates.
 pub(super) type Area<'b> = DrawingArea<Canvas<'b>, Shift>;
 

@@ -7,9 +7,12 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::arms;
 use super::axis::{self, Axis, DAYS_PER_MONTH};
 use super::bands::{self, Banded};
-use super::frame::{self, arm_legend, dims, put_text, text_width, Area, Drawn, LegendItem, Swatch};
+use super::frame::{
+    self, arm_legend, dims, put_text, text_width, Area, Drawn, LegendItem, Page, Swatch,
+};
 use super::plot::{end_labels, plot, reference_line, PlotSpec};
 use super::style::{self, ArmStyle, Dash};
+use crate::i18n::{Key, Lang};
 use crate::simulation::{SimulationResult, TreatmentMarks};
 
 const WIDTH: u32 = 1200;
@@ -64,22 +67,16 @@ pub(super) fn size(result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
-    let mut subtitle = "Hair count of each arm relative to its own start (100 % = no change). \
-         Treatment schedules are shown below the plot."
-        .to_string();
-    if let Some(pop) = &result.population {
-        subtitle = bands::caption("Hair count, % of each patient's own start", pop);
-    }
-    let body = frame::page(
-        root,
-        title,
-        &subtitle,
-        &crate::label::footer(&result.scenario),
-    )?;
+pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
+    let lang = page.lang;
+    let subtitle = match &result.population {
+        Some(pop) => bands::caption(lang.get(Key::BandWhatHairCount), pop, lang),
+        None => lang.get(Key::SubtitleHairCount).to_string(),
+    };
+    let body = frame::page(root, &page.title, &subtitle, &page.footer)?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
     let mut items = arm_legend(&names, false);
-    items.push(reference_item());
+    items.push(reference_item(lang));
     let body = frame::legend(&body, &items)?;
 
     let rows = lane_rows(result);
@@ -87,14 +84,14 @@ pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn
     let lane_h = lane_height(rows.len());
     let (top, bottom) = body.split_vertically((h - lane_h).max(120));
     let x = super::time_axis_of(result, 12);
-    panel(&top, result, &x, false)?;
-    lanes(&bottom, &rows, &x)
+    panel(&top, result, &x, false, lang)?;
+    lanes(&bottom, &rows, &x, lang)
 }
 
 /// Legend entry for the dashed 100 % line.
-pub(super) fn reference_item() -> LegendItem {
+pub(super) fn reference_item(lang: Lang) -> LegendItem {
     LegendItem {
-        label: "start level (100 %)".to_string(),
+        label: lang.get(Key::StartLevel).to_string(),
         swatch: Swatch::Line(ArmStyle {
             colour: style::REFERENCE,
             dash: Dash::Dashed,
@@ -104,7 +101,13 @@ pub(super) fn reference_item() -> LegendItem {
 }
 
 /// The hair count lines with the 100 % reference and end values, on `area`.
-pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, x_labels: bool) -> Drawn {
+pub(super) fn panel(
+    area: &Area,
+    result: &SimulationResult,
+    x: &Axis,
+    x_labels: bool,
+    lang: Lang,
+) -> Drawn {
     let series: Vec<Vec<(f64, f64)>> =
         bands::medians(result, Banded::HairCountPct).unwrap_or_else(|| {
             result
@@ -130,7 +133,12 @@ pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, x_labels: 
         &[95.0, 105.0],
     );
     let y = axis::value_axis(lo, hi, 6.0);
-    let mut spec = PlotSpec::new(x, &y, "Time (months)", "Hair count (% of start)");
+    let mut spec = PlotSpec::new(
+        x,
+        &y,
+        lang.get(Key::AxisTimeMonths),
+        lang.get(Key::AxisHairCountPct),
+    );
     spec.x_labels = x_labels;
     spec.right_px = END_LABEL_PX;
     let chart = plot(area, &spec)?;
@@ -139,20 +147,20 @@ pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, x_labels: 
     }
     reference_line(&chart, x, 100.0)?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
-    arms::draw(&chart, &series, &names, 3)?;
+    arms::draw(&chart, &series, &names, 3, lang)?;
     end_labels(area, &chart, &series, |v| format!("{v:.1} %"))
 }
 
 /// The treatment lane: one row per (arm, treatment), bars for continuous windows
 /// and triangles for sessions, on the same time axis as the plot above.
-fn lanes(area: &Area, rows: &[LaneRow], x: &Axis) -> Drawn {
+fn lanes(area: &Area, rows: &[LaneRow], x: &Axis, lang: Lang) -> Drawn {
     let y = Axis {
         lo: 0.0,
         hi: 1.0,
         ticks: Vec::new(),
         labels: Vec::new(),
     };
-    let mut spec = PlotSpec::new(x, &y, "Time (months)", "");
+    let mut spec = PlotSpec::new(x, &y, lang.get(Key::AxisTimeMonths), "");
     spec.right_px = END_LABEL_PX;
     let chart = plot(area, &spec)?;
     let pa = chart.plotting_area().strip_coord_spec();
@@ -165,7 +173,7 @@ fn lanes(area: &Area, rows: &[LaneRow], x: &Axis) -> Drawn {
 
     put_text(
         &pa,
-        "Treatments — bar: taken continuously · ▲: single session",
+        lang.get(Key::LaneHead),
         (6, 7),
         &style::text(style::NOTE_PX, style::MUTED),
         (HPos::Left, VPos::Top),
@@ -185,7 +193,7 @@ fn lanes(area: &Area, rows: &[LaneRow], x: &Axis) -> Drawn {
         let (bar_top, bar_bottom) = (y0 + 19, y0 + 27);
 
         let (label, first_day) = match row.marks {
-            None => ("no treatment".to_string(), None),
+            None => (lang.get(Key::NoTreatment).to_string(), None),
             Some(m) => {
                 let first = m
                     .windows
@@ -194,16 +202,10 @@ fn lanes(area: &Area, rows: &[LaneRow], x: &Axis) -> Drawn {
                     .chain(m.sessions.iter().copied())
                     .filter(|d| d.is_finite())
                     .reduce(f64::min);
-                let label = if m.label.is_empty() {
-                    m.kind.clone()
-                } else {
-                    m.label.clone()
-                };
                 // The lane says how strong the evidence behind the kind is.
-                let label = match crate::treatment::evidence_grade(&m.kind) {
-                    "" => label,
-                    grade => format!("{label}  (evidence: {grade})"),
-                };
+                let grade = m.treatment.kind.evidence().words(lang);
+                let label =
+                    m.treatment.label_in(lang) + &lang.fill(Key::LaneEvidence, &[("grade", grade)]);
                 (label, first)
             }
         };

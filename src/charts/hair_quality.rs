@@ -6,9 +6,10 @@
 
 use super::arms;
 use super::axis::{self, Axis, DAYS_PER_MONTH};
-use super::frame::{self, Area, Drawn};
+use super::frame::{self, Area, Drawn, Page};
 use super::plot::{self, PlotSpec};
 use super::style;
+use crate::i18n::{Key, Lang};
 use crate::simulation::SimulationResult;
 use crate::trajectory::Observables;
 
@@ -36,25 +37,25 @@ impl Quantity {
     }
 
     /// Panel title and unit.
-    fn title(self) -> (&'static str, &'static str) {
+    fn title(self) -> (Key, Key) {
         match self {
-            Quantity::GrowthSpeed => ("Shaft growth speed", "mm/day, mean of the anagen hairs"),
-            Quantity::HairMass => ("Hair-mass index", "cross-sections, mm²/cm² × 100"),
-            Quantity::NativeHairs => ("Native hairs", "terminal hairs, whole scalp"),
-            Quantity::GraftHairs => ("Transplanted hairs", "hairs of the grafts, whole scalp"),
-            Quantity::Diameter => ("Mean shaft diameter", "µm"),
-            Quantity::Density => ("Hair density", "terminal hairs/cm²"),
+            Quantity::GrowthSpeed => (Key::QualityGrowthSpeedTitle, Key::QualityGrowthSpeedUnit),
+            Quantity::HairMass => (Key::QualityHairMassTitle, Key::QualityHairMassUnit),
+            Quantity::NativeHairs => (Key::QualityNativeHairsTitle, Key::QualityNativeHairsUnit),
+            Quantity::GraftHairs => (Key::QualityGraftHairsTitle, Key::QualityGraftHairsUnit),
+            Quantity::Diameter => (Key::QualityDiameterTitle, Key::UnitMicrometre),
+            Quantity::Density => (Key::QualityDensityTitle, Key::QualityDensityUnit),
         }
     }
 
     /// Short y-axis name that fits a small panel.
-    fn y_desc(self) -> &'static str {
+    fn y_desc(self) -> Key {
         match self {
-            Quantity::GrowthSpeed => "mm/day",
-            Quantity::HairMass => "index",
-            Quantity::NativeHairs | Quantity::GraftHairs => "hairs",
-            Quantity::Diameter => "µm",
-            Quantity::Density => "hairs/cm²",
+            Quantity::GrowthSpeed => Key::UnitMmPerDay,
+            Quantity::HairMass => Key::UnitIndexShort,
+            Quantity::NativeHairs | Quantity::GraftHairs => Key::UnitHairs,
+            Quantity::Diameter => Key::UnitMicrometre,
+            Quantity::Density => Key::UnitHairsPerCm2,
         }
     }
 
@@ -94,27 +95,27 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
+    let lang = page.lang;
     let body = frame::page(
         root,
-        title,
-        "How fast the shafts grow and how much hair there is (count × diameter²): \
-         what thickness and growth-speed claims can be compared with.",
-        &crate::label::footer(&result.scenario),
+        &page.title,
+        lang.get(Key::SubtitleHairQuality),
+        &page.footer,
     )?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
     let body = frame::legend(&body, &frame::arm_legend(&names, false))?;
     let x = super::time_axis_of(result, 8);
     for (q, cell) in quantities(result).into_iter().zip(frame::grid(&body, 2, 2)) {
         let (name, unit) = q.title();
-        let area = frame::panel_title(&cell, name, style::INK, unit)?;
-        panel(&area, result, &x, q)?;
+        let area = frame::panel_title(&cell, lang.get(name), style::INK, lang.get(unit))?;
+        panel(&area, result, &x, q, lang)?;
     }
     Ok(())
 }
 
 /// One quantity as lines on `area`.
-fn panel(area: &Area, result: &SimulationResult, x: &Axis, q: Quantity) -> Drawn {
+fn panel(area: &Area, result: &SimulationResult, x: &Axis, q: Quantity, lang: Lang) -> Drawn {
     let series: Vec<Vec<(f64, f64)>> = result
         .arms
         .iter()
@@ -134,7 +135,10 @@ fn panel(area: &Area, result: &SimulationResult, x: &Axis, q: Quantity) -> Drawn
         let pad = (0.05 * (hi - lo)).max(0.01 * hi.abs()).max(1e-9);
         axis::value_axis(lo - pad, hi + pad, 5.0)
     };
-    let chart = plot::plot(area, &PlotSpec::new(x, &y, "Time (months)", q.y_desc()))?;
+    let chart = plot::plot(
+        area,
+        &PlotSpec::new(x, &y, lang.get(Key::AxisTimeMonths), lang.get(q.y_desc())),
+    )?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
-    arms::draw(&chart, &series, &names, 2)
+    arms::draw(&chart, &series, &names, 2, lang)
 }

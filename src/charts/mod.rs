@@ -16,10 +16,12 @@
 //! ```no_run
 //! # fn demo(result: &hairsim::simulation::SimulationResult) -> Result<(), hairsim::charts::ChartError> {
 //! use hairsim::charts::{render, render_all, ChartKind, ImageFormat};
+//! use hairsim::i18n::Lang;
 //! let svg = render(result, ChartKind::HairCount, ImageFormat::Svg)?;
 //! let png = render(result, ChartKind::Summary, ImageFormat::Png)?;
 //! // Several charts at once, in parallel, each drawn once for both formats:
-//! let all = render_all(result, &ChartKind::ALL, &[ImageFormat::Svg, ImageFormat::Png])?;
+//! // In Japanese (every text of the chart from the message table):
+//! let all = render_all(result, &ChartKind::ALL, &[ImageFormat::Svg, ImageFormat::Png], Lang::Ja)?;
 //! # let _ = (svg, png, all);
 //! # Ok(())
 //! # }
@@ -29,6 +31,7 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::i18n::{Key, Lang};
 use crate::simulation::SimulationResult;
 
 pub use bench::{render_bench, BenchChart};
@@ -40,7 +43,7 @@ mod bench;
 mod canvas;
 mod decimate;
 mod endpoints;
-mod fonts;
+pub mod fonts;
 mod frame;
 mod hair_count;
 mod hair_quality;
@@ -52,6 +55,7 @@ mod responders;
 pub mod scan;
 pub mod sensitivity;
 mod shedding;
+pub use shedding::when;
 mod signals;
 mod style;
 mod summary;
@@ -192,7 +196,8 @@ pub struct Rendered {
     pub bytes: Vec<u8>,
 }
 
-/// Renders one chart of `result` as SVG text (UTF-8 bytes) or PNG bytes.
+/// Renders one chart of `result` as SVG text (UTF-8 bytes) or PNG bytes, in
+/// English.
 ///
 /// Pure: no file or terminal I/O. Non-finite values are left out of lines and
 /// bars. Fails when there is no arm, when an arm has no rows, or when drawing fails.
@@ -201,17 +206,18 @@ pub fn render(
     kind: ChartKind,
     format: ImageFormat,
 ) -> Result<Vec<u8>, ChartError> {
-    let mut files = render_chart(result, kind, &[format])?;
+    let mut files = render_chart(result, kind, &[format], Lang::En)?;
     Ok(files.pop().map(|r| r.bytes).unwrap_or_default())
 }
 
-/// Renders every chart of `kinds` in every format of `formats`, charts in
-/// parallel. Each chart's SVG is drawn once and serves both formats. The result
+/// Renders every chart of `kinds` in every format of `formats`, with every
+/// text in `lang`, charts in parallel. Each chart's SVG is drawn once and serves both formats. The result
 /// is in the order of `kinds`, then of `formats`; the first failure is returned.
 pub fn render_all(
     result: &SimulationResult,
     kinds: &[ChartKind],
     formats: &[ImageFormat],
+    lang: Lang,
 ) -> Result<Vec<Rendered>, ChartError> {
     if kinds.is_empty() || formats.is_empty() {
         // Nothing to draw: do not start the thread pool for it.
@@ -219,7 +225,7 @@ pub fn render_all(
     }
     let per_chart: Vec<Vec<Rendered>> = kinds
         .par_iter()
-        .map(|&kind| render_chart(result, kind, formats))
+        .map(|&kind| render_chart(result, kind, formats, lang))
         .collect::<Result<_, _>>()?;
     Ok(per_chart.into_iter().flatten().collect())
 }
@@ -229,6 +235,7 @@ fn render_chart(
     result: &SimulationResult,
     kind: ChartKind,
     formats: &[ImageFormat],
+    lang: Lang,
 ) -> Result<Vec<Rendered>, ChartError> {
     let chart = kind.name();
     if result.arms.is_empty() {
@@ -240,8 +247,8 @@ fn render_chart(
             arm: arm.name.clone(),
         });
     }
-    let figure = ResultFigure { result, kind };
-    let label = crate::label::footer(&result.scenario);
+    let figure = ResultFigure { result, kind, lang };
+    let label = lang.footer(&result.scenario);
     let files = render_figure(&figure, chart, size(result, kind), formats, &label)?;
     Ok(formats
         .iter()
@@ -264,11 +271,12 @@ trait Figure {
 struct ResultFigure<'r> {
     result: &'r SimulationResult,
     kind: ChartKind,
+    lang: Lang,
 }
 
 impl Figure for ResultFigure<'_> {
     fn draw(&self, root: &frame::Area) -> frame::Drawn {
-        draw(root, self.result, self.kind)
+        draw(root, self.result, self.kind, self.lang)
     }
 }
 
@@ -317,19 +325,30 @@ fn render_one(
     Ok(files.pop().unwrap_or_default())
 }
 
+/// The colour (`#RRGGBB`) of arm `index` and whether its lines are dashed, as
+/// every chart draws it (for the report's interactive charts).
+pub fn arm_colour(index: usize) -> (String, bool) {
+    let s = style::arm_style(index);
+    let c = s.colour;
+    (
+        format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2),
+        s.dash != style::Dash::Solid,
+    )
+}
+
 /// The title of a chart: what it shows and the scenario name.
-pub fn title(result: &SimulationResult, kind: ChartKind) -> String {
-    let name = &result.scenario;
-    match kind {
-        ChartKind::HairCount => format!("Hair count over time — {name}"),
-        ChartKind::Phases => format!("Hair-cycle phases — {name}"),
-        ChartKind::Shedding => format!("Hair shedding — {name}"),
-        ChartKind::Signals => format!("Model signals — {name}"),
-        ChartKind::HairQuality => format!("Hair growth speed and mass — {name}"),
-        ChartKind::Endpoints => format!("Hair count change at endpoints — {name}"),
-        ChartKind::Summary => format!("{name} — summary"),
-        ChartKind::Responders => format!("Responders — {name}"),
-    }
+pub fn title(result: &SimulationResult, kind: ChartKind, lang: Lang) -> String {
+    let key = match kind {
+        ChartKind::HairCount => Key::TitleHairCount,
+        ChartKind::Phases => Key::TitlePhases,
+        ChartKind::Shedding => Key::TitleShedding,
+        ChartKind::Signals => Key::TitleSignals,
+        ChartKind::HairQuality => Key::TitleHairQuality,
+        ChartKind::Endpoints => Key::TitleEndpoints,
+        ChartKind::Summary => Key::TitleSummary,
+        ChartKind::Responders => Key::TitleResponders,
+    };
+    lang.fill(key, &[("scenario", &result.scenario)])
 }
 
 /// Canvas size in pixels, the same for SVG and PNG.
@@ -346,17 +365,26 @@ fn size(result: &SimulationResult, kind: ChartKind) -> (u32, u32) {
     }
 }
 
-fn draw(root: &frame::Area, result: &SimulationResult, kind: ChartKind) -> frame::Drawn {
-    let title = title(result, kind);
+fn draw(
+    root: &frame::Area,
+    result: &SimulationResult,
+    kind: ChartKind,
+    lang: Lang,
+) -> frame::Drawn {
+    let page = frame::Page {
+        title: title(result, kind, lang),
+        footer: lang.footer(&result.scenario),
+        lang,
+    };
     match kind {
-        ChartKind::HairCount => hair_count::draw(root, result, &title),
-        ChartKind::Phases => phases::draw(root, result, &title),
-        ChartKind::Shedding => shedding::draw(root, result, &title),
-        ChartKind::Signals => signals::draw(root, result, &title),
-        ChartKind::HairQuality => hair_quality::draw(root, result, &title),
-        ChartKind::Endpoints => endpoints::draw(root, result, &title),
-        ChartKind::Summary => summary::draw(root, result, &title),
-        ChartKind::Responders => responders::draw(root, result, &title),
+        ChartKind::HairCount => hair_count::draw(root, result, &page),
+        ChartKind::Phases => phases::draw(root, result, &page),
+        ChartKind::Shedding => shedding::draw(root, result, &page),
+        ChartKind::Signals => signals::draw(root, result, &page),
+        ChartKind::HairQuality => hair_quality::draw(root, result, &page),
+        ChartKind::Endpoints => endpoints::draw(root, result, &page),
+        ChartKind::Summary => summary::draw(root, result, &page),
+        ChartKind::Responders => responders::draw(root, result, &page),
     }
 }
 

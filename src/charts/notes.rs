@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::arms::{component, near, Envelope};
 use super::frame::{self, Area, Drawn};
 use super::style;
+use crate::i18n::{Key, Lang};
 
 /// Share of their common columns over which two lines must coincide to be named.
 const SHARE: f64 = 0.97;
@@ -62,9 +63,9 @@ fn groups(envelopes: &[Envelope], tolerance: f64) -> Vec<Vec<usize>> {
 
 /// The note for one group: its members' names joined by "=", or a count when
 /// every arm of several is in it.
-fn text(group: &[usize], names: &[&str]) -> String {
+fn text(group: &[usize], names: &[&str], lang: Lang) -> String {
     if group.len() == names.len() && names.len() > 2 {
-        format!("all {} arms coincide", names.len())
+        lang.fill(Key::AllArmsCoincide, &[("n", &names.len().to_string())])
     } else {
         let members: Vec<&str> = group
             .iter()
@@ -105,13 +106,19 @@ fn lines_covered(spot: &Placed, envelopes: &[Envelope]) -> usize {
 /// Writes a note for each group of coinciding arms on `area` (the plot area),
 /// left, centre or right, above or below the shared line: wherever it crosses
 /// the fewest lines and no other note.
-pub(super) fn draw(area: &Area, envelopes: &[Envelope], names: &[&str], tolerance: f64) -> Drawn {
+pub(super) fn draw(
+    area: &Area,
+    envelopes: &[Envelope],
+    names: &[&str],
+    tolerance: f64,
+    lang: Lang,
+) -> Drawn {
     let (w, h) = frame::dims(area);
     let (w, h) = (f64::from(w), f64::from(h));
     let st = style::text(style::NOTE_PX, style::MUTED);
     let mut placed: Vec<Placed> = Vec::new();
     for group in groups(envelopes, tolerance) {
-        let text = frame::ellipsize(&text(&group, names), &st, (w - 20.0) as i32);
+        let text = frame::ellipsize(&text(&group, names, lang), &st, (w - 20.0) as i32);
         let tw = f64::from(frame::text_width(&text, &st));
         let mut best: Option<(usize, Placed)> = None;
         for x0 in [10.0, ((w - tw) / 2.0).round(), (w - tw - 10.0).round()] {
@@ -175,8 +182,8 @@ mod tests {
     #[test]
     fn notes_name_the_group_or_count_all_arms() {
         let names = ["untreated", "finasteride", "minoxidil"];
-        assert_eq!(text(&[0, 2], &names), "untreated = minoxidil");
-        assert_eq!(text(&[0, 1, 2], &names), "all 3 arms coincide");
+        assert_eq!(text(&[0, 2], &names, Lang::En), "untreated = minoxidil");
+        assert_eq!(text(&[0, 1, 2], &names, Lang::En), "all 3 arms coincide");
     }
 
     #[test]

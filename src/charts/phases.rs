@@ -5,9 +5,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, Axis, DAYS_PER_MONTH};
-use super::frame::{self, Area, Drawn, LegendItem, Swatch};
+use super::frame::{self, Area, Drawn, LegendItem, Page, Swatch};
 use super::plot::{self, PlotSpec};
-use super::{endpoints, style};
+use super::style;
+use crate::i18n::{Key, Lang};
 use crate::simulation::{ArmResult, SimulationResult};
 use crate::trajectory::Observables;
 
@@ -19,11 +20,12 @@ const PANELS_PX: i32 = 560;
 
 /// The phases from the bottom of the stack up, with their colours. Contrasting
 /// neighbours keep the thin catagen, telogen and kenogen bands readable.
-const PHASES: [(&str, RGBColor); 4] = [
-    ("anagen (growing)", style::OI_GREEN),
-    ("catagen (regressing)", style::OI_VERMILLION),
-    ("telogen (resting)", style::OI_YELLOW),
-    ("kenogen (empty follicle)", style::OI_BLUE),
+/// Each with its legend name and its short name (for the end values).
+const PHASES: [(Key, Key, RGBColor); 4] = [
+    (Key::AnagenLong, Key::StateAnagen, style::OI_GREEN),
+    (Key::CatagenLong, Key::StateCatagen, style::OI_VERMILLION),
+    (Key::TelogenLong, Key::StateTelogen, style::OI_YELLOW),
+    (Key::KenogenLong, Key::StateKenogen, style::OI_BLUE),
 ];
 
 fn fractions(r: &Observables) -> [f64; 4] {
@@ -56,19 +58,19 @@ pub(super) fn size(result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
+    let lang = page.lang;
     let body = frame::page(
         root,
-        title,
-        "Share of follicles in each phase of the hair cycle, stacked to 100 %. \
-         Most follicles are growing (anagen); the thin bands above are the rest.",
-        &crate::label::footer(&result.scenario),
+        &page.title,
+        lang.get(Key::SubtitlePhases),
+        &page.footer,
     )?;
     let items: Vec<LegendItem> = PHASES
         .iter()
-        .map(|(label, colour)| LegendItem {
-            label: (*label).to_string(),
-            swatch: Swatch::Block(*colour),
+        .map(|&(label, _, colour)| LegendItem {
+            label: lang.get(label).to_string(),
+            swatch: Swatch::Block(colour),
         })
         .collect();
     let body = frame::legend(&body, &items)?;
@@ -84,17 +86,22 @@ pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn
     let y = axis::value_axis(0.0, 100.0, 5.0);
     let cells = frame::grid(&body, rows, cols);
     for (i, (arm, cell)) in result.arms.iter().zip(&cells).enumerate() {
-        panel(cell, arm, i, &x, &y)?;
+        panel(cell, arm, i, (&x, &y), lang)?;
     }
     Ok(())
 }
 
-fn panel(area: &Area, arm: &ArmResult, index: usize, x: &Axis, y: &Axis) -> Drawn {
+fn panel(area: &Area, arm: &ArmResult, index: usize, (x, y): (&Axis, &Axis), lang: Lang) -> Drawn {
     let colour = style::arm_style(index).colour;
     let area = frame::panel_title(area, &arm.name, colour, "")?;
     let mut chart = plot::plot(
         &area,
-        &PlotSpec::new(x, y, "Time (months)", "Follicles (%)"),
+        &PlotSpec::new(
+            x,
+            y,
+            lang.get(Key::AxisTimeMonths),
+            lang.get(Key::AxisFollicles),
+        ),
     )?;
 
     // Rows with a full set of finite fractions; a bad row is left out, not drawn as 0.
@@ -107,11 +114,11 @@ fn panel(area: &Area, arm: &ArmResult, index: usize, x: &Axis, y: &Axis) -> Draw
         .map(|(t, r)| (t / DAYS_PER_MONTH, fractions(r)))
         .collect();
     let Some(&(last_t, last)) = rows.last() else {
-        return frame::empty_note(&area, "no finite phase values");
+        return frame::empty_note(&area, lang.get(Key::NoPhaseValues));
     };
     // Each phase is drawn from the bottom up to the top of its band, top band
     // first, so neighbouring bands never leave a seam between them.
-    for (p, (_, colour)) in PHASES.iter().enumerate().rev() {
+    for (p, (_, _, colour)) in PHASES.iter().enumerate().rev() {
         let top: Vec<(f64, f64)> = rows
             .iter()
             .map(|(t, f)| {
@@ -130,23 +137,34 @@ fn panel(area: &Area, arm: &ArmResult, index: usize, x: &Axis, y: &Axis) -> Draw
         }
     }
     let min_anagen = rows.iter().map(|(_, f)| f[0]).fold(f64::INFINITY, f64::min);
-    end_values(&chart, last_t * DAYS_PER_MONTH, &last, min_anagen)
+    end_values(&chart, last_t * DAYS_PER_MONTH, &last, min_anagen, lang)
 }
 
 /// A small box in the lower left of the plot with each phase's share at the last
 /// time, since the thin bands are hard to read off the axis.
-fn end_values(chart: &plot::Chart, t_days: f64, last: &[f64; 4], min_anagen: f64) -> Drawn {
+fn end_values(
+    chart: &plot::Chart,
+    t_days: f64,
+    last: &[f64; 4],
+    min_anagen: f64,
+    lang: Lang,
+) -> Drawn {
     const LINE_PX: i32 = 16;
     let (plot, to_px) = plot::pixel_map(chart);
     let (left, bottom) = to_px.at((chart.x_range().start, chart.y_range().start));
     let (left, bottom) = (left.round() as i32, bottom.round() as i32);
-    let head = format!("at {}", endpoints::time_label(t_days));
+    let head = lang.fill(Key::AtTime, &[("time", &lang.time(t_days))]);
     let lines: Vec<String> = PHASES
         .iter()
         .zip(last)
-        .map(|((label, _), f)| {
-            let name = label.split(' ').next().unwrap_or(label);
-            format!("{name} {:.1} %", 100.0 * f)
+        .map(|(&(_, name, _), f)| {
+            lang.fill(
+                Key::PhaseShare,
+                &[
+                    ("phase", lang.get(name)),
+                    ("value", &format!("{:.1}", 100.0 * f)),
+                ],
+            )
         })
         .collect();
     let note = style::text(style::NOTE_PX - 1.5, style::INK);
@@ -181,7 +199,7 @@ fn end_values(chart: &plot::Chart, t_days: f64, last: &[f64; 4], min_anagen: f64
         &head_style,
         (HPos::Left, VPos::Top),
     )?;
-    for (l, (_, colour)) in lines.iter().zip(PHASES.iter()) {
+    for (l, (_, _, colour)) in lines.iter().zip(PHASES.iter()) {
         y += LINE_PX;
         let swatch = [(x0 + 8, y), (x0 + 18, y + 10)];
         plot.draw(&Rectangle::new(swatch, colour.filled()))?;

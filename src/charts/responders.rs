@@ -5,10 +5,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::arms;
 use super::axis::{self, Axis};
-use super::endpoints::time_label;
-use super::frame::{self, Area, Drawn};
+use super::frame::{self, Area, Drawn, Page};
 use super::plot::{self, PlotSpec};
 use super::style;
+use crate::i18n::Key;
 use crate::simulation::SimulationResult;
 
 /// Canvas size.
@@ -17,36 +17,38 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart. Without a cohort it says so instead of drawing bars.
-pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
+    let lang = page.lang;
     let Some(pop) = &result.population else {
-        let body = frame::page(root, title, "", &crate::label::footer(&result.scenario))?;
-        return frame::empty_note(
-            &body,
-            "This scenario has no [population]: no responder rates.",
-        );
+        let body = frame::page(root, &page.title, "", &page.footer)?;
+        return frame::empty_note(&body, lang.get(Key::NoPopulation));
     };
-    let subtitle = format!(
-        "Share of {} virtual patients per arm with a hair-count change of at least {:+.0} % from their own start at {}.",
-        pop.size,
-        100.0 * pop.responder_threshold,
-        time_label(pop.responder_time_days)
+    let subtitle = lang.fill(
+        Key::SubtitleResponders,
+        &[
+            ("size", &pop.size.to_string()),
+            (
+                "threshold",
+                &format!("{:+.0}", 100.0 * pop.responder_threshold),
+            ),
+            ("time", &lang.time(pop.responder_time_days)),
+        ],
     );
-    let body = frame::page(
-        root,
-        title,
-        &subtitle,
-        &crate::label::footer(&result.scenario),
-    )?;
+    let body = frame::page(root, &page.title, &subtitle, &page.footer)?;
     let names: Vec<&str> = pop.arms.iter().map(|a| a.name.as_str()).collect();
     let body = frame::legend(&body, &frame::arm_legend(&names, true))?;
     // Arm names can be long: the legend names the bars, the axis numbers them.
-    let x = Axis::categories((1..=names.len()).map(|i| format!("arm {i}")).collect());
+    let x = Axis::categories(
+        (1..=names.len())
+            .map(|i| lang.fill(Key::ArmNumber, &[("n", &i.to_string())]))
+            .collect(),
+    );
     let y = axis::value_axis(0.0, 100.0, 6.0);
     let mut spec = PlotSpec::new(
         &x,
         &y,
-        "Arms, in scenario order (colours as in the legend)",
-        "Responders (% of patients)",
+        lang.get(Key::AxisArms),
+        lang.get(Key::AxisResponders),
     );
     spec.x_grid = false;
     let chart = plot::plot(&body, &spec)?;

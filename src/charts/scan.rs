@@ -3,10 +3,10 @@
 
 use super::arms;
 use super::axis;
-use super::endpoints::time_label;
 use super::frame::{self, Area, Drawn};
 use super::plot::{self, PlotSpec};
 use super::{render_one, ChartError, Figure, ImageFormat};
+use crate::i18n::Lang;
 use crate::scan::ScanResult;
 
 struct ScanFigure<'r>(&'r ScanResult);
@@ -23,7 +23,7 @@ impl Figure for ScanFigure<'_> {
         let title = format!("Scan of `{}` — {}", r.parameter, r.scenario);
         let subtitle = format!(
             "Hair-count change from start at {} for each arm, as `{}` ({}) varies; everything else as in the scenario.",
-            time_label(r.endpoint_days),
+            Lang::En.time(r.endpoint_days),
             r.parameter,
             r.unit
         );
@@ -50,6 +50,6 @@ impl Figure for ScanFigure<'_> {
                     .collect()
             })
             .collect();
-        arms::draw(&chart, &series, &names, 3)
+        arms::draw(&chart, &series, &names, 3, Lang::En)
     }
 }

@@ -5,11 +5,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, Axis};
-use super::endpoints::time_label;
 use super::frame::{self, Area, Drawn};
 use super::plot::{self, PlotSpec};
 use super::style::{self, Dash};
 use super::{render_one, ChartError, Figure, ImageFormat};
+use crate::i18n::Lang;
 use crate::sensitivity::{Sensitivity, SensitivityResult};
 
 /// Parameters shown per panel.
@@ -37,7 +37,7 @@ impl Figure for SensitivityFigure<'_> {
         let subtitle = format!(
             "Arm `{}`: what moves its hair count at {} relative to its start (nominal {:.3}).",
             r.arm,
-            time_label(r.endpoint_days),
+            Lang::En.time(r.endpoint_days),
             r.endpoint_ratio
         );
         let title = format!("Which parameter matters most — {}", r.scenario);

@@ -8,9 +8,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::arms;
 use super::axis::{self, Axis, DAYS_PER_MONTH};
 use super::bands::{self, Banded};
-use super::frame::{self, Area, Drawn};
+use super::frame::{self, Area, Drawn, Page};
 use super::plot::{self, PlotSpec};
 use super::style;
+use crate::i18n::{Key, Lang};
 use crate::simulation::SimulationResult;
 
 /// Canvas size.
@@ -19,28 +20,21 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
-    let mut subtitle =
-        "Hairs shed per day on the whole scalp. In the model, a short rise after a treatment \
-         starts means resting hairs are released as follicles restart growth."
-            .to_string();
-    if let Some(pop) = &result.population {
-        subtitle = bands::caption("Hairs shed per day, whole scalp", pop);
-    }
-    let body = frame::page(
-        root,
-        title,
-        &subtitle,
-        &crate::label::footer(&result.scenario),
-    )?;
+pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
+    let lang = page.lang;
+    let subtitle = match &result.population {
+        Some(pop) => bands::caption(lang.get(Key::BandWhatShedding), pop, lang),
+        None => lang.get(Key::SubtitleShedding).to_string(),
+    };
+    let body = frame::page(root, &page.title, &subtitle, &page.footer)?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
     let body = frame::legend(&body, &frame::arm_legend(&names, false))?;
     let x = super::time_axis_of(result, 12);
-    panel(&body, result, &x)
+    panel(&body, result, &x, lang)
 }
 
 /// The shedding lines on `area`.
-pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis) -> Drawn {
+pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, lang: Lang) -> Drawn {
     let series: Vec<Vec<(f64, f64)>> =
         bands::medians(result, Banded::Shedding).unwrap_or_else(|| {
             result
@@ -64,28 +58,35 @@ pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis) -> Drawn {
     let y = axis::non_negative_axis(values, 1.04, 6.0);
     let chart = plot::plot(
         area,
-        &PlotSpec::new(x, &y, "Time (months)", "Hairs shed per day (whole scalp)"),
+        &PlotSpec::new(
+            x,
+            &y,
+            lang.get(Key::AxisTimeMonths),
+            lang.get(Key::AxisShedding),
+        ),
     )?;
     if let Some(pop) = &result.population {
         bands::draw(&chart, pop, Banded::Shedding)?;
     }
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
-    arms::draw(&chart, &series, &names, 2)?;
-    peak_labels(&chart, &series, &y)
+    arms::draw(&chart, &series, &names, 2, lang)?;
+    peak_labels(&chart, &series, &y, lang)
 }
 
 /// "in week 3" for early times, "at 7.5 months" later.
-fn when(days: f64) -> String {
+pub fn when(days: f64, lang: Lang) -> String {
     if days < 84.0 {
-        format!("in week {:.0}", (days / 7.0).floor() + 1.0)
+        let week = format!("{:.0}", (days / 7.0).floor() + 1.0);
+        lang.fill(Key::InWeek, &[("n", &week)])
     } else {
-        format!("at {:.1} months", days / DAYS_PER_MONTH)
+        let months = format!("{:.1}", days / DAYS_PER_MONTH);
+        lang.fill(Key::AtMonthsDecimal, &[("n", &months)])
     }
 }
 
 /// Labels each arm's shedding peak when it stands well above the arm's usual
 /// level and its start.
-fn peak_labels(chart: &plot::Chart, series: &[Vec<(f64, f64)>], y: &Axis) -> Drawn {
+fn peak_labels(chart: &plot::Chart, series: &[Vec<(f64, f64)>], y: &Axis, lang: Lang) -> Drawn {
     let (plot, to_px) = plot::pixel_map(chart);
     let mut peaks = Vec::new();
     for (i, s) in series.iter().enumerate() {
@@ -121,7 +122,13 @@ fn peak_labels(chart: &plot::Chart, series: &[Vec<(f64, f64)>], y: &Axis) -> Dra
     let (plot_w, plot_h) = frame::dims(&plot);
     let placed = frame::spread(&wanted, 18, 10, plot_h - 10);
     for (&(i, t, v), y) in peaks.iter().zip(placed) {
-        let text = format!("peak {v:.0} per day {}", when(t * DAYS_PER_MONTH));
+        let text = lang.fill(
+            Key::ShedPeak,
+            &[
+                ("value", &format!("{v:.0}")),
+                ("when", &when(t * DAYS_PER_MONTH, lang)),
+            ],
+        );
         let st = style::bold(style::NOTE_PX, style::arm_style(i).colour);
         // Right of the peak, or left of it near the right edge.
         let x = to_px.at((t, v)).0.round() as i32;

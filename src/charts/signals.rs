@@ -3,9 +3,10 @@
 
 use super::arms;
 use super::axis::{self, Axis, DAYS_PER_MONTH};
-use super::frame::{self, Area, Drawn};
+use super::frame::{self, Area, Drawn, Page};
 use super::plot::{self, PlotSpec};
 use super::style;
+use crate::i18n::{Key, Lang};
 use crate::simulation::SimulationResult;
 use crate::trajectory::Observables;
 
@@ -36,28 +37,28 @@ impl Signal {
     }
 
     /// Panel title.
-    pub(super) fn title(self) -> &'static str {
+    pub(super) fn title(self) -> Key {
         match self {
-            Signal::Dht => "Scalp DHT",
-            Signal::Inflammation => "Micro-inflammation index",
-            Signal::GrowthFactor => "Growth-factor signal",
-            Signal::Stimulation => "Stimulation signal",
+            Signal::Dht => Key::SignalDhtTitle,
+            Signal::Inflammation => Key::SignalInflammationTitle,
+            Signal::GrowthFactor => Key::SignalGrowthFactorTitle,
+            Signal::Stimulation => Key::SignalStimulationTitle,
         }
     }
 
     /// Unit, shown next to the panel title.
-    pub(super) fn unit(self) -> &'static str {
+    pub(super) fn unit(self) -> Key {
         match self {
-            Signal::Dht => "relative to untreated (1 = untreated)",
-            _ => "dimensionless index",
+            Signal::Dht => Key::UnitDht,
+            _ => Key::UnitIndex,
         }
     }
 
     /// Short y-axis name that fits a small panel.
-    fn y_desc(self) -> &'static str {
+    fn y_desc(self) -> Key {
         match self {
-            Signal::Dht => "relative to untreated",
-            _ => "dimensionless index",
+            Signal::Dht => Key::UnitDhtShort,
+            _ => Key::UnitIndex,
         }
     }
 }
@@ -68,26 +69,37 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole chart.
-pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
+pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
+    let lang = page.lang;
     let body = frame::page(
         root,
-        title,
-        "The signals that drive the model's hair cycle, one panel each. \
-         They are model quantities, not lab values.",
-        &crate::label::footer(&result.scenario),
+        &page.title,
+        lang.get(Key::SubtitleSignals),
+        &page.footer,
     )?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
     let body = frame::legend(&body, &frame::arm_legend(&names, false))?;
     let x = super::time_axis_of(result, 8);
     for (signal, cell) in Signal::ALL.into_iter().zip(frame::grid(&body, 2, 2)) {
-        let area = frame::panel_title(&cell, signal.title(), style::INK, signal.unit())?;
-        panel(&area, result, &x, signal)?;
+        let area = frame::panel_title(
+            &cell,
+            lang.get(signal.title()),
+            style::INK,
+            lang.get(signal.unit()),
+        )?;
+        panel(&area, result, &x, signal, lang)?;
     }
     Ok(())
 }
 
 /// One signal as lines on `area`; DHT gets a dashed line at the untreated level.
-pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, signal: Signal) -> Drawn {
+pub(super) fn panel(
+    area: &Area,
+    result: &SimulationResult,
+    x: &Axis,
+    signal: Signal,
+    lang: Lang,
+) -> Drawn {
     let series: Vec<Vec<(f64, f64)>> = result
         .arms
         .iter()
@@ -108,11 +120,16 @@ pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, signal: Si
     let y = axis::non_negative_axis(values, 1.05, 5.0);
     let chart = plot::plot(
         area,
-        &PlotSpec::new(x, &y, "Time (months)", signal.y_desc()),
+        &PlotSpec::new(
+            x,
+            &y,
+            lang.get(Key::AxisTimeMonths),
+            lang.get(signal.y_desc()),
+        ),
     )?;
     if signal == Signal::Dht {
         plot::reference_line(&chart, x, 1.0)?;
     }
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
-    arms::draw(&chart, &series, &names, 2)
+    arms::draw(&chart, &series, &names, 2, lang)
 }

@@ -1,10 +1,11 @@
 //! Summary figure: hair count, shedding, endpoints and DHT in one 2 × 2 page
 //! under the scenario's name and description, with one shared arm legend.
 
-use super::frame::{self, Area, Drawn};
+use super::frame::{self, Area, Drawn, Page};
 use super::signals::Signal;
 use super::style;
 use super::{endpoints, hair_count, shedding, signals};
+use crate::i18n::Key;
 use crate::simulation::SimulationResult;
 
 /// Canvas size.
@@ -13,16 +14,12 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 }
 
 /// The whole figure.
-pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn {
-    let body = frame::page(
-        root,
-        title,
-        &result.description,
-        &crate::label::footer(&result.scenario),
-    )?;
+pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
+    let lang = page.lang;
+    let body = frame::page(root, &page.title, &result.description, &page.footer)?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
     let mut items = frame::arm_legend(&names, false);
-    items.push(hair_count::reference_item());
+    items.push(hair_count::reference_item(lang));
     let body = frame::legend(&body, &items)?;
     let x = super::time_axis_of(result, 12);
     let cells = frame::grid(&body, 2, 2);
@@ -30,26 +27,37 @@ pub(super) fn draw(root: &Area, result: &SimulationResult, title: &str) -> Drawn
         return Ok(());
     };
 
-    let area = frame::panel_title(hair, "Hair count", style::INK, "% of each arm's own start")?;
-    hair_count::panel(&area, result, &x, true)?;
+    let area = frame::panel_title(
+        hair,
+        lang.get(Key::PanelHairCount),
+        style::INK,
+        lang.get(Key::PanelHairCountNote),
+    )?;
+    hair_count::panel(&area, result, &x, true, lang)?;
 
     let area = frame::panel_title(
         shed,
-        "Shedding",
+        lang.get(Key::PanelShedding),
         style::INK,
-        "hairs shed per day, whole scalp",
+        lang.get(Key::PanelSheddingNote),
     )?;
-    shedding::panel(&area, result, &x)?;
+    shedding::panel(&area, result, &x, lang)?;
 
     let area = frame::panel_title(
         ends,
-        "Hair count change at endpoints",
+        lang.get(Key::PanelEndpoints),
         style::INK,
-        "% change from each arm's start",
+        lang.get(Key::PanelEndpointsNote),
     )?;
-    endpoints::panel(&area, result)?;
+    endpoints::panel(&area, result, lang)?;
 
-    let area = frame::panel_title(dht, Signal::Dht.title(), style::INK, Signal::Dht.unit())?;
-    signals::panel(&area, result, &x, Signal::Dht)?;
+    let dht_signal = Signal::Dht;
+    let area = frame::panel_title(
+        dht,
+        lang.get(dht_signal.title()),
+        style::INK,
+        lang.get(dht_signal.unit()),
+    )?;
+    signals::panel(&area, result, &x, dht_signal, lang)?;
     Ok(())
 }

@@ -14,7 +14,8 @@
 //! follicle with an intact niche, through the same equations with the donor
 //! region's androgen sensitivity (`graft_dht_sensitivity`, 0: donor
 //! dominance), so minoxidil, growth factors and inflammation act on it and
-//! DHT by default does not. The established grafts' anagen is one
+//! DHT by default does not. Grafts are never primed (susceptible to DHT):
+//! only M1 inflammation miniaturizes them, whatever their sensitivity. The established grafts' anagen is one
 //! compartment (exponential), a simplification of the native follicles' chain.
 
 use super::{emax, ix, HairModel, Rates, GRAFT, N_STATES};
@@ -96,6 +97,10 @@ impl<T: Scalar> HairModel<T> {
         // A matured graft is terminal; at each re-entry terminal grafts may
         // miniaturize and miniaturized ones be restored (the kinds assumed
         // spread over the phases like the whole, as for the native follicles).
+        // Grafts are never primed: donor follicles are not susceptible to
+        // DHT, so only M1 inflammation miniaturizes them (a native primed
+        // follicle's DHT hazard does not apply), and a restored graft returns
+        // unprimed.
         let share = self.graft_terminal_share_of(y);
         dy[ix::GRAFT_TERMINAL] = matured
             + re_entry

@@ -35,6 +35,7 @@ use crate::units::DAYS_PER_YEAR;
 mod graft;
 mod problem;
 mod states;
+pub mod structure;
 
 pub use states::{
     ix, StateInfo, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, FOLLICLE_STATES,
@@ -169,12 +170,23 @@ pub struct Rates<T = f64> {
     pub telogen_days: T,
     /// Effective kenogen duration, days.
     pub kenogen_days: T,
-    /// Probability, at re-entry, that a terminal follicle miniaturizes.
+    /// Probability, at re-entry, that a terminal follicle not susceptible to
+    /// DHT miniaturizes (M1 inflammation alone).
     pub miniaturization_per_cycle: T,
+    /// Probability, at re-entry, that a terminal follicle not susceptible to
+    /// DHT (and not miniaturized) becomes susceptible: primed.
+    pub priming_per_cycle: T,
+    /// Probability, at re-entry, that a primed terminal follicle
+    /// miniaturizes (DHT and M1 inflammation).
+    pub primed_miniaturization_per_cycle: T,
     /// Probability, at re-entry, that a miniaturized follicle whose niche
     /// is intact is restored to terminal (a follicle whose niche is lost
     /// never is: the niche is the ceiling on restoration).
     pub restoration_per_cycle: T,
+    /// The part of `restoration_per_cycle` that an untreated scalp has: these
+    /// follicles are restored at full DHT, so they return unprimed; the rest,
+    /// restored by a treatment, return primed (still susceptible).
+    pub untreated_restoration_per_cycle: T,
     /// Probability, at re-entry, that a miniaturized follicle that is not
     /// restored loses its niche (the arrector pili muscle detaches).
     pub niche_loss_per_cycle: T,
@@ -221,6 +233,8 @@ struct RateNames {
     anagen_held_days: &'static str,
     kenogen_days: &'static str,
     miniaturization: &'static str,
+    priming: &'static str,
+    primed_miniaturization: &'static str,
     niche_loss: &'static str,
     niche_lost_kenogen_days: &'static str,
 }
@@ -232,6 +246,8 @@ const NATIVE: RateNames = RateNames {
     anagen_held_days: "anagen_held_days",
     kenogen_days: "kenogen_days_effective",
     miniaturization: "miniaturization_probability",
+    priming: "priming_probability",
+    primed_miniaturization: "primed_miniaturization_probability",
     niche_loss: "niche_loss_probability",
     niche_lost_kenogen_days: "niche_lost_kenogen_days",
 };
@@ -243,6 +259,8 @@ const GRAFT: RateNames = RateNames {
     anagen_held_days: "graft_anagen_held_days",
     kenogen_days: "graft_kenogen_days_effective",
     miniaturization: "graft_miniaturization_probability",
+    priming: "graft_priming_probability",
+    primed_miniaturization: "graft_primed_miniaturization_probability",
     niche_loss: "graft_niche_loss_probability",
     niche_lost_kenogen_days: "graft_niche_lost_kenogen_days",
 };
@@ -253,6 +271,25 @@ fn emax<T: Scalar>(x: T, ec50: T) -> T {
     let x = x.max(T::lit(0.0));
     x / (x + ec50)
 }
+
+/// The positive part of `x`, made smooth at 0: `max(x, 0)³ / (x² + w²)`
+/// with w = [`M1_EXCESS_WIDTH`]. A PRP or exosome session moves M2 above M1,
+/// and a hard `max(x, 0)` would put a kink in the niche's loss rate there,
+/// which costs every high-order solver its order at each crossing (the two
+/// tight reference solves of `sim bench` then disagree by more than 1e-9).
+/// This one has two continuous derivatives, is exactly 0 for x ≤ 0 (a
+/// healthy scalp, M1 = M2, stays at rest) and differs from `x` by less than
+/// w²/x above 0: 1.3e-3 at the untreated excess of 0.3.
+#[inline(always)]
+fn smooth_positive_part<T: Scalar>(x: T) -> T {
+    let w = T::lit(M1_EXCESS_WIDTH);
+    let xp = x.max(T::lit(0.0));
+    xp * xp * xp / (x * x + w * w)
+}
+
+/// Width over which [`smooth_positive_part`] rounds the M1 excess off
+/// (M1 and M2 are indices of order 1).
+const M1_EXCESS_WIDTH: f64 = 0.02;
 
 /// First-order rate constant for a half-life in days.
 #[inline(always)]
@@ -426,12 +463,11 @@ impl<T: Scalar> HairModel<T> {
         self.rates_for(y, y[ix::ANDROGEN_SENSITIVITY], &NATIVE)
     }
 
-    /// M1 activity in excess of M2 (0 when M2 balances it).
+    /// M1 activity in excess of M2 (0 when M2 balances it), smooth at 0.
     #[inline(always)]
     pub fn m1_excess_of(&self, y: &[T; N_STATES]) -> T {
         let zero = T::lit(0.0);
-        (y[ix::MACROPHAGE_M1].max(zero) - y[ix::MACROPHAGE_M2].max(zero))
-            .max(zero)
+        smooth_positive_part(y[ix::MACROPHAGE_M1].max(zero) - y[ix::MACROPHAGE_M2].max(zero))
             .named("m1_excess")
     }
 
@@ -471,8 +507,9 @@ impl<T: Scalar> HairModel<T> {
             + p.growth_factor_anagen_entry * gf
             + p.stimulation_anagen_entry * stim
             + p.cell_therapy_anagen_entry * cells;
-        let mini_hazard =
-            p.dht_miniaturization_per_cycle * dht + p.inflammation_miniaturization_per_cycle * m1;
+        let inflammation_mini_hazard = p.inflammation_miniaturization_per_cycle * m1;
+        let primed_mini_hazard = p.dht_miniaturization_per_cycle * dht + inflammation_mini_hazard;
+        let priming_hazard = p.susceptibility_per_cycle * sensitivity.max(zero);
         let rest_hazard = p.restoration_per_cycle
             + p.minoxidil_restoration_per_cycle * minox
             + p.growth_factor_restoration_per_cycle * gf
@@ -491,8 +528,14 @@ impl<T: Scalar> HairModel<T> {
             catagen_days: p.catagen_days,
             telogen_days: (p.telogen_days / telogen_shortening).named("telogen_days_effective"),
             kenogen_days,
-            miniaturization_per_cycle: (one - (-mini_hazard).exp()).named(names.miniaturization),
+            miniaturization_per_cycle: (one - (-inflammation_mini_hazard).exp())
+                .named(names.miniaturization),
+            priming_per_cycle: (one - (-priming_hazard).exp()).named(names.priming),
+            primed_miniaturization_per_cycle: (one - (-primed_mini_hazard).exp())
+                .named(names.primed_miniaturization),
             restoration_per_cycle: (one - (-rest_hazard).exp()).named("restoration_probability"),
+            untreated_restoration_per_cycle: (one - (-p.restoration_per_cycle).exp())
+                .named("untreated_restoration_probability"),
             niche_loss_per_cycle: (one - (-niche_hazard).exp()).named(names.niche_loss),
             niche_lost_kenogen_days: (kenogen_days / p.niche_lost_entry_factor)
                 .named(names.niche_lost_kenogen_days),
@@ -583,8 +626,10 @@ impl<T: Scalar> HairModel<T> {
         // split by kind, each share of the follicles present assumed spread
         // over the phases like the whole (the closure that makes this the
         // average of the per-follicle chain).
-        let (terminal, niche) = (y[ix::TERMINAL], y[ix::NICHE]);
+        let (terminal, primed, niche) = (y[ix::TERMINAL], y[ix::TERMINAL_PRIMED], y[ix::NICHE]);
         let exit_terminal = (y[ix::KENOGEN] * terminal / r.kenogen_days).named("exit_terminal");
+        let exit_primed = (y[ix::KENOGEN] * primed / r.kenogen_days).named("exit_primed");
+        let exit_unprimed = exit_terminal - exit_primed;
         let exit_miniaturized =
             (y[ix::KENOGEN] * (niche - terminal) / r.kenogen_days).named("exit_miniaturized");
         let exit_niche_lost =
@@ -607,16 +652,28 @@ impl<T: Scalar> HairModel<T> {
         dy[ix::KENOGEN] = shed - re_entry;
         dy[ix::FOLLICLES_LOST] = dropout;
 
-        // What the re-entering follicles become: terminal ones may
-        // miniaturize; miniaturized ones with an intact niche are restored or,
-        // if not, may lose their niche. Terminal and intact counts change by
-        // these; as shares of the follicles present they also rise as
-        // niche-lost follicles drop out of the denominator.
+        // What the re-entering follicles become: terminal ones not yet
+        // susceptible to DHT may become so (primed), whatever the DHT level;
+        // primed ones miniaturize unless DHT is low (M1 inflammation
+        // miniaturizes both); miniaturized ones with an intact niche are
+        // restored or, if not, may lose their niche. A treatment's extra
+        // restoration returns primed follicles (still susceptible); what an
+        // untreated scalp restores at full DHT returns unprimed.
+        // The counts change by these; as shares of the follicles present they
+        // also rise as niche-lost follicles drop out of the denominator.
         let present = self.present_of(y);
         let restored = exit_miniaturized * r.restoration_per_cycle;
-        let terminal_count_change = restored - exit_terminal * r.miniaturization_per_cycle;
+        let restored_primed =
+            exit_miniaturized * (r.restoration_per_cycle - r.untreated_restoration_per_cycle);
+        let primed_miniaturized = exit_primed * r.primed_miniaturization_per_cycle;
+        let unprimed_kept = exit_unprimed * (one - r.miniaturization_per_cycle);
+        let terminal_count_change =
+            restored - exit_unprimed * r.miniaturization_per_cycle - primed_miniaturized;
+        let primed_count_change =
+            restored_primed + unprimed_kept * r.priming_per_cycle - primed_miniaturized;
         let niche_count_change = -(exit_miniaturized - restored) * r.niche_loss_per_cycle;
         dy[ix::TERMINAL] = (terminal_count_change + terminal * dropout) / present;
+        dy[ix::TERMINAL_PRIMED] = (primed_count_change + primed * dropout) / present;
         dy[ix::NICHE] = (niche_count_change + niche * dropout) / present;
         dy[ix::ANDROGEN_SENSITIVITY] = p.dht_sensitivity_rise_per_year / T::lit(DAYS_PER_YEAR);
 

@@ -8,7 +8,8 @@
 //! `steady_state` says otherwise, and the exports, `sim model` and every
 //! solver follow. The order is the reader's: the follicle cycle (anagen's
 //! stages, catagen, telogen, kenogen, and the follicles lost), what follicles
-//! are (terminal or miniaturized, niche intact or lost), then the pathways that act on them (DHT and the drugs that lower it;
+//! are (terminal, and of those the DHT-primed; miniaturized; niche intact or
+//! lost), then the pathways that act on them (DHT and the drugs that lower it;
 //! the signals that lengthen anagen and the drug that joins them; the
 //! macrophages), the transplanted follicles (a second population, all zero
 //! until a `hair_transplant` session), and last the states only the stiff explicit-PK variant
@@ -97,6 +98,10 @@ states! {
     // What the follicles are.
     /// Fraction of the follicles present that are terminal (not miniaturized).
     TERMINAL = "terminal_fraction", "fraction of the follicles present";
+    /// Fraction of the follicles present that are terminal *and* susceptible
+    /// to DHT (primed): they miniaturize at their next re-entry unless DHT is
+    /// kept low; among the terminal follicles.
+    TERMINAL_PRIMED = "terminal_primed", "fraction of the follicles present";
     /// Fraction of the follicles present whose stem-cell niche is intact
     /// (arrector pili muscle attached, sympathetic nerve present); every
     /// terminal follicle is among them.
@@ -150,8 +155,8 @@ states! {
     /// Grafts lost: their arrector pili muscle did not re-attach.
     GRAFT_LOST = "graft_lost", GRAFTS;
     /// Established grafts (past their first anagen) that are terminal; the
-    /// others miniaturized (only M1 inflammation, or a graft DHT sensitivity
-    /// set above 0, miniaturizes them).
+    /// others miniaturized (grafts are never primed: only M1 inflammation
+    /// miniaturizes them).
     GRAFT_TERMINAL = "graft_terminal", GRAFTS;
     // The stiff variant's plasma kinetics (`[model] pk = "explicit"`).
     /// Explicit PK only: finasteride in the gut, mg.
@@ -286,10 +291,10 @@ mod tests {
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 39);
+        assert_eq!(N_STATES, 40);
         assert_eq!(
             (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
-            (0, 23, 38)
+            (0, 24, 39)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
@@ -321,6 +326,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 35);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 36);
     }
 }

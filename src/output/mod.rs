@@ -12,6 +12,7 @@ pub mod json;
 
 use crate::bench::BenchReport;
 use crate::charts::{self, BenchChart, ChartError, ChartKind, ImageFormat};
+use crate::i18n::Lang;
 use crate::scan::ScanResult;
 use crate::sensitivity::SensitivityResult;
 use crate::simulation::SimulationResult;
@@ -28,11 +29,19 @@ pub enum Format {
     Csv,
     /// `summary.json`.
     Json,
+    /// `report.html`, the self-contained report (see [`crate::report`]).
+    Html,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 4] = [Format::Svg, Format::Png, Format::Csv, Format::Json];
+    pub const ALL: [Format; 5] = [
+        Format::Svg,
+        Format::Png,
+        Format::Csv,
+        Format::Json,
+        Format::Html,
+    ];
 
     /// Name on the command line.
     pub fn name(self) -> &'static str {
@@ -41,6 +50,7 @@ impl Format {
             Format::Png => "png",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Html => "html",
         }
     }
 }
@@ -84,6 +94,9 @@ pub enum OutputError {
     /// JSON serialization failed.
     #[error("cannot serialize the JSON output")]
     Json(#[from] serde_json::Error),
+    /// The HTML report could not be written.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
 }
 
 /// The files of one command in one folder, rendered and not yet written.
@@ -151,6 +164,7 @@ pub fn simulation<'a>(
     result: &'a SimulationResult,
     charts: &[ChartKind],
     formats: Formats,
+    lang: Lang,
     dir: &Path,
 ) -> Result<OutputSet<'a>, OutputError> {
     let mut set = OutputSet::new(dir);
@@ -177,13 +191,22 @@ pub fn simulation<'a>(
         .filter(|k| k.applies_to(result))
         .collect();
     // In parallel, each chart's SVG drawn once for both formats.
-    for chart in charts::render_all(result, &kinds, &images)? {
+    for chart in charts::render_all(result, &kinds, &images, lang)? {
         set.add(
             &format!("{}.{}", chart.kind.name(), chart.format.extension()),
             chart.bytes,
         );
     }
     Ok(set)
+}
+
+/// The name of the HTML report in an output folder.
+pub const REPORT_FILE: &str = "report.html";
+
+/// `sim report` (and `sim run --format html`): `report.html` into `set`.
+pub fn add_report(set: &mut OutputSet, input: &crate::report::Input) -> Result<(), OutputError> {
+    set.add(REPORT_FILE, crate::report::html_page(input)?.into_bytes());
+    Ok(())
 }
 
 /// `sim sensitivity`: `sensitivity.csv` and the tornado chart.

@@ -106,6 +106,36 @@ pub struct Scenario {
     pub plot: PlotSettings,
     /// Virtual cohort, when the scenario has a `[population]` section.
     pub population: Option<crate::population::Population>,
+    /// What the HTML report adds (`[report]`); empty without the section.
+    pub report: ReportSettings,
+}
+
+/// `[report]`: what the HTML report adds to the run's results. A section
+/// the report can show only when the scenario asks for it gets its setting
+/// here (the follicle animations and scalp map will).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportSettings {
+    /// The what-if slider: a parameter scanned over a range at report time.
+    pub what_if: Option<WhatIf>,
+}
+
+/// `[report.what_if]`: the quantity the slider moves and the values it visits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WhatIf {
+    /// A parameter or `terminal_fraction_start`.
+    pub varied: crate::population::Varied,
+    /// Its range, both ends valid values.
+    pub range: crate::scan::ScanRange,
+    /// How many values, ends included.
+    pub steps: u32,
+}
+
+impl WhatIf {
+    /// Values the slider visits unless told otherwise.
+    pub const DEFAULT_STEPS: u32 = 11;
+    /// Most values (each is a simulation of every arm, and its curves go
+    /// into the report).
+    pub const MAX_STEPS: u32 = 41;
 }
 
 impl Scenario {
@@ -222,10 +252,17 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
 /// anything that is not UTF-8 text. Never reads more than the limit, even from
 /// a file that grows while it is read.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    load_with_text(path).map(|(scenario, _)| scenario)
+}
+
+/// [`load`], also returning the file's text as read (the report shows it,
+/// so that anyone can reproduce the run).
+pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
     let file = path.display().to_string();
     let bytes = read_limited(path, &file)?;
     let text = decode(&file, bytes)?;
-    Ok(parse(&file, &text)?)
+    let scenario = parse(&file, &text)?;
+    Ok((scenario, text))
 }
 
 fn read_limited(path: &Path, file: &str) -> Result<Vec<u8>, LoadError> {

@@ -1,6 +1,6 @@
 //! Closed sets of names, as written in scenario files and on the command line:
 //! profiles, `[model] pk`, solver methods, charts, treatment kinds, custom
-//! targets and deliveries, cohort distributions, output formats. One lookup,
+//! targets and deliveries, cohort distributions, output formats, languages. One lookup,
 //! with "did you mean", serves all of them, so a new value is found, listed and
 //! suggested everywhere as soon as it is in its type's list.
 //!
@@ -10,6 +10,7 @@
 
 use super::error::did_you_mean;
 use crate::charts::ChartKind;
+use crate::i18n::Lang;
 use crate::model::Pk;
 use crate::output::Format;
 use crate::population::DistributionKind;
@@ -82,6 +83,7 @@ named_by_all!(
     Delivery => "delivery",
     DistributionKind => "distribution",
     Format => "format",
+    Lang => "language",
 );
 
 impl Named for Profile {

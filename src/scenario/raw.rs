@@ -25,9 +25,32 @@ pub struct RawFile {
     pub plot: Option<RawPlot>,
     /// `[population]`
     pub population: Option<Spanned<RawPopulation>>,
+    /// `[report]` (not `Spanned`: a table that only `[report.what_if]`
+    /// creates has no span)
+    pub report: Option<RawReport>,
     /// `[[arm]]`
     #[serde(default)]
     pub arm: Vec<Spanned<RawArm>>,
+}
+
+/// `[report]`: what the HTML report adds to the run's results.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    /// `[report.what_if]`
+    pub what_if: Option<Spanned<RawWhatIf>>,
+}
+
+/// `[report.what_if]`: the parameter the report's slider moves.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWhatIf {
+    /// A parameter name or `terminal_fraction_start`.
+    pub parameter: Spanned<String>,
+    /// The range, `"LO..HI"`.
+    pub range: Spanned<String>,
+    /// How many values, both ends included.
+    pub steps: Option<Spanned<i64>>,
 }
 
 /// `[population]`

@@ -106,26 +106,54 @@ pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// What `tools/<script>` printed (a path), run once per test binary; a
+/// failure panics with `why` and the script's message.
+fn tool_path(script: &str, why: &str) -> PathBuf {
+    let script = root().join("tools").join(script);
+    let out = Command::new("bash")
+        .arg(&script)
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run bash {}: {e}", script.display()));
+    assert!(
+        out.status.success(),
+        "{} failed, so {why} Its message:\n{}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert!(
+        path.exists(),
+        "{} printed {}",
+        script.display(),
+        path.display()
+    );
+    path
+}
+
 /// The interpreter of target/python-venv, created on first use.
 pub fn python() -> &'static Path {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON.get_or_init(|| {
-        let script = root().join("tools").join("python-env");
-        let out = Command::new("bash")
-            .arg(&script)
-            .current_dir(root())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run bash {}: {e}", script.display()));
-        assert!(
-            out.status.success(),
-            "tools/python-env failed, so the Python checks of the exports cannot run. They need \
-             python-libsbml, libroadrunner, scipy and numpy from python/requirements.txt \
-             (CPython 3.11 with venv and pip, network to PyPI). Its message:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        assert!(path.exists(), "tools/python-env printed {}", path.display());
-        path
+        tool_path(
+            "python-env",
+            "the Python checks of the exports cannot run. They need python-libsbml, \
+             libroadrunner, scipy and numpy from python/requirements.txt (CPython 3.11 with \
+             venv and pip, network to PyPI).",
+        )
+    })
+}
+
+/// Debian's Chromium for the report's browser tests, installed on first use
+/// by tools/browser-env (which .ci/run also calls).
+pub fn chromium() -> &'static Path {
+    static CHROMIUM: OnceLock<PathBuf> = OnceLock::new();
+    CHROMIUM.get_or_init(|| {
+        tool_path(
+            "browser-env",
+            "the report cannot be checked in a browser. It needs Debian's `chromium` \
+             package (apt-get as root or through sudo).",
+        )
     })
 }
 

@@ -37,15 +37,20 @@ and the notes paragraph naming the scenario read back exactly.
 Runs (`sim run` output folders): the folder holds only allowed file names,
 timeseries.csv, summary.json and at least one SVG; every SVG parses as XML (expat) with no `script` element and no `on…` event
 attribute; timeseries.csv (csv module) has exactly the expected arm names in
-order; summary.json reads back the description and the arm names.
+order; summary.json reads back the description and the arm names; report.html,
+where present, parses (html.parser) with exactly two scripts (the page's own
+and its JSON data), no `on…` attribute, no `src`, no link out of the page, no
+embedded element, and reads back the description, the arm names (as text and in
+the JSON data) and the scenario file exactly.
 
 The report, written to REPORT.json: {"problems": [...], "counts": {"modules": N, "sbml": N, "svg": N,
-"csv": N, "json": N, "simulated": N}}.
+"csv": N, "json": N, "html": N, "simulated": N}}.
 """
 
 import ast
 import contextlib
 import csv
+import html.parser
 import importlib.util
 import io
 import json
@@ -214,6 +219,81 @@ def check_svg(path, problems):
                 problems.append(f"SVG {path}: <{el.tag}> has the attribute {attr}")
 
 
+class Page(html.parser.HTMLParser):
+    """Everything check_html needs from a report, in one pass."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems = []
+        self.scripts = []
+        self.stack = []
+        self.texts = {"p.description": [], "dt": [], "pre": []}
+        self.current = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag}> has the attribute {name}")
+            if name == "src" or (name == "href" and not (value or "").startswith("#")):
+                self.problems.append(f"<{tag}> points out of the page: {name}={value!r}")
+        if tag in ("img", "iframe", "object", "embed", "link", "base", "foreignobject", "form"):
+            self.problems.append(f"a <{tag}> element")
+        if tag == "script":
+            self.scripts.append([a, ""])
+        key = None
+        if tag == "p" and a.get("class") == "description":
+            key = "p.description"
+        elif tag == "dt" and self.stack and "narrative" in self.stack:
+            key = "dt"
+        elif tag == "pre":
+            key = "pre"
+        if tag == "dl" and a.get("class") == "narrative":
+            self.stack.append("narrative")
+        elif tag not in ("br", "meta", "input", "line", "path", "rect"):
+            self.stack.append(tag)
+        if key:
+            self.current = key
+            self.texts[key].append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("p", "dt", "pre"):
+            self.current = None
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.scripts and self.lasttag == "script":
+            self.scripts[-1][1] += data
+        if self.current:
+            self.texts[self.current][-1] += data
+
+
+def check_html(path, run, problems):
+    page = Page()
+    with open(path, encoding="utf-8") as f:
+        page.feed(f.read())
+    page.close()
+    problems.extend(f"{path}: {p}" for p in page.problems)
+    kinds = [s[0].get("type") for s in page.scripts]
+    if kinds != ["application/json", None]:
+        problems.append(f"{path}: scripts {kinds!r}, want the data and the page's own")
+        return
+    data = json.loads(page.scripts[0][1])
+    names = [a["name"] for a in data["arms"]]
+    if names != run["arms"]:
+        problems.append(f"{path}: the data's arms {names!r}, want {run['arms']!r}")
+    if run["description"] and page.texts["p.description"] != [run["description"]]:
+        problems.append(
+            f"{path}: description {page.texts['p.description']!r}, want {run['description']!r}")
+    if page.texts["dt"] != run["arms"]:
+        problems.append(f"{path}: narrative arms {page.texts['dt']!r}, want {run['arms']!r}")
+    with open(run["scenario"], encoding="utf-8") as f:
+        text = f.read()
+    if page.texts["pre"] != [text]:
+        problems.append(f"{path}: the scenario text shown is not the file's")
+
+
 def check_run(run, counts, problems):
     d = run["dir"]
     present = sorted(os.listdir(d))
@@ -229,6 +309,9 @@ def check_run(run, counts, problems):
         if name.endswith(".svg"):
             check_svg(path, problems)
             counts["svg"] += 1
+    if "report.html" in present:
+        check_html(os.path.join(d, "report.html"), run, problems)
+        counts["html"] += 1
     csv_path = os.path.join(d, "timeseries.csv")
     if os.path.exists(csv_path):
         with open(csv_path, newline="", encoding="utf-8") as f:
@@ -260,7 +343,8 @@ def main():
         manifest = json.load(f)
     sentinel = manifest["sentinel"]
     problems = []
-    counts = {"modules": 0, "sbml": 0, "svg": 0, "csv": 0, "json": 0, "simulated": 0}
+    counts = {"modules": 0, "sbml": 0, "svg": 0, "csv": 0, "json": 0, "html": 0,
+              "simulated": 0}
     _, control_tree = compile_module(manifest["control"])
     control_names = top_level_names(control_tree)
     modules = {}

@@ -5,29 +5,58 @@
 mod visible;
 
 use super::*;
+use crate::schedule::{Schedule, Treatment};
 use crate::simulation::{ArmResult, TreatmentMarks};
 use crate::solve::{SolveStats, SolverSettings};
 use crate::trajectory::{Observables, Trajectory, N_COLUMNS};
+use crate::treatment::TreatmentKind;
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-/// A treatment taken every day over `from..to` days.
-fn continuous(kind: &str, label: &str, from: f64, to: f64) -> TreatmentMarks {
+/// `kind` at `dose` on `schedule`, as the simulation marks it.
+fn marks(kind: TreatmentKind, dose: f64, schedule: Schedule) -> TreatmentMarks {
+    let treatment = Treatment {
+        kind,
+        dose,
+        schedule,
+    };
     TreatmentMarks {
-        kind: kind.to_string(),
-        label: label.to_string(),
-        windows: vec![(from, to)],
+        kind: kind.name().to_string(),
+        label: treatment.label(),
+        treatment,
+        windows: Vec::new(),
         sessions: Vec::new(),
     }
 }
 
-/// A treatment given as sessions.
-fn sessions(kind: &str, label: &str, days: &[f64]) -> TreatmentMarks {
+/// A treatment taken every day over `from..to` days.
+fn continuous(kind: TreatmentKind, dose: f64, from: f64, to: f64) -> TreatmentMarks {
+    let schedule = Schedule {
+        start_days: from,
+        stop_days: Some(to),
+        every_days: 1.0,
+        sessions: None,
+        adherence: 1.0,
+    };
     TreatmentMarks {
-        kind: kind.to_string(),
-        label: label.to_string(),
-        windows: Vec::new(),
+        windows: vec![(from, to)],
+        ..marks(kind, dose, schedule)
+    }
+}
+
+/// A treatment given as sessions on `days` (at least one).
+fn sessions(kind: TreatmentKind, days: &[f64]) -> TreatmentMarks {
+    let first = days.first().copied().unwrap_or(0.0);
+    let schedule = Schedule {
+        start_days: first,
+        stop_days: None,
+        every_days: days.get(1).map_or(1.0, |d| d - first),
+        sessions: u32::try_from(days.len()).ok(),
+        adherence: 1.0,
+    };
+    TreatmentMarks {
         sessions: days.to_vec(),
+        ..marks(kind, 1.0, schedule)
     }
 }
 
@@ -107,24 +136,14 @@ fn fixture() -> SimulationResult {
         arm("untreated", Vec::new(), -0.02, 0.0, 1.0),
         arm(
             "finasteride",
-            vec![continuous(
-                "finasteride",
-                "finasteride 1 mg daily",
-                0.0,
-                730.0,
-            )],
+            vec![continuous(TreatmentKind::Finasteride, 1.0, 0.0, 730.0)],
             0.06,
             0.0,
             0.35,
         ),
         arm(
             "minoxidil",
-            vec![continuous(
-                "minoxidil",
-                "minoxidil 5 % twice daily",
-                0.0,
-                730.0,
-            )],
+            vec![continuous(TreatmentKind::MinoxidilTopical, 5.0, 0.0, 730.0)],
             0.08,
             140.0,
             1.0,
@@ -132,8 +151,8 @@ fn fixture() -> SimulationResult {
         arm(
             "combination",
             vec![
-                continuous("finasteride", "finasteride 1 mg daily", 0.0, 365.0),
-                continuous("minoxidil", "minoxidil 5 % twice daily", 0.0, 730.0),
+                continuous(TreatmentKind::Finasteride, 1.0, 0.0, 365.0),
+                continuous(TreatmentKind::MinoxidilTopical, 5.0, 0.0, 730.0),
             ],
             0.12,
             120.0,
@@ -141,18 +160,14 @@ fn fixture() -> SimulationResult {
         ),
         arm(
             "prp",
-            vec![sessions(
-                "prp",
-                "PRP ×3 every 28 days, then every 6 months",
-                &prp_days,
-            )],
+            vec![sessions(TreatmentKind::Prp, &prp_days)],
             0.03,
             0.0,
             1.0,
         ),
         arm(
             "lllt",
-            vec![sessions("lllt", "low-level light weekly", &lllt_days)],
+            vec![sessions(TreatmentKind::LowLevelLaser, &lllt_days)],
             0.02,
             0.0,
             1.0,
@@ -175,11 +190,50 @@ fn every_svg_has_title_footer_and_arm_names() {
             svg.contains(&crate::label::footer(&result.scenario)),
             "footer in {kind:?}"
         );
-        assert!(svg.contains(&title(&result, kind)), "title in {kind:?}");
+        assert!(
+            svg.contains(&title(&result, kind, Lang::En)),
+            "title in {kind:?}"
+        );
         for arm in &result.arms {
             assert!(svg.contains(&arm.name), "arm {} in {kind:?}", arm.name);
         }
     }
+}
+
+/// `--lang ja`: every chart's title, footer and axis names come from the
+/// Japanese table, no English chart text is left, and the PNG renders the
+/// Japanese with the bundled IPAex Gothic (not as empty boxes: it differs
+/// from the same chart with the text blanked out).
+#[test]
+fn japanese_charts_have_japanese_text_throughout() {
+    let result = fixture();
+    let kinds: Vec<ChartKind> = ChartKind::ALL
+        .into_iter()
+        .filter(|k| k.applies_to(&result))
+        .collect();
+    let files = render_all(&result, &kinds, &[ImageFormat::Svg], Lang::Ja).expect("renders");
+    for file in &files {
+        let svg = String::from_utf8(file.bytes.clone()).expect("UTF-8");
+        let kind = file.kind;
+        assert!(svg.contains(&Lang::Ja.footer(&result.scenario)), "{kind:?}");
+        assert!(svg.contains(&title(&result, kind, Lang::Ja)), "{kind:?}");
+        for english in ["Time (months)", "Hair count", "not clinical", "months"] {
+            assert!(!svg.contains(english), "{kind:?} still says {english:?}");
+        }
+    }
+    let png = render_all(
+        &result,
+        &[ChartKind::HairCount],
+        &[ImageFormat::Png],
+        Lang::Ja,
+    )
+    .expect("renders");
+    assert_eq!(png[0].bytes[..8], PNG_SIGNATURE);
+    let svg = String::from_utf8(files[0].bytes.clone()).expect("UTF-8");
+    let blanked = svg.replace(Lang::Ja.get(Key::LaneHead), "");
+    let a = raster::rgb(&svg).expect("rasterizes");
+    let b = raster::rgb(&blanked).expect("rasterizes");
+    assert!(a.rgb != b.rgb, "the Japanese lane heading drew nothing");
 }
 
 #[test]
@@ -247,10 +301,9 @@ fn non_finite_values_are_skipped() {
         *row = Observables::from_values([f64::NAN; N_COLUMNS]);
     }
     result.arms[0].treatments.push(TreatmentMarks {
-        kind: "odd".to_string(),
-        label: String::new(),
         windows: vec![(f64::NAN, 10.0), (-50.0, 5000.0)],
         sessions: vec![f64::NAN, -3.0, 1e12],
+        ..sessions(TreatmentKind::Exosome, &[])
     });
     for kind in ChartKind::ALL {
         for format in [ImageFormat::Svg, ImageFormat::Png] {
@@ -279,12 +332,7 @@ fn eleven_arms(prefix: &str, spike: f64) -> Vec<ArmResult> {
     (0..11)
         .map(|i| {
             let gain = 0.01 * f64::from(i) - 0.03;
-            let t = continuous(
-                "finasteride",
-                "finasteride 1 mg daily",
-                30.0 * f64::from(i),
-                730.0,
-            );
+            let t = continuous(TreatmentKind::Finasteride, 1.0, 30.0 * f64::from(i), 730.0);
             arm(
                 &format!("{prefix} {i}"),
                 vec![t],
@@ -312,7 +360,7 @@ fn many_arms_and_no_endpoints_draw() {
 fn hundreds_of_arms_do_not_panic() {
     let arms = (0..150)
         .map(|i| {
-            let t = sessions("prp", "PRP", &[f64::from(i)]);
+            let t = sessions(TreatmentKind::Prp, &[f64::from(i)]);
             let mut a = arm(&format!("a{i}"), vec![t], 0.01, 0.0, 1.0);
             a.trajectory.times_days.truncate(12);
             a.trajectory.rows.truncate(12);
@@ -331,18 +379,6 @@ fn arm_styles_repeat_colours_with_a_new_dash() {
     assert_eq!(style::arm_style(0).colour, style::arm_style(7).colour);
     assert_ne!(style::arm_style(0).dash, style::arm_style(7).dash);
     assert!((0..7).all(|i| style::arm_style(i).colour != style::OI_YELLOW));
-}
-
-#[test]
-fn endpoint_times_read_as_months_weeks_or_days() {
-    assert_eq!(endpoints::time_label(182.625), "6 months");
-    assert_eq!(endpoints::time_label(180.0), "6 months");
-    assert_eq!(endpoints::time_label(365.25), "12 months");
-    assert_eq!(endpoints::time_label(730.0), "24 months");
-    assert_eq!(endpoints::time_label(84.0), "12 weeks");
-    assert_eq!(endpoints::time_label(7.0), "1 week");
-    assert_eq!(endpoints::time_label(10.0), "10 days");
-    assert_eq!(endpoints::time_label(45.0), "1.5 months");
 }
 
 #[test]

@@ -5,12 +5,13 @@
 //! function with its own test (`tests.rs`). This file holds the limits, the
 //! `[scenario]` table and the rules over the whole file; each other table has
 //! its own module: `patient` (`[patient]`), `settings` (`[model]`, `[solver]`,
-//! `[plot]`), `population` (`[population]`), `arm` (`[[arm]]` and its
-//! treatments). Defaults are named constants on the types they fill.
+//! `[plot]`), `population` (`[population]`), `report` (`[report]`), `arm`
+//! (`[[arm]]` and its treatments). Defaults are named constants on the types they fill.
 
 mod arm;
 mod patient;
 mod population;
+mod report;
 mod settings;
 #[cfg(test)]
 mod tests;
@@ -178,6 +179,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         )?),
         None => None,
     };
+    let report = report::report(ctx, raw.report.as_ref())?;
     let arms = arm::arms(ctx, &raw, &patient, duration_days, pk)?;
     rows_in_all(ctx, &raw, duration_days, output_interval_days, arms.len())?;
     sessions_in_all(ctx, &raw, &arms, duration_days)?;
@@ -192,6 +194,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         solver,
         plot,
         population,
+        report,
     })
 }
 
