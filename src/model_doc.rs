@@ -17,7 +17,7 @@ Signals enter through bounded, monotone factors:
   e_M = M/(M + minoxidil_ec50_percent), g = G/(G + growth_factor_ec50), s = S/(S + stimulation_ec50)
   h(D) = Dⁿ/(Dⁿ + EC50ⁿ) · (1 + EC50ⁿ)   (n = dht_hill, EC50 = dht_ec50_relative; h(1) = 1)
   δ = σ · h(D)   (σ = androgen_sensitivity, starting at dht_sensitivity)
-  I = M1 (the inflammation column), I⁺ = max(M1 − M2, 0) (M1 activity in excess of M2)
+  I = M1 (the inflammation column), I⁺ = max(x, 0)³/(x² + 0.02²), x = M1 − M2 (M1 activity in excess of M2, smooth at 0)
 
 Effective durations (days):
   anagen  = anagen_days · (1 + p_G g + p_S s) / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
@@ -62,14 +62,18 @@ Per-cycle probabilities, applied as follicles re-enter (P = 1 − L, present fol
 Signals and drug effect compartments (k_X = ln 2 / X_half_life_days):
   dD/dt = k_D ((1 − inh) · m_DHT − D),  inh = 1 − (1 − Imax_F F/(F + IC50_F)) (1 − Imax_U U/(U + IC50_U))
   dM1/dt = k_I (inflammation_baseline · m_I − M1)      dM2/dt = k_I (macrophage_m2_baseline − M2)
-  dG/dt = k_G (G_hold − G)      dS/dt = k_S (S_hold − S)
+  dG/dt = k_G (G_hold − G) + hif_growth_factor_per_day S      (HIF-1α induces VEGF)
+  dS/dt = k_S (S_hold − S) + hif_activation_per_day Hx      (hypoxia stabilizes HIF-1α)
+  dHx/dt = −k_Hx Hx      dC_cell/dt = −k_cell C_cell      (hypoxia; injected cells' activity)
   dF/dt = k_F (finasteride mg/day taken − F)
   dU/dt = k_U (dutasteride mg/day taken − U)
   dM/dt = k_M (minoxidil topical-equivalent % − M)
   (m_DHT, m_I, G_hold, S_hold are 1, 1, 0, 0 unless a `custom` treatment is on)
 
 Sessions are jumps at dose events: PRP and exosomes add G and move a share (drop) of M1 to M2;
-microneedling adds S and a little G; low-level laser adds S.
+microneedling adds Hx and a little G; low-level laser and carboxytherapy add Hx; cell therapy
+adds C_cell; a transplant adds grafts to the transplanted population, whose equations are in
+docs/MODEL.md, section Transplants (never primed: only I miniaturizes them).
 
 Readouts (A = A₁ + … + A_k + H):
   hair_count = follicles · (A + C + T) · τ          (terminal, non-vellus hairs)
