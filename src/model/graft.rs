@@ -18,7 +18,8 @@
 //! only M1 inflammation miniaturizes them, whatever their sensitivity. The established grafts' anagen is one
 //! compartment (exponential), a simplification of the native follicles' chain.
 
-use super::{emax, ix, HairModel, Rates, GRAFT, N_STATES};
+use super::rates::GRAFT;
+use super::{emax, ix, HairModel, Rates, N_STATES};
 use crate::symbolic::Scalar;
 
 /// What the grafts contribute to the readouts, in the native follicles'
