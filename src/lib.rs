@@ -9,6 +9,7 @@ pub mod bench;
 pub mod charts;
 pub mod endpoints;
 pub mod escape;
+pub mod event;
 pub mod export;
 pub mod i18n;
 pub mod label;

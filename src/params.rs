@@ -383,6 +383,54 @@ parameters! {
     /// Growth-speed gain at full growth-factor effect: anagen shafts grow 1 + this times faster.
     growth_factor_growth_speed: 0.25, "dimensionless", NonNegative,
         "calibrated to the +19.5 % growth rate after 16 weeks of conditioned medium (Oh et al. 2020, Cells 9:1344, small industry RCT); mechanism: growth factors (cell work)";
+    /// Oestrogen signal the profile's scalp rests at (1 = a premenopausal woman; 0 in the male and `healthy` profiles).
+    oestrogen_baseline: 0.0, "relative to a premenopausal woman", NonNegative,
+        "hypothesis (seed 002: falling oestrogen thins women's hair; 17β-oestradiol inhibits cultured human follicles, Lynfield 1960 and textbooks: the hormone that holds anagen is uncertain); illustrative assumption";
+    /// Half-life of the oestrogen signal's return to its baseline.
+    oestrogen_half_life_days: 3.0, "days", Positive,
+        "illustrative assumption: oestradiol falls to non-pregnant levels within days of delivery (textbooks)";
+    /// Anagen-programme lengthening at full oestrogen effect (Emax, EC50 `oestrogen_ec50`).
+    oestrogen_anagen_prolongation: 0.5, "dimensionless", NonNegative,
+        "hypothesis (seed 002: oestrogen supports anagen; direction uncertain in cell work); illustrative assumption, so that a postmenopausal scalp thins faster";
+    /// Oestrogen signal giving half its anagen lengthening.
+    oestrogen_ec50: 1.0, "relative to a premenopausal woman", Positive,
+        "illustrative assumption";
+    /// Oestrogen signal during pregnancy.
+    pregnancy_oestrogen: 10.0, "relative to a premenopausal woman", NonNegative,
+        "illustrative assumption (oestradiol rises tens-fold by late pregnancy; the effect saturates, so only ≫ 1 matters)";
+    /// Anagen hold at full pregnancy-level oestrogen: follicles stay in anagen past their programme for this share of it (Hill of order 4 on the signal, half-effect at `oestrogen_hold_ec50`).
+    oestrogen_anagen_hold: 0.2, "dimensionless", NonNegative,
+        "calibrated to anagen ≈ 95 % in late pregnancy (Lynfield 1960, J Invest Dermatol 35:323, secondary); the holding hormone is uncertain";
+    /// Oestrogen signal giving half the pregnancy hold (steep, so a non-pregnant woman's signal holds almost nothing).
+    oestrogen_hold_ec50: 4.0, "relative to a premenopausal woman", Positive,
+        "illustrative assumption";
+    /// Share of the anagen follicles a fever or severe illness pushes out of anagen at once (immediate anagen release), at severity 1.
+    fever_anagen_release: 0.25, "fraction", Fraction,
+        "illustrative assumption: no published share found; chosen so that peak shedding is ≥ 2× baseline (TE 125.5 vs 27.9 hairs/day in a wash test, Li et al. 2022, Clin Cosmet Investig Dermatol 15:117)";
+    /// Share of the anagen follicles major psychological stress pushes out of anagen, at severity 1.
+    stress_anagen_release: 0.15, "fraction", Fraction,
+        "illustrative assumption (no published share; smaller than a fever's)";
+    /// Share of the anagen follicles a crash diet pushes out of anagen over its first two months, at severity 1 (in four fortnightly steps).
+    crash_diet_anagen_release: 0.3, "fraction", Fraction,
+        "illustrative assumption: telogen counts of 25–50 % against ≈ 13 % normal after crash diets (Goette & Odom 1976, JAMA, 9 patients)";
+    /// Share of the follicles held in anagen (by pregnancy's oestrogen) released at delivery.
+    childbirth_held_release: 1.0, "fraction", Fraction,
+        "illustrative assumption: every follicle pregnancy held is released at delivery (Lynfield 1960, secondary: anagen ≈ 95 % late in pregnancy and for about a week after birth, ≈ 76 % by 6 weeks)";
+    /// Share of the anagen follicles a delivery pushes out of anagen besides the held ones (immediate anagen release, at severity 1).
+    childbirth_anagen_release: 0.08, "fraction", Fraction,
+        "calibrated, with `childbirth_held_release`, to anagen ≈ 76 % by 6 weeks postpartum from ≈ 95 % late in pregnancy (Lynfield 1960, J Invest Dermatol 35:323, secondary)";
+    /// Mean time from a shedding event to the shedding of the released club hairs (catagen and telogen together, in the released stages).
+    released_telogen_days: 100.0, "days", Positive,
+        "calibrated to onset of shedding 6–13 weeks after a fever (median 45 days–2 months after COVID-19, Abrantes et al. 2021 JAAD 85:975, Rossi et al. 2021 Skin Appendage Disord 7:377; 2–4 months, Kligman 1961)";
+    /// Largest share of androgen signalling spironolactone blocks at the receptor.
+    spironolactone_max_block: 0.5, "fraction", Fraction,
+        "illustrative assumption, calibrated loosely to an uncontrolled series: 44 % regrowth, 44 % no change, 12 % loss at ≥ 12 months (Sinclair, Wewerinke & Jolley 2005, Br J Dermatol 152:466)";
+    /// Spironolactone dose giving half its maximum block.
+    spironolactone_ic50_mg: 50.0, "mg/day", Positive,
+        "illustrative assumption (doses used in FPHL: 25–200 mg/day)";
+    /// Half-life of spironolactone's effect compartment.
+    spironolactone_effect_half_life_days: 3.0, "days", Positive,
+        "illustrative assumption (canrenone, the active metabolite, has a half-life of about 16 h; the receptor effect is taken slower)";
 }
 
 /// Why an override was refused.

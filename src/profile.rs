@@ -1,4 +1,5 @@
-//! Patient profiles: `healthy` and three grades of androgenetic alopecia (AGA).
+//! Patient profiles: `healthy`, three grades of male androgenetic alopecia
+//! (AGA), a healthy woman's scalp and three of female pattern hair loss (FPHL).
 //!
 //! A profile is a set of parameter overrides on the healthy reference plus the
 //! patient's current miniaturization (terminal fraction). Each arm starts from
@@ -52,6 +53,48 @@ pub const PROFILES: &[Profile] = &[
         overrides: &[("dht_sensitivity", 1.6), ("inflammation_baseline", 0.8)],
         terminal_fraction_start: Some(0.55),
     },
+    // Women: an oestrogen signal (a hypothesis: it lengthens anagen and falls
+    // at menopause) and a weaker, less certain role of DHT (women's frontal
+    // follicles: androgen receptor ≈ 40 % lower, 5α-reductase ≈ 3× lower,
+    // aromatase 6× higher than men's, Sawaya & Price 1997). The pattern
+    // (diffuse thinning, frontal hairline kept) is a matter of where on the
+    // scalp, which this one-compartment scalp does not have.
+    Profile {
+        name: "healthy_female",
+        description: "a healthy woman's scalp: oestrogen at its premenopausal level, no androgen sensitivity, at equilibrium",
+        overrides: &[("oestrogen_baseline", 1.0)],
+        terminal_fraction_start: None,
+    },
+    Profile {
+        name: "fphl_mild",
+        description: "mild female pattern hair loss (oestrogen 1, sensitivity 0.3, T:V ≈ 4:1)",
+        overrides: &[
+            ("oestrogen_baseline", 1.0),
+            ("dht_sensitivity", 0.3),
+            ("inflammation_baseline", 0.55),
+        ],
+        terminal_fraction_start: Some(0.80),
+    },
+    Profile {
+        name: "fphl_moderate",
+        description: "moderate female pattern hair loss (oestrogen 1, sensitivity 0.5, T:V ≈ 2.7:1)",
+        overrides: &[
+            ("oestrogen_baseline", 1.0),
+            ("dht_sensitivity", 0.5),
+            ("inflammation_baseline", 0.65),
+        ],
+        terminal_fraction_start: Some(0.73),
+    },
+    Profile {
+        name: "fphl_postmenopausal",
+        description: "female pattern hair loss after menopause (oestrogen 0.2, sensitivity 0.5, T:V ≈ 2.7:1)",
+        overrides: &[
+            ("oestrogen_baseline", 0.2),
+            ("dht_sensitivity", 0.5),
+            ("inflammation_baseline", 0.65),
+        ],
+        terminal_fraction_start: Some(0.73),
+    },
 ];
 
 impl Profile {
@@ -79,7 +122,16 @@ mod tests {
             p.parameters().unwrap();
             assert!(PROFILES[i + 1..].iter().all(|q| q.name != p.name));
         }
-        for name in ["healthy", "aga_mild", "aga_moderate", "aga_severe"] {
+        for name in [
+            "healthy",
+            "aga_mild",
+            "aga_moderate",
+            "aga_severe",
+            "healthy_female",
+            "fphl_mild",
+            "fphl_moderate",
+            "fphl_postmenopausal",
+        ] {
             assert!(lookup::<Profile>(name).is_ok());
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! With no treatment the signals sit at their baselines (DHT 1, M1 and M2 at
 //! theirs, growth factor and stimulation 0, the androgen sensitivity at its
-//! starting value), which fixes every transition. A healthy scalp loses no
+//! starting value, oestrogen at the profile's), which fixes every transition. A healthy scalp loses no
 //! follicles, and its phases are then at equilibrium: each holds its mean
 //! duration over the cycle length, and nothing moves. In androgenetic
 //! alopecia some follicles lose their stem-cell niche and a share of those
@@ -32,6 +32,7 @@ pub fn steady_state(params: &Parameters, terminal_fraction: Option<f64>) -> Stat
     y[ix::MACROPHAGE_M1] = params.inflammation_baseline;
     y[ix::MACROPHAGE_M2] = params.macrophage_m2_baseline;
     y[ix::ANDROGEN_SENSITIVITY] = params.dht_sensitivity;
+    y[ix::OESTROGEN] = params.oestrogen_baseline;
     let r = model.rates(&y);
     let kinds = balanced_kinds(&r, terminal_fraction);
     y[ix::TERMINAL] = kinds.terminal;
@@ -237,6 +238,7 @@ mod tests {
                 niche_loss_per_cycle: p_niche,
                 niche_lost_kenogen_days: 2.0,
                 dropout_per_cycle: p_drop,
+                released_stage_days: 1.0,
             };
             let b = 0.5 * p_drop;
             let f_nu = |k: Kinds| {

@@ -5,6 +5,7 @@
 //! topical %) that an effect compartment follows. Procedures are *sessions*:
 //! each one is a dose event where the integrator stops and the state jumps.
 
+use crate::event::ShedEvent;
 use crate::i18n::{Key, Lang};
 use crate::model::structure::{direction, rates_of_change, Direction};
 use crate::model::{ix, HairModel, Inputs, State, N_STATES};
@@ -84,6 +85,8 @@ pub enum TreatmentKind {
     Finasteride,
     /// 5α-reductase type I+II inhibitor, oral, mg.
     Dutasteride,
+    /// Androgen-receptor blocker, oral, mg (DHT acts less; DHT is not lowered).
+    Spironolactone,
     /// Topical minoxidil, concentration %.
     MinoxidilTopical,
     /// Oral minoxidil, mg.
@@ -104,6 +107,14 @@ pub enum TreatmentKind {
     CellTherapy,
     /// Hair transplant: follicular units moved from the donor region, dose in grafts.
     HairTransplant,
+    /// A pregnancy (made by a `childbirth` event, never written as a
+    /// treatment): oestrogen raised while it lasts.
+    Pregnancy,
+    /// A shedding event (`[[arm.event]]`), never written as a treatment.
+    Event {
+        /// Which one.
+        event: ShedEvent,
+    },
     /// An educator-defined treatment that moves one input.
     Custom {
         /// Which input it moves.
@@ -164,6 +175,7 @@ impl Evidence {
 pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "finasteride", moves: "5α-reductase inhibition → scalp DHT down (Emax on mg/day; effect half-life 1.5 d)", evidence: "strong, human: Drake 1999 (scalp DHT −64% at 1 mg), Kaufman 1998 (hair count)" },
     Mechanism { kind: "dutasteride", moves: "5α-reductase inhibition → DHT down (Emax on mg/day; effect half-life 35 d, slow offset)", evidence: "strong, human: Clark 2004 (serum DHT −95% at 0.5 mg)" },
+    Mechanism { kind: "spironolactone", moves: "androgen-receptor block → DHT's effect down (Emax on mg/day, at most 50 %; effect half-life 3 d); scalp DHT itself unchanged", evidence: "uncontrolled human series: Sinclair 2005 (80 women, spironolactone 200 mg or cyproterone, ≥ 12 months: 44 % regrowth, 44 % no change, 12 % continued loss; open before–after study)" },
     Mechanism { kind: "minoxidil_topical", moves: "anagen entry (telogen and kenogen shortened → early shedding), follicles held in anagen while applied (released together when stopped → shedding wave), slow restoration (Emax on %)", evidence: "medium: Olsen 2002 (effect size, human); mechanism Messenger & Rundegren 2004 (animal/cell); effects vanish within a month of stopping, Van Neste 2020 (human, small)" },
     Mechanism { kind: "minoxidil_oral", moves: "as topical, dose converted to topical-equivalent % (5 mg ≈ 5%)", evidence: "high for equivalence: Penha 2024; mechanism as topical" },
     Mechanism { kind: "prp", moves: "growth-factor bolus per session + a share of M1 activity shifted to M2 (less inflammation, slower niche loss)", evidence: "low-medium: Kieling 2024 meta-analysis, very heterogeneous; the M1→M2 shift and its effect on the niche are a hypothesis (clinic claim)" },
@@ -174,15 +186,21 @@ pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "conditioned_media", moves: "while applied: growth factor held up (KGF, VEGF, HGF) + M1 baseline lowered (M2-like, anti-inflammatory); growth speed up through the growth factor", evidence: "small RCT, industry-run, single report: Oh 2020 (topical hUCB-MSC medium, 30 people, 16 weeks: density +14 %, thickness +28 %, growth speed +20 % vs no change on placebo; seed 003 presents it as a clinic result); M2 effect a hypothesis (mouse)" },
     Mechanism { kind: "cell_therapy", moves: "one injection of dermal sheath cup cells: a cell activity that fades over months (half-life 90 d), raising anagen entry, shortening telogen and slightly restoring miniaturized follicles; above the reference dose the effect falls (x(1+a)/(1+ax²))", evidence: "small RCT, sponsor-run: Tsuboi 2020 (65 people, single injection: only the lowest dose, 3 × 10⁵ cells, beat placebo at 6 and 9 months, gone at 12; mean diameter unchanged); Harada 2023 (single arm, +2.2 % diameter)" },
     Mechanism { kind: "hair_transplant", moves: "a second, DHT-insensitive follicle population (donor dominance): grafts shed their shafts within weeks, rest, regrow from about month 3 and thicken over a year; each survives if its arrector pili muscle re-attaches (less likely while M1 outweighs M2)", evidence: "strong for donor dominance, weak for the timeline: Orentreich 1959 (human), survival 90–100 % (Parsley & Perez-Meza 2010, review), shedding and regrowth times from clinic reports; survival through re-attachment is seed 000's hypothesis (mouse: Sato 2012)" },
+    Mechanism { kind: "pregnancy", moves: "oestrogen raised to the pregnancy level for the 40 weeks before a childbirth → follicles held in anagen past their programme", evidence: "anagen ≈ 95 % in late pregnancy, ≈ 76 % 6 weeks after delivery (Lynfield 1960, secondary); which hormone holds anagen is uncertain (17β-oestradiol inhibits cultured follicles): the oestrogen route is a hypothesis" },
+    Mechanism { kind: "fever", moves: "immediate anagen release: a share of the anagen follicles (25 % at severity 1) pushed into the released stages at once; their club hairs shed weeks later", evidence: "timing from case series: shedding 45 days–2 months after COVID-19 (Abrantes 2021, Rossi 2021), 2–4 months after a trigger (Kligman 1961); the share released is an illustrative assumption" },
+    Mechanism { kind: "stress", moves: "immediate anagen release, smaller than a fever's (15 % at severity 1)", evidence: "qualitative (Headington 1993's functional types); the share is an illustrative assumption" },
+    Mechanism { kind: "crash_diet", moves: "immediate anagen release in four fortnightly steps over the diet's first two months (30 % in all at severity 1)", evidence: "9 patients: shedding 2–5 months after starting the diet, telogen 25–50 % (Goette & Odom 1976); the share and the steps are illustrative assumptions" },
+    Mechanism { kind: "childbirth", moves: "ends the pregnancy (oestrogen falls within days) and releases the follicles its oestrogen held in anagen", evidence: "Lynfield 1960 (secondary): anagen 95 % → 76 % by 6 weeks postpartum; Gizlenti & Ekmekci 2014: anagen lower at month 4 postpartum, no difference at 1 year; a 2016 review doubts postpartum effluvium exists" },
     Mechanism { kind: "custom", moves: "one chosen input (dht, inflammation = M1 activity, growth_factor, stimulation) by a chosen effect", evidence: "whatever the educator assumes: label it" },
 ];
 
 impl TreatmentKind {
     /// The kinds that a name alone makes (every kind but `custom`), in the
     /// order messages list them.
-    pub const BUILT_IN: [TreatmentKind; 12] = [
+    pub const BUILT_IN: [TreatmentKind; 13] = [
         TreatmentKind::Finasteride,
         TreatmentKind::Dutasteride,
+        TreatmentKind::Spironolactone,
         TreatmentKind::MinoxidilTopical,
         TreatmentKind::MinoxidilOral,
         TreatmentKind::Prp,
@@ -223,6 +241,7 @@ impl TreatmentKind {
         match self {
             TreatmentKind::Finasteride => "finasteride",
             TreatmentKind::Dutasteride => "dutasteride",
+            TreatmentKind::Spironolactone => "spironolactone",
             TreatmentKind::MinoxidilTopical => "minoxidil_topical",
             TreatmentKind::MinoxidilOral => "minoxidil_oral",
             TreatmentKind::Prp => "prp",
@@ -233,6 +252,8 @@ impl TreatmentKind {
             TreatmentKind::ConditionedMedia => "conditioned_media",
             TreatmentKind::CellTherapy => "cell_therapy",
             TreatmentKind::HairTransplant => "hair_transplant",
+            TreatmentKind::Pregnancy => "pregnancy",
+            TreatmentKind::Event { event } => event.name(),
             TreatmentKind::Custom { .. } => Self::CUSTOM,
         }
     }
@@ -254,8 +275,9 @@ impl TreatmentKind {
             TreatmentKind::Prp | TreatmentKind::ConditionedMedia | TreatmentKind::CellTherapy => {
                 Evidence::LowMedium
             }
-            TreatmentKind::Carboxytherapy => Evidence::Low,
-            TreatmentKind::Exosome => Evidence::Speculative,
+            TreatmentKind::Carboxytherapy | TreatmentKind::Pregnancy => Evidence::Low,
+            TreatmentKind::Event { .. } => Evidence::LowMedium,
+            TreatmentKind::Exosome | TreatmentKind::Spironolactone => Evidence::Speculative,
             TreatmentKind::Custom { .. } => Evidence::Assumed,
         }
     }
@@ -298,16 +320,19 @@ impl TreatmentKind {
         match self {
             TreatmentKind::Finasteride
             | TreatmentKind::Dutasteride
+            | TreatmentKind::Spironolactone
             | TreatmentKind::MinoxidilTopical
             | TreatmentKind::MinoxidilOral
-            | TreatmentKind::ConditionedMedia => Delivery::Continuous,
+            | TreatmentKind::ConditionedMedia
+            | TreatmentKind::Pregnancy => Delivery::Continuous,
             TreatmentKind::Prp
             | TreatmentKind::Exosome
             | TreatmentKind::Microneedling
             | TreatmentKind::LowLevelLaser
             | TreatmentKind::Carboxytherapy
             | TreatmentKind::CellTherapy
-            | TreatmentKind::HairTransplant => Delivery::Sessions,
+            | TreatmentKind::HairTransplant
+            | TreatmentKind::Event { .. } => Delivery::Sessions,
             TreatmentKind::Custom { delivery, .. } => *delivery,
         }
     }
@@ -317,6 +342,7 @@ impl TreatmentKind {
         match self {
             TreatmentKind::Finasteride
             | TreatmentKind::Dutasteride
+            | TreatmentKind::Spironolactone
             | TreatmentKind::MinoxidilOral => DoseUnit::Mg,
             TreatmentKind::MinoxidilTopical => DoseUnit::Percent,
             TreatmentKind::HairTransplant => DoseUnit::Grafts,
@@ -330,6 +356,7 @@ impl TreatmentKind {
         match self {
             TreatmentKind::Finasteride => 1.0,
             TreatmentKind::Dutasteride => 0.5,
+            TreatmentKind::Spironolactone => 100.0,
             TreatmentKind::MinoxidilTopical => 5.0,
             TreatmentKind::MinoxidilOral => 5.0,
             TreatmentKind::HairTransplant => 2000.0,
@@ -354,6 +381,10 @@ impl TreatmentKind {
             TreatmentKind::Dutasteride => {
                 inputs.dutasteride_mg_per_day = inputs.dutasteride_mg_per_day + dose_per_day
             }
+            TreatmentKind::Spironolactone => {
+                inputs.spironolactone_mg_per_day = inputs.spironolactone_mg_per_day + dose_per_day
+            }
+            TreatmentKind::Pregnancy => inputs.pregnancy = T::lit(1.0),
             TreatmentKind::MinoxidilTopical => {
                 inputs.minoxidil_percent = inputs.minoxidil_percent + dose_per_day
             }
@@ -445,6 +476,7 @@ impl TreatmentKind {
                     dose * p.hairs_per_graft / p.follicles,
                 );
             }
+            TreatmentKind::Event { event } => event.apply(p, dose, y),
             TreatmentKind::Custom { target, effect, .. } => {
                 let e = T::lit(effect) * dose;
                 let factor = (one + e).max(zero);

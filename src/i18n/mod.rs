@@ -238,14 +238,21 @@ keys! {
     // A transplant fills only the grafts' first compartment (they are all 0
     // at the map's reference state), so that box stands for the population.
     StateGrafts = "graft_shedding",
+    // A shedding event fills only the first released stage, which stands for the chain.
+    StateReleased = "released_1", StateOestrogen = "oestrogen",
+    StateSpironolactoneExposure = "spironolactone_exposure",
     KindFinasteride = "finasteride", KindDutasteride = "dutasteride",
     KindMinoxidilTopical = "minoxidil_topical", KindMinoxidilOral = "minoxidil_oral",
     KindPrp = "prp", KindExosome = "exosome", KindMicroneedling = "microneedling",
     KindLowLevelLaser = "low_level_laser", KindCarboxytherapy = "carboxytherapy",
     KindConditionedMedia = "conditioned_media", KindCellTherapy = "cell_therapy",
     KindHairTransplant = "hair_transplant", KindCustom = "custom",
+    KindSpironolactone = "spironolactone", KindPregnancy = "pregnancy", KindFever = "fever",
+    KindStress = "stress", KindCrashDiet = "crash_diet", KindChildbirth = "childbirth",
     ProfileHealthy = "healthy", ProfileAgaMild = "aga_mild",
     ProfileAgaModerate = "aga_moderate", ProfileAgaSevere = "aga_severe",
+    ProfileHealthyFemale = "healthy_female", ProfileFphlMild = "fphl_mild",
+    ProfileFphlModerate = "fphl_moderate", ProfileFphlPostmenopausal = "fphl_postmenopausal",
     // Evidence grades.
     EvidenceStrong, EvidenceMedium, EvidenceLowMedium, EvidenceLow, EvidenceSpeculative,
     EvidenceAssumed,

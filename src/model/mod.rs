@@ -41,7 +41,8 @@ pub mod structure;
 pub use rates::Rates;
 pub use states::{
     ix, StateInfo, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, FOLLICLE_STATES,
-    GRAFT_CYCLE_STATES, MOVED_BY_EFFECT_VARIANT, N_STATES, STATES, STATE_NAMES,
+    GRAFT_CYCLE_STATES, MOVED_BY_EFFECT_VARIANT, N_STATES, RELEASED_STAGES, RELEASED_STATES,
+    STATES, STATE_NAMES,
 };
 
 /// The state vector (stack allocated).
@@ -81,14 +82,16 @@ impl Pk {
 }
 
 /// Names of the treatment inputs, in the order of [`Inputs::values`].
-pub const INPUT_NAMES: [&str; 7] = [
+pub const INPUT_NAMES: [&str; 9] = [
     "finasteride_mg_per_day",
     "dutasteride_mg_per_day",
+    "spironolactone_mg_per_day",
     "minoxidil_percent",
     "dht_multiplier",
     "inflammation_multiplier",
     "growth_factor_hold",
     "stimulation_hold",
+    "pregnancy",
 ];
 
 /// Treatment inputs that hold constant between two dose events.
@@ -98,6 +101,8 @@ pub struct Inputs<T = f64> {
     pub finasteride_mg_per_day: T,
     /// Dutasteride taken, mg per day.
     pub dutasteride_mg_per_day: T,
+    /// Spironolactone taken, mg per day.
+    pub spironolactone_mg_per_day: T,
     /// Minoxidil as topical-equivalent concentration, %.
     pub minoxidil_percent: T,
     /// Multiplier on the DHT target from `custom` treatments (1 = none).
@@ -108,6 +113,8 @@ pub struct Inputs<T = f64> {
     pub growth_factor_hold: T,
     /// Level at which `custom` treatments hold the stimulation signal (0 = none).
     pub stimulation_hold: T,
+    /// 1 while pregnant (the 40 weeks before a `childbirth` event), else 0.
+    pub pregnancy: T,
 }
 
 impl Default for Inputs {
@@ -115,26 +122,30 @@ impl Default for Inputs {
         Inputs {
             finasteride_mg_per_day: 0.0,
             dutasteride_mg_per_day: 0.0,
+            spironolactone_mg_per_day: 0.0,
             minoxidil_percent: 0.0,
             dht_multiplier: 1.0,
             inflammation_multiplier: 1.0,
             growth_factor_hold: 0.0,
             stimulation_hold: 0.0,
+            pregnancy: 0.0,
         }
     }
 }
 
 impl<T: Copy> Inputs<T> {
     /// The inputs in the order of [`INPUT_NAMES`].
-    pub fn values(&self) -> [T; 7] {
+    pub fn values(&self) -> [T; 9] {
         [
             self.finasteride_mg_per_day,
             self.dutasteride_mg_per_day,
+            self.spironolactone_mg_per_day,
             self.minoxidil_percent,
             self.dht_multiplier,
             self.inflammation_multiplier,
             self.growth_factor_hold,
             self.stimulation_hold,
+            self.pregnancy,
         ]
     }
 }
@@ -142,15 +153,17 @@ impl<T: Copy> Inputs<T> {
 impl Inputs<Sym> {
     /// Every input as a symbol named after it.
     pub fn symbolic() -> Self {
-        let [a, b, c, d, e, f, g] = INPUT_NAMES.map(Sym::input);
+        let [a, b, s, c, d, e, f, g, h] = INPUT_NAMES.map(Sym::input);
         Inputs {
             finasteride_mg_per_day: a,
             dutasteride_mg_per_day: b,
+            spironolactone_mg_per_day: s,
             minoxidil_percent: c,
             dht_multiplier: d,
             inflammation_multiplier: e,
             growth_factor_hold: f,
             stimulation_hold: g,
+            pregnancy: h,
         }
     }
 }
@@ -204,6 +217,8 @@ struct RateConstants<T> {
     stimulation: T,
     hypoxia: T,
     cell_therapy: T,
+    oestrogen: T,
+    spironolactone_effect: T,
     minoxidil_effect: T,
     finasteride_effect: T,
     dutasteride_effect: T,
@@ -223,6 +238,8 @@ impl<T: Scalar> RateConstants<T> {
             stimulation: rate_for_half_life(p.stimulation_half_life_days),
             hypoxia: rate_for_half_life(p.hypoxia_half_life_days),
             cell_therapy: rate_for_half_life(p.cell_therapy_half_life_days),
+            oestrogen: rate_for_half_life(p.oestrogen_half_life_days),
+            spironolactone_effect: rate_for_half_life(p.spironolactone_effect_half_life_days),
             minoxidil_effect: rate_for_half_life(p.minoxidil_effect_half_life_days),
             finasteride_effect: rate_for_half_life(p.finasteride_effect_half_life_days),
             dutasteride_effect: rate_for_half_life(p.dutasteride_effect_half_life_days),
@@ -366,7 +383,9 @@ impl<T: Scalar> HairModel<T> {
         let native_anagen = ANAGEN_STAGE_STATES
             .iter()
             .fold(y[ix::ANAGEN_HELD], |sum, &i| sum + y[i]);
-        let native_shafts = native_anagen + y[ix::CATAGEN] + y[ix::TELOGEN];
+        // Released follicles hold their club hair until they shed it.
+        let released = RELEASED_STATES.iter().fold(T::lit(0.0), |sum, &i| sum + y[i]);
+        let native_shafts = native_anagen + y[ix::CATAGEN] + y[ix::TELOGEN] + released;
         let native_present = self.present_of(y);
         let present = native_present + g.present;
         let native_hairs = native_shafts * terminal;
@@ -389,11 +408,14 @@ impl<T: Scalar> HairModel<T> {
         Observables {
             anagen: anagen / present,
             catagen: (y[ix::CATAGEN] + g.catagen) / present,
-            telogen: (y[ix::TELOGEN] + g.telogen) / present,
+            telogen: (y[ix::TELOGEN] + released + g.telogen) / present,
             kenogen: (y[ix::KENOGEN] + g.kenogen) / present,
             hair_count: p.follicles * hairs,
             hair_density_per_cm2: p.follicle_density_per_cm2 * hairs,
-            shedding_per_day: p.follicles * (y[ix::TELOGEN] / r.telogen_days + g.shedding),
+            shedding_per_day: p.follicles
+                * (y[ix::TELOGEN] / r.telogen_days
+                    + y[ix::RELEASED_6] / r.released_stage_days
+                    + g.shedding),
             mean_diameter_um: diameter_sum / shafts,
             terminal_vellus_ratio: terminal_follicles / (present - terminal_follicles),
             follicles_present: p.follicles * present,
@@ -460,7 +482,16 @@ impl<T: Scalar> HairModel<T> {
         dy[ix::ANAGEN_HELD] = inflow - to_catagen;
         dy[ix::CATAGEN] = to_catagen - to_telogen;
         dy[ix::TELOGEN] = to_telogen - shed;
-        dy[ix::KENOGEN] = shed - re_entry;
+        // Follicles a shedding event pushed out of anagen pass their own
+        // stages and shed into kenogen.
+        let mut released_inflow = T::lit(0.0);
+        for i in RELEASED_STATES {
+            let out = y[i] / r.released_stage_days;
+            dy[i] = released_inflow - out;
+            released_inflow = out;
+        }
+        let released_shed = released_inflow.named("released_to_kenogen");
+        dy[ix::KENOGEN] = shed + released_shed - re_entry;
         dy[ix::FOLLICLES_LOST] = dropout;
 
         // What the re-entering follicles become: terminal ones not yet
@@ -487,6 +518,10 @@ impl<T: Scalar> HairModel<T> {
         dy[ix::TERMINAL_PRIMED] = (primed_count_change + primed * dropout) / present;
         dy[ix::NICHE] = (niche_count_change + niche * dropout) / present;
         dy[ix::ANDROGEN_SENSITIVITY] = p.dht_sensitivity_rise_per_year / T::lit(DAYS_PER_YEAR);
+        dy[ix::OESTROGEN] = k.oestrogen
+            * (p.oestrogen_baseline + p.pregnancy_oestrogen * u.pregnancy - y[ix::OESTROGEN]);
+        dy[ix::SPIRONOLACTONE] = k.spironolactone_effect
+            * (u.spironolactone_mg_per_day - y[ix::SPIRONOLACTONE]);
 
         let dht_target = (one - self.dht_inhibition_of(y)) * u.dht_multiplier;
         dy[ix::DHT] = k.dht * (dht_target - y[ix::DHT]);

@@ -3,7 +3,7 @@
 //! kenogen → anagen re-entry ([`Rates`]), which `HairModel::rates_of` computes
 //! and the equations, the steady state and the exports read.
 
-use super::{emax, ix, HairModel, ANAGEN_STAGES, CYCLE_STATES, N_STATES};
+use super::{emax, ix, HairModel, ANAGEN_STAGES, CYCLE_STATES, N_STATES, RELEASED_STAGES};
 use crate::symbolic::Scalar;
 
 /// Every transition of one follicle at one state of the signals: mean
@@ -49,6 +49,11 @@ pub struct Rates<T = f64> {
     /// Probability, at each attempted re-entry, that a follicle whose niche is
     /// lost drops out for good instead (fibrosis).
     pub dropout_per_cycle: T,
+    /// Mean time a follicle released from anagen by a shedding event spends
+    /// in each of the [`RELEASED_STAGES`] released stages, days (its catagen
+    /// and club-hair telogen together); it then sheds into kenogen. Which
+    /// follicles an event releases is [`crate::treatment::TreatmentKind::apply_session`]'s.
+    pub released_stage_days: T,
 }
 
 impl<T: Scalar> Rates<T> {
@@ -142,7 +147,21 @@ impl<T: Scalar> HairModel<T> {
         let gf = emax(y[ix::GROWTH_FACTOR], p.growth_factor_ec50).named("growth_factor_effect");
         let stim = emax(y[ix::STIMULATION], p.stimulation_ec50).named("stimulation_effect");
         let cells = emax(y[ix::CELL_THERAPY], p.cell_therapy_ec50).named("cell_therapy_effect");
-        let dht = (sensitivity.max(zero) * self.dht_effect_of(y[ix::DHT])).named(names.dht_effect);
+        // Spironolactone blocks the androgen receptor: DHT acts less, DHT
+        // itself is unchanged.
+        let block = (p.spironolactone_max_block * emax(y[ix::SPIRONOLACTONE], p.spironolactone_ic50_mg))
+            .named("androgen_receptor_block");
+        let dht = (sensitivity.max(zero) * self.dht_effect_of(y[ix::DHT]) * (one - block))
+            .named(names.dht_effect);
+        let oestrogen = y[ix::OESTROGEN].max(zero);
+        let oestrogen_support =
+            emax(oestrogen, p.oestrogen_ec50).named("oestrogen_effect");
+        // Steep (Hill 4): only pregnancy-level oestrogen holds follicles.
+        let (o2, h2) = (
+            oestrogen * oestrogen,
+            p.oestrogen_hold_ec50 * p.oestrogen_hold_ec50,
+        );
+        let oestrogen_hold = (o2 * o2 / (o2 * o2 + h2 * h2)).named("oestrogen_hold_effect");
         let m1 = y[ix::MACROPHAGE_M1].max(zero);
         let m1_excess = self.m1_excess_of(y);
 
@@ -152,8 +171,10 @@ impl<T: Scalar> HairModel<T> {
         // released together when it stops: Van Neste 2020); the growth factor
         // and stimulation lengthen the programme itself, so their effect fades
         // with them, follicle by follicle (no withdrawal wave is reported).
-        let hold = p.minoxidil_anagen_prolongation * minox;
+        let hold =
+            p.minoxidil_anagen_prolongation * minox + p.oestrogen_anagen_hold * oestrogen_hold;
         let lengthening = one
+            + p.oestrogen_anagen_prolongation * oestrogen_support
             + p.growth_factor_anagen_prolongation * gf
             + p.stimulation_anagen_prolongation * stim;
         let telogen_shortening = one
@@ -200,6 +221,7 @@ impl<T: Scalar> HairModel<T> {
                 .named(names.niche_lost_kenogen_days),
             dropout_per_cycle: (one - (-p.niche_lost_dropout_per_cycle).exp())
                 .named("dropout_probability"),
+            released_stage_days: p.released_telogen_days / T::lit(RELEASED_STAGES as f64),
         }
     }
 }

@@ -92,6 +92,20 @@ states! {
     TELOGEN = "telogen_follicles", FOLLICLES;
     /// Follicles in kenogen (empty).
     KENOGEN = "kenogen_follicles", FOLLICLES;
+    /// Follicles pushed out of anagen by a shedding event (a fever, a
+    /// childbirth, a crash diet, stress), first stage of their catagen and
+    /// club-hair telogen.
+    RELEASED_1 = "released_1", FOLLICLES;
+    /// Released follicles, second stage.
+    RELEASED_2 = "released_2", FOLLICLES;
+    /// Released follicles, third stage.
+    RELEASED_3 = "released_3", FOLLICLES;
+    /// Released follicles, fourth stage.
+    RELEASED_4 = "released_4", FOLLICLES;
+    /// Released follicles, fifth stage.
+    RELEASED_5 = "released_5", FOLLICLES;
+    /// Released follicles, last stage: they shed their club hair into kenogen.
+    RELEASED_6 = "released_6", FOLLICLES;
     /// Follicles lost for good: their stem-cell niche was lost and they
     /// dropped out at a re-entry (fibrosis).
     FOLLICLES_LOST = "follicles_lost", FOLLICLES;
@@ -108,6 +122,9 @@ states! {
     NICHE = "niche_intact", "fraction of the follicles present";
     /// Androgen sensitivity of the scalp; rises as androgenetic alopecia spreads.
     ANDROGEN_SENSITIVITY = "androgen_sensitivity", "dimensionless";
+    /// Oestrogen signal (hypothesis: supports anagen; pregnancy's high level
+    /// holds follicles in anagen); 0 in the male and `healthy` profiles.
+    OESTROGEN = "oestrogen", "relative to a premenopausal woman";
     // The androgen pathway: DHT and the 5α-reductase inhibitors' effect compartments.
     /// Scalp DHT relative to untreated.
     DHT = "dht", "relative to untreated";
@@ -115,6 +132,9 @@ states! {
     FINASTERIDE = "finasteride_exposure", "mg/day equivalent";
     /// Dutasteride effect-compartment exposure, mg/day equivalent.
     DUTASTERIDE = "dutasteride_exposure", "mg/day equivalent";
+    /// Spironolactone effect-compartment exposure, mg/day equivalent: it
+    /// blocks the androgen receptor, so DHT acts less (DHT itself is unchanged).
+    SPIRONOLACTONE = "spironolactone_exposure", "mg/day equivalent";
     // The signals that lengthen anagen, and minoxidil's effect compartment.
     /// Growth-factor signal.
     GROWTH_FACTOR = "growth_factor", "dimensionless";
@@ -179,6 +199,23 @@ pub const ANAGEN_STAGE_STATES: [usize; ANAGEN_STAGES] = [
     ix::ANAGEN_6,
 ];
 
+/// How many stages the released follicles pass through between a shedding
+/// event and the shedding of their club hair: the delay is Erlang
+/// distributed with a coefficient of variation of 1/√6 ≈ 0.41, so the wave of
+/// shedding starts weeks after the trigger rather than at once (Kligman
+/// 1961: shedding 2–4 months after the trigger); illustrative assumption.
+pub const RELEASED_STAGES: usize = 6;
+
+/// The released follicles' stages, in order.
+pub const RELEASED_STATES: [usize; RELEASED_STAGES] = [
+    ix::RELEASED_1,
+    ix::RELEASED_2,
+    ix::RELEASED_3,
+    ix::RELEASED_4,
+    ix::RELEASED_5,
+    ix::RELEASED_6,
+];
+
 /// The cycle's compartments in the order a follicle passes through them: the
 /// anagen stages, the held stage, catagen, telogen, kenogen.
 pub const CYCLE_STATES: [usize; ANAGEN_STAGES + 4] = {
@@ -195,15 +232,20 @@ pub const CYCLE_STATES: [usize; ANAGEN_STAGES + 4] = {
     c
 };
 
-/// The states that count follicles: the cycle's compartments and the
-/// follicles lost. They always sum to 1 (every flux leaves one and enters
-/// another).
-pub const FOLLICLE_STATES: [usize; ANAGEN_STAGES + 5] = {
-    let mut f = [ix::FOLLICLES_LOST; ANAGEN_STAGES + 5];
+/// The states that count follicles: the cycle's compartments, the released
+/// follicles and the follicles lost. They always sum to 1 (every flux leaves
+/// one and enters another).
+pub const FOLLICLE_STATES: [usize; ANAGEN_STAGES + RELEASED_STAGES + 5] = {
+    let mut f = [ix::FOLLICLES_LOST; ANAGEN_STAGES + RELEASED_STAGES + 5];
     let mut k = 0;
     while k < CYCLE_STATES.len() {
         f[k] = CYCLE_STATES[k];
         k += 1;
+    }
+    let mut j = 0;
+    while j < RELEASED_STAGES {
+        f[k + j] = RELEASED_STATES[j];
+        j += 1;
     }
     f
 };

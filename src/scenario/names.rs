@@ -1,6 +1,7 @@
 //! Closed sets of names, as written in scenario files and on the command line:
 //! profiles, `[model] pk`, solver methods, charts, treatment kinds, custom
-//! targets and deliveries, cohort distributions, output formats, languages. One lookup,
+//! targets and deliveries, shedding events, cohort distributions, output
+//! formats, languages. One lookup,
 //! with "did you mean", serves all of them, so a new value is found, listed and
 //! suggested everywhere as soon as it is in its type's list.
 //!
@@ -10,6 +11,7 @@
 
 use super::error::did_you_mean;
 use crate::charts::ChartKind;
+use crate::event::ShedEvent;
 use crate::i18n::Lang;
 use crate::model::Pk;
 use crate::output::Format;
@@ -84,6 +86,7 @@ named_by_all!(
     DistributionKind => "distribution",
     Format => "format",
     Lang => "language",
+    ShedEvent => "event kind",
 );
 
 impl Named for Profile {
@@ -137,6 +140,7 @@ mod tests {
         round_trips::<Delivery>();
         round_trips::<DistributionKind>();
         round_trips::<Format>();
+        round_trips::<ShedEvent>();
     }
 
     #[test]

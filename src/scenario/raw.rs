@@ -158,6 +158,21 @@ pub struct RawArm {
     /// `[[arm.treatment]]`
     #[serde(default)]
     pub treatment: Vec<Spanned<RawTreatment>>,
+    /// `[[arm.event]]`
+    #[serde(default)]
+    pub event: Vec<Spanned<RawEvent>>,
+}
+
+/// `[[arm.event]]`: something that triggers shedding.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    /// `fever`, `stress`, `crash_diet` or `childbirth`.
+    pub kind: Spanned<String>,
+    /// When, e.g. "6 months" (a crash diet's start; the day of a childbirth).
+    pub at: Spanned<String>,
+    /// How severe, 1 = typical (default).
+    pub severity: Option<Spanned<f64>>,
 }
 
 /// A dose as written: "1 mg", "5%", or a number.

@@ -1,6 +1,8 @@
 //! `[[arm]]`: a printable, unique name, an optional profile of its own, and at
-//! most [`MAX_TREATMENTS_PER_ARM`] treatments (see `treatment`).
+//! most [`MAX_TREATMENTS_PER_ARM`] treatments (see `treatment`) and as many
+//! shedding events (see `event`).
 
+use super::event::event;
 use super::treatment::treatment;
 use super::{
     is_invisible_format, patient, Ctx, MAX_ARMS, MAX_NAME_CHARS, MAX_TREATMENTS_PER_ARM, R,
@@ -84,11 +86,26 @@ fn arm(ctx: &Ctx, raw: &RawArm, shared: &Shared) -> R<Arm> {
         Some(p) => patient::arm_patient(ctx, p, shared.raw_patient)?,
         None => shared.patient.clone(),
     };
-    let treatments = raw
+    if let Some(e) = raw.event.get(MAX_TREATMENTS_PER_ARM) {
+        return ctx.err(
+            e.get_ref().kind.span(),
+            format!(
+                "arm `{name}` has {} events, more than the limit of {MAX_TREATMENTS_PER_ARM}",
+                raw.event.len()
+            ),
+            Some("split the arm".into()),
+        );
+    }
+    let mut treatments = raw
         .treatment
         .iter()
         .map(|t| treatment(ctx, t, shared.duration_days))
         .collect::<R<Vec<_>>>()?;
+    // The events come after the treatments, so the treatments keep their
+    // positions (the schedule's declaration order).
+    for e in &raw.event {
+        treatments.extend(event(ctx, e, shared.duration_days)?);
+    }
     Ok(Arm {
         name,
         patient,

@@ -9,6 +9,7 @@
 //! (`[[arm]]` and its treatments). Defaults are named constants on the types they fill.
 
 mod arm;
+mod event;
 mod patient;
 mod population;
 mod report;

@@ -3,6 +3,7 @@
 //! schedule; defaults are the constants on [`Schedule`] and [`TreatmentKind`].
 
 use super::{Ctx, MAX_SESSIONS, R};
+use crate::event::ShedEvent;
 use crate::scenario::raw::{RawDose, RawTreatment};
 use crate::schedule::{Schedule, Treatment};
 use crate::treatment::{Delivery, Target, TreatmentKind};
@@ -67,6 +68,18 @@ fn kind(ctx: &Ctx, raw: &RawTreatment) -> R<TreatmentKind> {
     let k = &raw.kind;
     if k.get_ref() == TreatmentKind::CUSTOM {
         return custom(ctx, raw);
+    }
+    // Shedding events are not treatments: point to their own table.
+    let event = ShedEvent::ALL.into_iter().find(|e| e.name() == k.get_ref());
+    if event.is_some() || k.get_ref() == TreatmentKind::Pregnancy.name() {
+        let name = event.map_or(ShedEvent::Childbirth.name(), ShedEvent::name);
+        return ctx.err(
+            k.span(),
+            format!("`{}` is a shedding event, not a treatment", k.get_ref()),
+            Some(format!(
+                "write it as [[arm.event]] with kind = \"{name}\" and at = \"6 months\" (a pregnancy comes with its childbirth)"
+            )),
+        );
     }
     let kind = *ctx.named::<TreatmentKind>(k)?;
     let custom_keys = [
