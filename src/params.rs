@@ -239,9 +239,12 @@ parameters! {
     /// Topical concentration giving half of minoxidil's maximum effect.
     minoxidil_ec50_percent: 4.0, "%", Positive,
         "fitted so the Emax effect ratio 5%:2% equals the net-effect ratio at 48 weeks (14.7:8.8, Olsen et al. 2002); the model's hair-count ratio comes out lower (≈1.45)";
-    /// Oral minoxidil as topical-equivalent concentration per mg.
-    minoxidil_oral_percent_per_mg: 1.0, "% per mg", Positive,
-        "Penha et al. 2024, JAMA Dermatol: oral 5 mg not superior to topical 5%";
+    /// Largest topical-equivalent concentration an oral dose reaches: a daily dose d mg acts as `minoxidil_oral_max_percent` · d / (d + `minoxidil_oral_half_mg`) % topical.
+    minoxidil_oral_max_percent: 5.4286, "%", Positive,
+        "calibrated with `minoxidil_oral_half_mg` through two trials: oral 5 mg ≈ topical 5 % (Penha et al. 2024, JAMA Dermatol; men) and oral 0.25 mg ≈ topical 2 % (Vahabi-Amlashi et al. 2021, Dermatol Ther; 72 women, 9 months); the saturating shape is an assumption";
+    /// Oral dose reaching half of `minoxidil_oral_max_percent`.
+    minoxidil_oral_half_mg: 0.4286, "mg/day", Positive,
+        "calibrated with `minoxidil_oral_max_percent` (Penha et al. 2024; Vahabi-Amlashi et al. 2021)";
     /// Anagen prolongation at full minoxidil effect: follicles are held past their programmed anagen for this share of it (released when minoxidil stops).
     minoxidil_anagen_prolongation: 0.4, "dimensionless", NonNegative,
         "calibrated so that 5% minoxidil adds ≈14.7 hairs/cm² over untreated at 48 weeks (Olsen et al. 2002, net of placebo); mechanism: Messenger & Rundegren 2004 (animal and cell work)";

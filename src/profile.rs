@@ -58,7 +58,10 @@ pub const PROFILES: &[Profile] = &[
     // follicles: androgen receptor ≈ 40 % lower, 5α-reductase ≈ 3× lower,
     // aromatase 6× higher than men's, Sawaya & Price 1997). The pattern
     // (diffuse thinning, frontal hairline kept) is a matter of where on the
-    // scalp, which this one-compartment scalp does not have.
+    // scalp, which this one-compartment scalp does not have. Kenogen is
+    // longer in female AGA (1–5 months, in 16 % of follicles: Rebora &
+    // Guarrera 2004, Dermatology, one woman followed 2 years), which
+    // leaves minoxidil its room without DHT (Lucky 2004's gains).
     Profile {
         name: "healthy_female",
         description: "a healthy woman's scalp: oestrogen at its premenopausal level, no androgen sensitivity, at equilibrium",
@@ -67,33 +70,36 @@ pub const PROFILES: &[Profile] = &[
     },
     Profile {
         name: "fphl_mild",
-        description: "mild female pattern hair loss (oestrogen 1, sensitivity 0.3, T:V ≈ 4:1)",
+        description: "mild female pattern hair loss (oestrogen 1, sensitivity 0.3, kenogen 60 d, T:V ≈ 4:1)",
         overrides: &[
             ("oestrogen_baseline", 1.0),
             ("dht_sensitivity", 0.3),
             ("inflammation_baseline", 0.55),
+            ("kenogen_days", 60.0),
         ],
         terminal_fraction_start: Some(0.80),
     },
     Profile {
         name: "fphl_moderate",
-        description: "moderate female pattern hair loss (oestrogen 1, sensitivity 0.5, T:V ≈ 2.7:1)",
+        description: "moderate female pattern hair loss (oestrogen 1, sensitivity 0.5, kenogen 70 d, T:V ≈ 2.7:1)",
         overrides: &[
             ("oestrogen_baseline", 1.0),
             ("dht_sensitivity", 0.5),
             ("inflammation_baseline", 0.65),
+            ("kenogen_days", 70.0),
         ],
         terminal_fraction_start: Some(0.73),
     },
     Profile {
         name: "fphl_postmenopausal",
-        description: "female pattern hair loss after menopause (oestrogen 0.2, sensitivity 0.5, T:V ≈ 2.7:1)",
+        description: "female pattern hair loss after menopause (oestrogen 0.2, sensitivity 0.05, kenogen 70 d, T:V ≈ 1.9:1)",
         overrides: &[
             ("oestrogen_baseline", 0.2),
-            ("dht_sensitivity", 0.5),
-            ("inflammation_baseline", 0.65),
+            ("dht_sensitivity", 0.05),
+            ("inflammation_baseline", 0.8),
+            ("kenogen_days", 70.0),
         ],
-        terminal_fraction_start: Some(0.73),
+        terminal_fraction_start: Some(0.65),
     },
 ];
 

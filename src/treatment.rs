@@ -177,7 +177,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "dutasteride", moves: "5α-reductase inhibition → DHT down (Emax on mg/day; effect half-life 35 d, slow offset)", evidence: "strong, human: Clark 2004 (serum DHT −95% at 0.5 mg)" },
     Mechanism { kind: "spironolactone", moves: "androgen-receptor block → DHT's effect down (Emax on mg/day, at most 50 %; effect half-life 3 d); scalp DHT itself unchanged", evidence: "uncontrolled human series: Sinclair 2005 (80 women, spironolactone 200 mg or cyproterone, ≥ 12 months: 44 % regrowth, 44 % no change, 12 % continued loss; open before–after study)" },
     Mechanism { kind: "minoxidil_topical", moves: "anagen entry (telogen and kenogen shortened → early shedding), follicles held in anagen while applied (released together when stopped → shedding wave), slow restoration (Emax on %)", evidence: "medium: Olsen 2002 (effect size, human); mechanism Messenger & Rundegren 2004 (animal/cell); effects vanish within a month of stopping, Van Neste 2020 (human, small)" },
-    Mechanism { kind: "minoxidil_oral", moves: "as topical, dose converted to topical-equivalent % (5 mg ≈ 5%)", evidence: "high for equivalence: Penha 2024; mechanism as topical" },
+    Mechanism { kind: "minoxidil_oral", moves: "as topical, dose converted to a topical-equivalent % that saturates (0.25 mg ≈ 2 %, 5 mg ≈ 5 %)", evidence: "high for equivalence: Penha 2024 (5 mg ≈ 5 %, men), Vahabi-Amlashi 2021 (0.25 mg ≈ 2 %, women); mechanism as topical" },
     Mechanism { kind: "prp", moves: "growth-factor bolus per session + a share of M1 activity shifted to M2 (less inflammation, slower niche loss)", evidence: "low-medium: Kieling 2024 meta-analysis, very heterogeneous; the M1→M2 shift and its effect on the niche are a hypothesis (clinic claim)" },
     Mechanism { kind: "exosome", moves: "growth-factor bolus + a larger M1→M2 shift", evidence: "speculative: only small uncontrolled human studies; no pooled effect size" },
     Mechanism { kind: "microneedling", moves: "hypoxia pulse per session → HIF-1α (stimulation) → VEGF (growth factor), + a small wound-healing growth-factor release", evidence: "medium for effect size: Dhurat 2013 (RCT, evaluator-blinded, single centre), Kumar 2018; the hypoxia → HIF-1α route is a mechanistic hypothesis (cell and animal work)" },
@@ -389,8 +389,10 @@ impl TreatmentKind {
                 inputs.minoxidil_percent = inputs.minoxidil_percent + dose_per_day
             }
             TreatmentKind::MinoxidilOral => {
-                inputs.minoxidil_percent =
-                    inputs.minoxidil_percent + dose_per_day * params.minoxidil_oral_percent_per_mg
+                // Saturating: 0.25 mg acts like 2 % topical, 5 mg like 5 %.
+                let d = dose_per_day.max(zero);
+                inputs.minoxidil_percent = inputs.minoxidil_percent
+                    + params.minoxidil_oral_max_percent * d / (d + params.minoxidil_oral_half_mg)
             }
             // Growth factors held while applied, and the M1 baseline lowered.
             TreatmentKind::ConditionedMedia => {
@@ -555,6 +557,9 @@ mod tests {
         let p = Parameters::default();
         let mut a = Inputs::default();
         TreatmentKind::MinoxidilOral.add_continuous(&p, 5.0, &mut a);
-        assert!((a.minoxidil_percent - 5.0).abs() < 1e-12);
+        assert!((a.minoxidil_percent - 5.0).abs() < 1e-4);
+        let mut low = Inputs::default();
+        TreatmentKind::MinoxidilOral.add_continuous(&p, 0.25, &mut low);
+        assert!((low.minoxidil_percent - 2.0).abs() < 1e-3);
     }
 }
