@@ -146,11 +146,7 @@ mod tests {
         let p = Parameters::default();
         let y0 = crate::steady_state::steady_state(&p, None);
         let anagen = |y: &[f64; N_STATES]| {
-            ANAGEN_STAGE_STATES
-                .iter()
-                .map(|&i| y[i])
-                .sum::<f64>()
-                + y[ix::ANAGEN_HELD]
+            ANAGEN_STAGE_STATES.iter().map(|&i| y[i]).sum::<f64>() + y[ix::ANAGEN_HELD]
         };
         let mut y = *crate::solve::AsArray::as_array(&y0);
         let before = anagen(&y);

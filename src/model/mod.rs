@@ -384,7 +384,9 @@ impl<T: Scalar> HairModel<T> {
             .iter()
             .fold(y[ix::ANAGEN_HELD], |sum, &i| sum + y[i]);
         // Released follicles hold their club hair until they shed it.
-        let released = RELEASED_STATES.iter().fold(T::lit(0.0), |sum, &i| sum + y[i]);
+        let released = RELEASED_STATES
+            .iter()
+            .fold(T::lit(0.0), |sum, &i| sum + y[i]);
         let native_shafts = native_anagen + y[ix::CATAGEN] + y[ix::TELOGEN] + released;
         let native_present = self.present_of(y);
         let present = native_present + g.present;
@@ -520,8 +522,8 @@ impl<T: Scalar> HairModel<T> {
         dy[ix::ANDROGEN_SENSITIVITY] = p.dht_sensitivity_rise_per_year / T::lit(DAYS_PER_YEAR);
         dy[ix::OESTROGEN] = k.oestrogen
             * (p.oestrogen_baseline + p.pregnancy_oestrogen * u.pregnancy - y[ix::OESTROGEN]);
-        dy[ix::SPIRONOLACTONE] = k.spironolactone_effect
-            * (u.spironolactone_mg_per_day - y[ix::SPIRONOLACTONE]);
+        dy[ix::SPIRONOLACTONE] =
+            k.spironolactone_effect * (u.spironolactone_mg_per_day - y[ix::SPIRONOLACTONE]);
 
         let dht_target = (one - self.dht_inhibition_of(y)) * u.dht_multiplier;
         dy[ix::DHT] = k.dht * (dht_target - y[ix::DHT]);

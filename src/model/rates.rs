@@ -149,13 +149,13 @@ impl<T: Scalar> HairModel<T> {
         let cells = emax(y[ix::CELL_THERAPY], p.cell_therapy_ec50).named("cell_therapy_effect");
         // Spironolactone blocks the androgen receptor: DHT acts less, DHT
         // itself is unchanged.
-        let block = (p.spironolactone_max_block * emax(y[ix::SPIRONOLACTONE], p.spironolactone_ic50_mg))
-            .named("androgen_receptor_block");
+        let block = (p.spironolactone_max_block
+            * emax(y[ix::SPIRONOLACTONE], p.spironolactone_ic50_mg))
+        .named("androgen_receptor_block");
         let dht = (sensitivity.max(zero) * self.dht_effect_of(y[ix::DHT]) * (one - block))
             .named(names.dht_effect);
         let oestrogen = y[ix::OESTROGEN].max(zero);
-        let oestrogen_support =
-            emax(oestrogen, p.oestrogen_ec50).named("oestrogen_effect");
+        let oestrogen_support = emax(oestrogen, p.oestrogen_ec50).named("oestrogen_effect");
         // Steep (Hill 4): only pregnancy-level oestrogen holds follicles.
         let (o2, h2) = (
             oestrogen * oestrogen,

@@ -10,11 +10,7 @@ use crate::schedule::Treatment;
 use crate::units;
 use toml::Spanned;
 
-pub(super) fn event(
-    ctx: &Ctx,
-    raw: &Spanned<RawEvent>,
-    duration_days: f64,
-) -> R<Vec<Treatment>> {
+pub(super) fn event(ctx: &Ctx, raw: &Spanned<RawEvent>, duration_days: f64) -> R<Vec<Treatment>> {
     let e = raw.get_ref();
     let kind = *ctx.named::<ShedEvent>(&e.kind)?;
     let at = ctx.duration(&e.at, "at")?;
