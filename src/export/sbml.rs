@@ -50,10 +50,6 @@ const UNIT_DEFINITIONS: &[UnitDef] = &[
         &[("item", 1, 0, 1.0), ("second", -1, 0, 86400.0)],
     ),
     ("percent", &[("dimensionless", 1, 0, 0.01)]),
-    (
-        "percent_per_mg",
-        &[("dimensionless", 1, 0, 0.01), ("gram", -1, -3, 1.0)],
-    ),
     ("follicle", &[("item", 1, 0, 1.0)]),
     ("cell", &[("item", 1, 0, 1.0)]),
     (
@@ -79,7 +75,6 @@ pub fn unit_id(unit: &str) -> Option<&'static str> {
         "days" => "day",
         "per year" => "per_year",
         "%" | "topical % equivalent" => "percent",
-        "% per mg" => "percent_per_mg",
         "follicles" => "follicle",
         "cells" => "cell",
         "per day" => "per_day",
@@ -89,6 +84,7 @@ pub fn unit_id(unit: &str) -> Option<&'static str> {
         "mg" | "mg (explicit PK only)" => "mg",
         "mg/day" | "mg/day equivalent" => "mg_per_day",
         "dimensionless"
+        | "relative to a premenopausal woman"
         | "dimensionless index"
         | "fraction"
         | "fraction of follicles"
@@ -120,6 +116,7 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         "anagen_to_catagen"
         | "catagen_to_telogen"
         | "telogen_to_kenogen"
+        | "released_to_kenogen"
         | "exit_terminal"
         | "exit_primed"
         | "exit_miniaturized"
@@ -150,6 +147,9 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
         | "dropout_probability"
         | "m1_excess"
         | "cell_therapy_effect"
+        | "androgen_receptor_block"
+        | "oestrogen_effect"
+        | "oestrogen_hold_effect"
         | "graft_dht_effect"
         | "graft_miniaturization_probability"
         | "graft_niche_loss_probability"
@@ -170,7 +170,9 @@ pub(crate) fn derived_unit(name: &str) -> Option<&'static str> {
 /// Unit of a treatment input.
 fn input_unit(name: &str) -> &'static str {
     match name {
-        "finasteride_mg_per_day" | "dutasteride_mg_per_day" => "mg_per_day",
+        "finasteride_mg_per_day" | "dutasteride_mg_per_day" | "spironolactone_mg_per_day" => {
+            "mg_per_day"
+        }
         "minoxidil_percent" => "percent",
         _ => "dimensionless",
     }

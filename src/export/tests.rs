@@ -51,6 +51,10 @@ fn random_state(rng: &mut ChaCha8Rng) -> State {
         y[i] = v / sum;
     }
     y[ix::TERMINAL] = rng.random_range(0.05..0.99);
+    for i in crate::model::RELEASED_STATES {
+        y[i] = rng.random_range(0.0..0.1);
+    }
+    y[ix::OESTROGEN] = rng.random_range(0.0..12.0);
     for i in ix::DHT..N_STATES {
         y[i] = rng.random_range(0.0..3.0);
     }
@@ -61,11 +65,13 @@ fn random_inputs(rng: &mut ChaCha8Rng) -> Inputs {
     Inputs {
         finasteride_mg_per_day: rng.random_range(0.0..5.0),
         dutasteride_mg_per_day: rng.random_range(0.0..0.5),
+        spironolactone_mg_per_day: rng.random_range(0.0..200.0),
         minoxidil_percent: rng.random_range(0.0..10.0),
         dht_multiplier: rng.random_range(0.2..2.0),
         inflammation_multiplier: rng.random_range(0.2..2.0),
         growth_factor_hold: rng.random_range(0.0..2.0),
         stimulation_hold: rng.random_range(0.0..2.0),
+        pregnancy: rng.random_range(0.0..1.0),
     }
 }
 

@@ -333,10 +333,10 @@ mod tests {
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 40);
+        assert_eq!(N_STATES, 48);
         assert_eq!(
             (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
-            (0, 24, 39)
+            (0, 32, 47)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
@@ -368,6 +368,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 36);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 44);
     }
 }

@@ -35,7 +35,7 @@ pub(super) fn event(ctx: &Ctx, raw: &Spanned<RawEvent>, duration_days: f64) -> R
                         "severity must be greater than 0 and at most {}, got {s}",
                         ShedEvent::MAX_SEVERITY
                     ),
-                    Some("1 is a typical event; 2 releases about twice the share".into()),
+                    Some("1 is a typical event; 2 compounds it (a fever then releases 44 % of the anagen follicles instead of 25 %)".into()),
                 );
             }
             s
