@@ -431,9 +431,6 @@ parameters! {
     /// Spironolactone dose giving half its maximum block.
     spironolactone_ic50_mg: 50.0, "mg/day", Positive,
         "illustrative assumption (doses used in FPHL: 25–200 mg/day)";
-    /// Half-life of spironolactone's effect compartment.
-    spironolactone_effect_half_life_days: 3.0, "days", Positive,
-        "illustrative assumption (canrenone, the active metabolite, has a half-life of about 16 h; the receptor effect is taken slower)";
 }
 
 /// Why an override was refused.

@@ -175,7 +175,7 @@ impl Evidence {
 pub const MECHANISMS: &[Mechanism] = &[
     Mechanism { kind: "finasteride", moves: "5α-reductase inhibition → scalp DHT down (Emax on mg/day; effect half-life 1.5 d)", evidence: "strong, human: Drake 1999 (scalp DHT −64% at 1 mg), Kaufman 1998 (hair count)" },
     Mechanism { kind: "dutasteride", moves: "5α-reductase inhibition → DHT down (Emax on mg/day; effect half-life 35 d, slow offset)", evidence: "strong, human: Clark 2004 (serum DHT −95% at 0.5 mg)" },
-    Mechanism { kind: "spironolactone", moves: "androgen-receptor block → DHT's effect down (Emax on mg/day, at most 50 %; effect half-life 3 d); scalp DHT itself unchanged", evidence: "uncontrolled human series: Sinclair 2005 (80 women, spironolactone 200 mg or cyproterone, ≥ 12 months: 44 % regrowth, 44 % no change, 12 % continued loss; open before–after study)" },
+    Mechanism { kind: "spironolactone", moves: "androgen-receptor block → DHT's effect down (Emax on mg/day, at most 50 %, at once); scalp DHT itself unchanged", evidence: "uncontrolled human series: Sinclair 2005 (80 women, spironolactone 200 mg or cyproterone, ≥ 12 months: 44 % regrowth, 44 % no change, 12 % continued loss; open before–after study)" },
     Mechanism { kind: "minoxidil_topical", moves: "anagen entry (telogen and kenogen shortened → early shedding), follicles held in anagen while applied (released together when stopped → shedding wave), slow restoration (Emax on %)", evidence: "medium: Olsen 2002 (effect size, human); mechanism Messenger & Rundegren 2004 (animal/cell); effects vanish within a month of stopping, Van Neste 2020 (human, small)" },
     Mechanism { kind: "minoxidil_oral", moves: "as topical, dose converted to a topical-equivalent % that saturates (0.25 mg ≈ 2 %, 5 mg ≈ 5 %)", evidence: "high for equivalence: Penha 2024 (5 mg ≈ 5 %, men), Vahabi-Amlashi 2021 (0.25 mg ≈ 2 %, women); mechanism as topical" },
     Mechanism { kind: "prp", moves: "growth-factor bolus per session + a share of M1 activity shifted to M2 (less inflammation, slower niche loss)", evidence: "low-medium: Kieling 2024 meta-analysis, very heterogeneous; the M1→M2 shift and its effect on the niche are a hypothesis (clinic claim)" },
@@ -542,9 +542,21 @@ mod tests {
             TreatmentKind::MinoxidilOral.targets(&p, &y),
             vec![(ix::MINOXIDIL, Up)]
         );
+        // Spironolactone has no state of its own (its block follows the
+        // dose at once): it changes how fast follicles leave the phases DHT
+        // shortens or lengthens, which a scalp without androgen sensitivity
+        // does not have; every kind moves something in an AGA scalp.
+        let aga = crate::profile::PROFILES
+            .iter()
+            .find(|p| p.name == "aga_moderate")
+            .and_then(|p| p.parameters().ok())
+            .expect("the aga_moderate profile");
+        let y_aga = crate::steady_state::steady_state(&aga, Some(0.7));
+        let spiro = TreatmentKind::Spironolactone.targets(&aga, &y_aga);
+        assert!(spiro.contains(&(ix::KENOGEN, Down)), "{spiro:?}");
         for kind in TreatmentKind::BUILT_IN {
             assert!(
-                !kind.targets(&p, &y).is_empty(),
+                !kind.targets(&aga, &y_aga).is_empty(),
                 "{} moves nothing",
                 kind.name()
             );

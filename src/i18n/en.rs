@@ -110,7 +110,6 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (StateGrafts, "transplanted follicles (grafts)"),
     (StateReleased, "follicles pushed out of anagen by a shedding event"),
     (StateOestrogen, "oestrogen signal"),
-    (StateSpironolactoneExposure, "spironolactone exposure"),
     (StateAndrogenSensitivity, "androgen sensitivity"),
     (KindFinasteride, "finasteride"),
     (KindDutasteride, "dutasteride"),

@@ -110,7 +110,6 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (StateGrafts, "移植した毛包（グラフト）"),
     (StateReleased, "抜け毛のきっかけで成長期から押し出された毛包"),
     (StateOestrogen, "エストロゲン（女性ホルモン）の信号"),
-    (StateSpironolactoneExposure, "スピロノラクトンの曝露"),
     (StateAndrogenSensitivity, "アンドロゲン感受性"),
     (KindFinasteride, "フィナステリド"),
     (KindDutasteride, "デュタステリド"),

@@ -240,7 +240,6 @@ keys! {
     StateGrafts = "graft_shedding",
     // A shedding event fills only the first released stage, which stands for the chain.
     StateReleased = "released_1", StateOestrogen = "oestrogen",
-    StateSpironolactoneExposure = "spironolactone_exposure",
     KindFinasteride = "finasteride", KindDutasteride = "dutasteride",
     KindMinoxidilTopical = "minoxidil_topical", KindMinoxidilOral = "minoxidil_oral",
     KindPrp = "prp", KindExosome = "exosome", KindMicroneedling = "microneedling",

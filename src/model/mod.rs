@@ -218,7 +218,6 @@ struct RateConstants<T> {
     hypoxia: T,
     cell_therapy: T,
     oestrogen: T,
-    spironolactone_effect: T,
     minoxidil_effect: T,
     finasteride_effect: T,
     dutasteride_effect: T,
@@ -239,7 +238,6 @@ impl<T: Scalar> RateConstants<T> {
             hypoxia: rate_for_half_life(p.hypoxia_half_life_days),
             cell_therapy: rate_for_half_life(p.cell_therapy_half_life_days),
             oestrogen: rate_for_half_life(p.oestrogen_half_life_days),
-            spironolactone_effect: rate_for_half_life(p.spironolactone_effect_half_life_days),
             minoxidil_effect: rate_for_half_life(p.minoxidil_effect_half_life_days),
             finasteride_effect: rate_for_half_life(p.finasteride_effect_half_life_days),
             dutasteride_effect: rate_for_half_life(p.dutasteride_effect_half_life_days),
@@ -522,8 +520,6 @@ impl<T: Scalar> HairModel<T> {
         dy[ix::ANDROGEN_SENSITIVITY] = p.dht_sensitivity_rise_per_year / T::lit(DAYS_PER_YEAR);
         dy[ix::OESTROGEN] = k.oestrogen
             * (p.oestrogen_baseline + p.pregnancy_oestrogen * u.pregnancy - y[ix::OESTROGEN]);
-        dy[ix::SPIRONOLACTONE] =
-            k.spironolactone_effect * (u.spironolactone_mg_per_day - y[ix::SPIRONOLACTONE]);
 
         let dht_target = (one - self.dht_inhibition_of(y)) * u.dht_multiplier;
         dy[ix::DHT] = k.dht * (dht_target - y[ix::DHT]);

@@ -148,9 +148,14 @@ impl<T: Scalar> HairModel<T> {
         let stim = emax(y[ix::STIMULATION], p.stimulation_ec50).named("stimulation_effect");
         let cells = emax(y[ix::CELL_THERAPY], p.cell_therapy_ec50).named("cell_therapy_effect");
         // Spironolactone blocks the androgen receptor: DHT acts less, DHT
-        // itself is unchanged.
+        // itself is unchanged. The block follows the dose at once: it sets in
+        // and wears off within days (canrenone's half-life is about 16 h),
+        // against a hair cycle of months.
         let block = (p.spironolactone_max_block
-            * emax(y[ix::SPIRONOLACTONE], p.spironolactone_ic50_mg))
+            * emax(
+                self.inputs.spironolactone_mg_per_day,
+                p.spironolactone_ic50_mg,
+            ))
         .named("androgen_receptor_block");
         let dht = (sensitivity.max(zero) * self.dht_effect_of(y[ix::DHT]) * (one - block))
             .named(names.dht_effect);

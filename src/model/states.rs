@@ -132,9 +132,6 @@ states! {
     FINASTERIDE = "finasteride_exposure", "mg/day equivalent";
     /// Dutasteride effect-compartment exposure, mg/day equivalent.
     DUTASTERIDE = "dutasteride_exposure", "mg/day equivalent";
-    /// Spironolactone effect-compartment exposure, mg/day equivalent: it
-    /// blocks the androgen receptor, so DHT acts less (DHT itself is unchanged).
-    SPIRONOLACTONE = "spironolactone_exposure", "mg/day equivalent";
     // The signals that lengthen anagen, and minoxidil's effect compartment.
     /// Growth-factor signal.
     GROWTH_FACTOR = "growth_factor", "dimensionless";
@@ -333,10 +330,10 @@ mod tests {
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 48);
+        assert_eq!(N_STATES, 47);
         assert_eq!(
             (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
-            (0, 32, 47)
+            (0, 31, 46)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
         for (i, s) in STATES.iter().enumerate() {
@@ -368,6 +365,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 44);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 43);
     }
 }
