@@ -16,14 +16,17 @@ pub const EQUATIONS: &str = "\
 Signals enter through bounded, monotone factors:
   e_M = M/(M + minoxidil_ec50_percent), g = G/(G + growth_factor_ec50), s = S/(S + stimulation_ec50)
   h(D) = Dⁿ/(Dⁿ + EC50ⁿ) · (1 + EC50ⁿ)   (n = dht_hill, EC50 = dht_ec50_relative; h(1) = 1)
-  δ = σ · h(D)   (σ = androgen_sensitivity, starting at dht_sensitivity)
+  δ = σ · h(D) · (1 − b),  b = spironolactone_max_block · d/(d + spironolactone_ic50_mg)
+      (σ = androgen_sensitivity, starting at dht_sensitivity; d = spironolactone mg/day taken:
+       it blocks the receptor, so δ falls while D does not)
   I = M1 (the inflammation column), I⁺ = max(x, 0)³/(x² + 0.02²), x = M1 − M2 (M1 activity in excess of M2, smooth at 0)
 
 Effective durations (days):
-  anagen  = anagen_days · (1 + p_G g + p_S s) / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
+  anagen  = anagen_days · (1 + p_E e_E + p_G g + p_S s) / (1 + dht_anagen_shortening δ + inflammation_anagen_shortening I)
             (programmed; k = 6 stages of anagen/k each, an Erlang duration, CV 1/√6 ≈ 0.41)
-  held    = anagen_release_days + p_M e_M · anagen
-            (past the programmed end, held growing while minoxidil acts; released within days when it stops)
+  held    = anagen_release_days + (p_M e_M + oestrogen_anagen_hold h_E) · anagen
+            (past the programmed end, held growing while minoxidil or pregnancy-level oestrogen acts;
+             released within days when it stops)
   catagen = catagen_days
   telogen = telogen_days / (1 + r_M e_M + r_G g + r_S s)
   kenogen = kenogen_days · (1 + dht_kenogen_lengthening δ) / (1 + q_M e_M + q_G g + q_S s)
@@ -44,7 +47,9 @@ Phase cycle (fractions of the starting follicles; with the lost L they sum to 1)
   dH/dt = (k/anagen) A_k − H/held
   dC/dt = H/held − C/catagen
   dT/dt = C/catagen − T/telogen          (T/telogen is the shedding flux)
-  dK/dt = T/telogen − (E_T + E_M + E_L)
+  dR₁/dt = −(6/released_telogen_days) R₁,  dR_j/dt = (6/released_telogen_days)(R_{j−1} − R_j), j = 2…6
+            (follicles a shedding event pushed out of anagen; filled only by the event's jump)
+  dK/dt = T/telogen + (6/released_telogen_days) R₆ − (E_T + E_M + E_L)
 
 Per-cycle probabilities, applied as follicles re-enter (P = 1 − L, present follicles):
   p_prime = 1 − exp(−susceptibility_per_cycle σ)                    (unprimed → primed, whatever the DHT)
@@ -68,18 +73,22 @@ Signals and drug effect compartments (k_X = ln 2 / X_half_life_days):
   dF/dt = k_F (finasteride mg/day taken − F)
   dU/dt = k_U (dutasteride mg/day taken − U)
   dM/dt = k_M (minoxidil topical-equivalent % − M)
+            (oral d mg/day: minoxidil_oral_max_percent · d / (d + minoxidil_oral_half_mg))
+  dE/dt = k_E (oestrogen_baseline + pregnancy_oestrogen · pregnant − E)    (oestrogen signal, a hypothesis)
+  e_E = E/(E + oestrogen_ec50),  h_E = E⁴/(E⁴ + oestrogen_hold_ec50⁴)   (p_E = oestrogen_anagen_prolongation)
   (m_DHT, m_I, G_hold, S_hold are 1, 1, 0, 0 unless a `custom` treatment is on)
 
 Sessions are jumps at dose events: PRP and exosomes add G and move a share (drop) of M1 to M2;
 microneedling adds Hx and a little G; low-level laser and carboxytherapy add Hx; cell therapy
-adds C_cell; a transplant adds grafts to the transplanted population, whose equations are in
+adds C_cell; a shedding event moves a share of every anagen compartment (A₁…A_k, H) to R₁ (a
+childbirth first moves the held H); a transplant adds grafts to the transplanted population, whose equations are in
 docs/MODEL.md, section Transplants (never primed: only I miniaturizes them).
 
 Readouts (A = A₁ + … + A_k + H):
-  hair_count = follicles · (A + C + T) · τ          (terminal, non-vellus hairs)
-  hair_density_per_cm2 = follicle_density_per_cm2 · (A + C + T) · τ
-  shedding_per_day = follicles · T / telogen
-  anagen, catagen, telogen, kenogen = A/P, C/P, T/P, K/P   (shares of the follicles present)
+  hair_count = follicles · (A + C + T + R) · τ          (terminal, non-vellus hairs; R = R₁ + … + R₆)
+  hair_density_per_cm2 = follicle_density_per_cm2 · (A + C + T + R) · τ
+  shedding_per_day = follicles · (T / telogen + 6 R₆ / released_telogen_days)
+  anagen, catagen, telogen, kenogen = A/P, C/P, (T + R)/P, K/P   (shares of the follicles present)
   follicles_present = follicles · P,  niche_intact = ν,  inflammation = M1
   mean_diameter_um = τ · terminal_diameter_um + (1 − τ) · vellus_diameter_um
   terminal_vellus_ratio = τ / (1 − τ)

@@ -1,7 +1,8 @@
-//! Charts as files: the committed gallery (plots/combo/) is exactly what `sim
-//! run scenarios/combo.toml` produces now, so the README never shows stale
-//! charts (if this fails after an intended change, regenerate with `cargo run
-//! --release -- run scenarios/combo.toml` and commit plots/combo/); every PNG
+//! Charts as files: the committed gallery (plots/combo/, plots/women/,
+//! plots/shedding/) is exactly what `sim run scenarios/<name>.toml` produces
+//! now, so the README never shows stale charts (if this fails after an
+//! intended change, regenerate with `cargo run --release -- run
+//! scenarios/<name>.toml` and commit plots/<name>/); every PNG
 //! is its SVG's rendering; and the chart memory benchmark stays the largest
 //! valid scenario. Whether every arm can be seen is checked in
 //! `src/charts/tests/visible.rs`.
@@ -10,30 +11,35 @@ mod common;
 use common::{files_in, root, shipped_scenarios, sim};
 use std::fs;
 
+/// The scenarios whose charts the README shows.
+const GALLERY: [&str; 3] = ["combo", "women", "shedding"];
+
 #[test]
-fn committed_combo_charts_are_up_to_date() {
-    let fresh = tempfile::tempdir().unwrap();
-    sim()
-        .args(["run", "scenarios/combo.toml", "--out"])
-        .arg(fresh.path())
-        .assert()
-        .success();
-    let committed = root().join("plots/combo");
-    let names = |d: &std::path::Path| -> Vec<String> {
-        files_in(d)
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect()
-    };
-    assert_eq!(
-        names(&committed),
-        names(fresh.path()),
-        "plots/combo/ holds exactly the files sim writes"
-    );
-    for f in files_in(fresh.path()) {
-        let name = f.file_name().unwrap();
-        let old = fs::read(committed.join(name)).unwrap();
-        assert!(old == fs::read(&f).unwrap(), "plots/combo/{} is stale: regenerate with `cargo run --release -- run scenarios/combo.toml`", name.to_string_lossy());
+fn committed_gallery_charts_are_up_to_date() {
+    for stem in GALLERY {
+        let fresh = tempfile::tempdir().unwrap();
+        sim()
+            .args(["run", &format!("scenarios/{stem}.toml"), "--out"])
+            .arg(fresh.path())
+            .assert()
+            .success();
+        let committed = root().join("plots").join(stem);
+        let names = |d: &std::path::Path| -> Vec<String> {
+            files_in(d)
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            names(&committed),
+            names(fresh.path()),
+            "plots/{stem}/ holds exactly the files sim writes"
+        );
+        for f in files_in(fresh.path()) {
+            let name = f.file_name().unwrap();
+            let old = fs::read(committed.join(name)).unwrap();
+            assert!(old == fs::read(&f).unwrap(), "plots/{stem}/{} is stale: regenerate with `cargo run --release -- run scenarios/{stem}.toml`", name.to_string_lossy());
+        }
     }
 }
 
