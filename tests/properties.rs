@@ -1,5 +1,8 @@
-//! Property tests: random valid scenarios keep the model's invariants.
+//! Property tests: random valid scenarios (every profile, every built-in kind,
+//! custom treatments and shedding events) keep the model's invariants.
 
+use hairsim::event::ShedEvent;
+use hairsim::profile::PROFILES;
 use hairsim::scenario;
 use hairsim::simulation::simulate;
 use hairsim::treatment::{Delivery, TreatmentKind};
@@ -53,13 +56,21 @@ prop_compose! {
 }
 
 prop_compose! {
-    fn any_treatment()(t in prop_oneof![3 => treatment(), 1 => custom_treatment()]) -> String { t }
+    /// Any shedding event, at any time and severity.
+    fn event()(k in 0..ShedEvent::ALL.len(), at in 0u32..450, severity in 0.1..=3.0f64) -> String {
+        format!("[[arm.event]]\nkind = \"{}\"\nat = \"{at} days\"\nseverity = {severity:.3}\n",
+                ShedEvent::ALL[k].name())
+    }
 }
 
 prop_compose! {
-    fn scenario_text()(profile in 0usize..4, method in 0usize..3, treatments in prop::collection::vec(any_treatment(), 0..5))
+    fn any_treatment()(t in prop_oneof![3 => treatment(), 1 => custom_treatment(), 1 => event()]) -> String { t }
+}
+
+prop_compose! {
+    fn scenario_text()(profile in 0usize..PROFILES.len(), method in 0usize..3, treatments in prop::collection::vec(any_treatment(), 0..5))
                       -> String {
-        let profile = ["healthy", "aga_mild", "aga_moderate", "aga_severe"][profile];
+        let profile = PROFILES[profile].name;
         let method = ["dopri5", "dop853", "rk4"][method];
         // Tight enough that the solver's error stays well inside the
         // invariants' 1e-9 margins (at 1e-7 the intact-niche count of a

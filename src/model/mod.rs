@@ -15,6 +15,10 @@
 //! restored or lose their niche; those whose niche is lost start anagen more
 //! slowly, are never restored, and may drop out for good. The M1 / M2
 //! macrophage balance shortens anagen, miniaturizes and erodes the niche.
+//! A shedding event (`crate::event`) pushes anagen follicles into their own
+//! chain of *released* stages, which they leave weeks later for kenogen; an
+//! oestrogen signal (a hypothesis) lengthens anagen, and at pregnancy level
+//! holds follicles in the held stage.
 //! Equations are written out in docs/MODEL.md.
 //!
 //! Every transition is a rate or a per-cycle probability in [`Rates`], so a

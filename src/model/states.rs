@@ -7,7 +7,8 @@
 //! equation in `HairModel::derivatives_of`; its initial value is 0 unless
 //! `steady_state` says otherwise, and the exports, `sim model` and every
 //! solver follow. The order is the reader's: the follicle cycle (anagen's
-//! stages, catagen, telogen, kenogen, and the follicles lost), what follicles
+//! stages, catagen, telogen, kenogen, the follicles a shedding event
+//! released, and the follicles lost), what follicles
 //! are (terminal, and of those the DHT-primed; miniaturized; niche intact or
 //! lost), then the pathways that act on them (DHT and the drugs that lower it;
 //! the signals that lengthen anagen and the drug that joins them; the
