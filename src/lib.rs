@@ -10,6 +10,7 @@ pub mod charts;
 pub mod endpoints;
 pub mod escape;
 pub mod export;
+pub mod follicles;
 pub mod i18n;
 pub mod label;
 pub mod model;
