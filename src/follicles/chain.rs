@@ -52,6 +52,17 @@ pub enum Durations {
     },
 }
 
+impl Durations {
+    /// Largest coefficient of variation of lognormal durations.
+    pub const MAX_CV: f64 = 3.0;
+
+    /// Lognormal durations with this coefficient of variation, if it is
+    /// above 0 and at most [`Durations::MAX_CV`].
+    pub fn lognormal(cv: f64) -> Option<Durations> {
+        (cv > 0.0 && cv <= Self::MAX_CV).then_some(Durations::LogNormal { cv })
+    }
+}
+
 /// The shares one follicle's starting state is drawn from: the ODE's
 /// starting state, in which every kind is spread over the phases like the whole.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -8,10 +8,12 @@
 //! terminal, primed, miniaturized, niche lost) and leaves its compartment at
 //! the rate the arm's ODE solution gives at each moment (`clock`: the
 //! cumulative hazard; `chain`: one follicle; `signals`: the arm's solution;
-//! `population`: N follicles counted; `frames`: the renderers' API).
+//! `population`: N follicles counted; `forward`: the chain's exact mean;
+//! `frames`: the renderers' API).
 
 mod chain;
 mod clock;
+mod forward;
 mod frames;
 mod population;
 mod signals;

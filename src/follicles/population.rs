@@ -6,6 +6,7 @@
 
 use super::chain::{Durations, StartShares, Walker};
 use super::clock::{Clocks, CATAGEN, KENOGEN, LOST, TELOGEN};
+use super::forward::forward;
 use super::signals::{ArmSignals, PhaseShares};
 use super::{FollicleError, FollicleSettings};
 use crate::model::Rates;
@@ -158,6 +159,9 @@ pub struct ArmFollicles {
     pub name: String,
     /// The automaton's counts at the output times.
     pub counts: Vec<Counts>,
+    /// The chain's own forward equation (the exact mean of the counts) at
+    /// the same times.
+    pub forward: Vec<PhaseShares>,
     /// The ODE's native shares at the same times.
     pub ode: Vec<PhaseShares>,
 }
@@ -187,9 +191,10 @@ pub fn simulate_follicles(
         .map(|a| {
             let signals = ArmSignals::solve(scenario, a)?;
             let clocks = signals.clocks(1.0)?;
+            let start = signals.start();
             let counts = count(
                 &clocks,
-                &signals.start(),
+                &start,
                 &settings.durations,
                 &times,
                 settings.follicles,
@@ -199,6 +204,7 @@ pub fn simulate_follicles(
             Ok(ArmFollicles {
                 name: signals.name.clone(),
                 counts,
+                forward: forward(&clocks, &start, &times),
                 ode: times.iter().map(|&t| signals.shares_at(t)).collect(),
             })
         })
