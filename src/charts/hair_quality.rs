@@ -137,7 +137,7 @@ fn panel(area: &Area, result: &SimulationResult, x: &Axis, q: Quantity, lang: La
     };
     let chart = plot::plot(
         area,
-        &PlotSpec::new(x, &y, lang.get(Key::AxisTimeMonths), lang.get(q.y_desc())),
+        &PlotSpec::new(x, &y, axis::time_title(x, lang), lang.get(q.y_desc())),
     )?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
     arms::draw(&chart, &series, &names, 2, lang)

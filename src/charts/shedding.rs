@@ -61,7 +61,7 @@ pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, lang: Lang
         &PlotSpec::new(
             x,
             &y,
-            lang.get(Key::AxisTimeMonths),
+            axis::time_title(x, lang),
             lang.get(Key::AxisShedding),
         ),
     )?;

@@ -120,12 +120,7 @@ pub(super) fn panel(
     let y = axis::non_negative_axis(values, 1.05, 5.0);
     let chart = plot::plot(
         area,
-        &PlotSpec::new(
-            x,
-            &y,
-            lang.get(Key::AxisTimeMonths),
-            lang.get(signal.y_desc()),
-        ),
+        &PlotSpec::new(x, &y, axis::time_title(x, lang), lang.get(signal.y_desc())),
     )?;
     if signal == Signal::Dht {
         plot::reference_line(&chart, x, 1.0)?;
