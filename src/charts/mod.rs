@@ -50,7 +50,7 @@ mod hair_quality;
 mod notes;
 mod phases;
 mod plot;
-mod raster;
+pub(crate) mod raster;
 mod responders;
 pub mod scan;
 pub mod sensitivity;

@@ -3,8 +3,8 @@
 //! animations). `view` is the contract between the simulator and the
 //! renderers: what can be seen of one follicle at one time, and where it sits.
 
+pub mod render;
 pub mod scalp;
 pub mod view;
 
-pub use scalp::{Patch, Scalp, ScalpError};
-pub use view::{Frame, FollicleView, Phase, Site};
+pub use view::{FollicleView, Frame, Phase, Site};

@@ -57,7 +57,7 @@ pub enum ScalpError {
 
 /// The scalp's follicle sites, in a fixed order (row by row from the back).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scalp {
+pub struct ScalpLayout {
     sites: Vec<Site>,
     half_width_cm: f32,
     half_length_cm: f32,
@@ -71,14 +71,14 @@ pub struct Patch {
     pub centre_cm: (f32, f32),
     /// Side of the square, cm.
     pub side_cm: f32,
-    /// Indices into [`Scalp::sites`] of the sites inside the square.
+    /// Indices into [`ScalpLayout::sites`] of the sites inside the square.
     pub indices: Vec<usize>,
 }
 
-impl Scalp {
+impl ScalpLayout {
     /// The scalp at `density_per_cm2` follicles per cm², sites placed from
     /// `seed`.
-    pub fn new(density_per_cm2: f64, seed: u64) -> Result<Scalp, ScalpError> {
+    pub fn new(density_per_cm2: f64, seed: u64) -> Result<ScalpLayout, ScalpError> {
         if !(density_per_cm2.is_finite()
             && density_per_cm2 > 0.0
             && density_per_cm2 * AREA_CM2 <= MAX_SITES)
@@ -121,7 +121,7 @@ impl Scalp {
                 donor: s < (DONOR + TOP) / 2.0,
             })
             .collect();
-        Ok(Scalp {
+        Ok(ScalpLayout {
             sites,
             half_width_cm: half_width as f32,
             half_length_cm: half_length as f32,
@@ -171,7 +171,7 @@ impl Scalp {
 
 impl Patch {
     /// The patch's sites, in the order of [`Patch::indices`].
-    pub fn sites(&self, scalp: &Scalp) -> Vec<Site> {
+    pub fn sites(&self, scalp: &ScalpLayout) -> Vec<Site> {
         self.indices
             .iter()
             .filter_map(|&i| scalp.sites.get(i).copied())
@@ -209,8 +209,8 @@ fn smoothstep(from: f64, to: f64, x: f64) -> f64 {
 mod tests {
     use super::*;
 
-    fn scalp() -> Scalp {
-        Scalp::new(264.0, 7).unwrap()
+    fn scalp() -> ScalpLayout {
+        ScalpLayout::new(264.0, 7).unwrap()
     }
 
     #[test]
@@ -221,14 +221,19 @@ mod tests {
         assert!(s
             .sites()
             .iter()
-            .all(|p| (p.x_cm / s.half_width_cm()).powi(2) + (p.y_cm / s.half_length_cm()).powi(2)
-                <= 1.0 + 1e-5));
+            .all(
+                |p| (p.x_cm / s.half_width_cm()).powi(2) + (p.y_cm / s.half_length_cm()).powi(2)
+                    <= 1.0 + 1e-5
+            ));
     }
 
     #[test]
     fn the_same_seed_gives_the_same_sites_and_another_seed_others() {
         assert_eq!(scalp(), scalp());
-        assert_ne!(scalp().sites()[..50], Scalp::new(264.0, 8).unwrap().sites()[..50]);
+        assert_ne!(
+            scalp().sites()[..50],
+            ScalpLayout::new(264.0, 8).unwrap().sites()[..50]
+        );
     }
 
     #[test]
@@ -280,7 +285,10 @@ mod tests {
     #[test]
     fn bad_densities_are_refused() {
         for d in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e9] {
-            assert!(matches!(Scalp::new(d, 1), Err(ScalpError::Density(_))));
+            assert!(matches!(
+                ScalpLayout::new(d, 1),
+                Err(ScalpError::Density(_))
+            ));
         }
     }
 }
