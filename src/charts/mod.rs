@@ -61,6 +61,7 @@ mod style;
 mod summary;
 #[cfg(test)]
 mod tests;
+pub mod trial_noise;
 
 /// Which chart to draw. The file stem is the snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
