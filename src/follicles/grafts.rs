@@ -5,7 +5,7 @@
 //! the transplanted ones. On the map, as many sites as the ODE's grafts are a
 //! share of its follicles at the start receive a graft, the front first (the
 //! hairline, then backwards over the top), and as many donor sites, spread
-//! over the back in a seeded order (as extractions are spread so the donor
+//! over the donor region (the back and the sides) in a seeded order (as extractions are spread so the donor
 //! region thins evenly), are left bare. The graft at a recipient site shows
 //! the follicle of its donor site as the simulator follows it there, at the
 //! donor region's low androgen sensitivity: donor dominance (Orentreich 1959)
@@ -25,7 +25,7 @@ use super::view::Frame;
 pub struct Transplant {
     /// Non-donor sites, the front first.
     recipients: Vec<usize>,
-    /// Donor sites at the back, in a seeded order.
+    /// Donor sites, in a seeded order.
     donors: Vec<usize>,
 }
 
@@ -35,9 +35,7 @@ impl Transplant {
         let sites = layout.sites();
         let mut recipients: Vec<usize> = (0..sites.len()).filter(|&i| !sites[i].donor).collect();
         recipients.sort_by(|&a, &b| sites[b].y_cm.total_cmp(&sites[a].y_cm));
-        let mut donors: Vec<usize> = (0..sites.len())
-            .filter(|&i| sites[i].donor && sites[i].y_cm < 0.0)
-            .collect();
+        let mut donors: Vec<usize> = (0..sites.len()).filter(|&i| sites[i].donor).collect();
         donors.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
         Transplant { recipients, donors }
     }
@@ -112,10 +110,13 @@ mod tests {
             .iter()
             .all(|&i| sites[i].y_cm > 0.5 * layout.half_length_cm()));
         assert!(grafts.iter().all(|&i| frame.follicles[i].terminal));
-        // The bare donor sites are at the back, spread out.
+        // The bare donor sites are in the donor region, spread out.
         let bare: Vec<usize> = (0..n).filter(|&i| !frame.follicles[i].present).collect();
         assert_eq!(bare.len(), count);
-        assert!(bare.iter().all(|&i| sites[i].donor && sites[i].y_cm < 0.0));
+        assert!(bare.iter().all(|&i| sites[i].donor));
+        assert!(bare
+            .iter()
+            .any(|&i| sites[i].y_cm < -0.5 * layout.half_length_cm()));
         let spread = bare
             .iter()
             .map(|&i| sites[i].x_cm)

@@ -19,6 +19,7 @@ mod chain;
 mod clock;
 mod frames;
 pub mod grafts;
+pub mod pictures;
 mod population;
 pub mod render;
 pub mod scalp;

@@ -9,7 +9,7 @@
 //! patients it needs; the published SDs of that change (literature,
 //! issue 22) are set beside the simulated one.
 
-use super::view::{Frame, Phase};
+use super::view::{FollicleView, Phase};
 
 /// A published spread of the 48-week change in a 1 cm² target-area count.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,12 +59,11 @@ pub struct TrialNoise {
     pub whole_scalp: Vec<f64>,
 }
 
-/// The hairs a phototrichogram counts in `frame` per cm² of its `area_cm2`:
-/// terminal shafts present (growing, regressing or resting; kenogen and lost
-/// follicles show none).
-pub fn patch_count(frame: &Frame, area_cm2: f64) -> f64 {
-    let n = frame
-        .follicles
+/// The hairs a phototrichogram counts among `follicles` per cm² of their
+/// `area_cm2`: terminal shafts present (growing, regressing or resting;
+/// kenogen and lost follicles show none).
+pub fn patch_count(follicles: &[FollicleView], area_cm2: f64) -> f64 {
+    let n = follicles
         .iter()
         .filter(|v| v.present && v.terminal && v.phase != Phase::Kenogen && v.shaft_mm > 0.0)
         .count();
@@ -117,7 +116,6 @@ impl TrialNoise {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::follicles::view::FollicleView;
 
     /// Patients whose counts are binomial around a slow decline, as the
     /// simulator's would be.
@@ -187,30 +185,26 @@ pub(crate) mod tests {
             graft: false,
             shaft_mm: 40.0,
         };
-        let frame = Frame {
-            t_days: 0.0,
-            arm: "a".into(),
-            follicles: vec![
-                v,
-                FollicleView {
-                    phase: Phase::Kenogen,
-                    shaft_mm: 0.0,
-                    ..v
-                },
-                FollicleView {
-                    terminal: false,
-                    ..v
-                },
-                FollicleView {
-                    present: false,
-                    ..v
-                },
-                FollicleView {
-                    phase: Phase::Anagen,
-                    ..v
-                },
-            ],
-        };
-        assert!((patch_count(&frame, 0.5) - 4.0).abs() < 1e-12);
+        let follicles = [
+            v,
+            FollicleView {
+                phase: Phase::Kenogen,
+                shaft_mm: 0.0,
+                ..v
+            },
+            FollicleView {
+                terminal: false,
+                ..v
+            },
+            FollicleView {
+                present: false,
+                ..v
+            },
+            FollicleView {
+                phase: Phase::Anagen,
+                ..v
+            },
+        ];
+        assert!((patch_count(&follicles, 0.5) - 4.0).abs() < 1e-12);
     }
 }

@@ -72,14 +72,16 @@ impl Look {
         }
     }
 
-    /// Its colour: dark hair, pale fine hair, a rosy opening, shiny skin,
-    /// and blue for grafts so the transplant's reach can be seen.
+    /// Its colour: dark hair; fine hair and an empty opening pale, near the
+    /// skin's colour, as they look from a distance (so a thinning region
+    /// looks bare); bare skin a little lighter than the skin between hairs;
+    /// blue for grafts so the transplant's reach can be seen.
     pub(super) fn colour(self) -> Rgb {
         match self {
-            Look::Terminal => [0x3A, 0x26, 0x1A],
-            Look::Miniaturized => [0xC8, 0x9A, 0x3C],
-            Look::Empty => [0xC4, 0x84, 0x7C],
-            Look::Lost => [0xFB, 0xEE, 0xE6],
+            Look::Terminal => [0x2E, 0x1E, 0x14],
+            Look::Miniaturized => [0xD8, 0xA8, 0x62],
+            Look::Empty => [0xC9, 0x93, 0x8A],
+            Look::Lost => [0xF6, 0xDE, 0xCE],
             Look::Graft => [0x00, 0x5A, 0xB0],
         }
     }
