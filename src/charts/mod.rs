@@ -43,6 +43,7 @@ mod bench;
 mod canvas;
 mod decimate;
 mod endpoints;
+pub mod follicles;
 pub mod fonts;
 mod frame;
 mod hair_count;

@@ -52,6 +52,17 @@ pub enum Durations {
     },
 }
 
+impl Durations {
+    /// Largest coefficient of variation of lognormal durations.
+    pub const MAX_CV: f64 = 3.0;
+
+    /// Lognormal durations with this coefficient of variation, if it is
+    /// above 0 and at most [`Durations::MAX_CV`].
+    pub fn lognormal(cv: f64) -> Option<Durations> {
+        (cv > 0.0 && cv <= Self::MAX_CV).then_some(Durations::LogNormal { cv })
+    }
+}
+
 /// The shares one follicle's starting state is drawn from: the ODE's
 /// starting state, in which every kind is spread over the phases like the whole.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,6 +111,9 @@ pub(crate) struct Walker {
     pub follicle: Follicle,
     /// Time of its next transition, days (infinite past the clocks' horizon).
     next: f64,
+    /// The clocks' grid cell holding `next` (where the search for the one
+    /// after it starts).
+    next_cell: usize,
     rng: ChaCha8Rng,
 }
 
@@ -162,6 +176,7 @@ impl Walker {
         let mut w = Walker {
             follicle,
             next: f64::INFINITY,
+            next_cell: clocks.cell(t0),
             rng,
         };
         // A lognormal anagen is one draw for the stages left (a uniform part
@@ -172,14 +187,26 @@ impl Walker {
             }
             _ => 1.0,
         };
-        w.draw_next(clocks, durations, t0, left);
+        w.draw_next(clocks, durations, t0, w.next_cell, left);
         w
     }
 
+    /// Time of its next transition, days (infinite if none before the clocks' horizon).
+    pub fn next_time(&self) -> f64 {
+        self.next
+    }
+
     /// Draw the time of the next transition out of the current compartment,
-    /// entered (or resumed) at `t`; `stages` is how many anagen stages one
-    /// lognormal draw covers.
-    fn draw_next(&mut self, clocks: &Clocks, durations: &Durations, t: f64, stages: f64) {
+    /// entered (or resumed) at `t`, in grid cell `cell`; `stages` is how many
+    /// anagen stages one lognormal draw covers.
+    fn draw_next(
+        &mut self,
+        clocks: &Clocks,
+        durations: &Durations,
+        t: f64,
+        cell: usize,
+        stages: f64,
+    ) {
         if self.follicle.stage == LOST {
             self.next = f64::INFINITY;
             return;
@@ -194,20 +221,26 @@ impl Walker {
         } else {
             unit_draw(durations, &mut self.rng) * scale
         };
-        self.next = clocks.time_when(clock, clocks.hazard(clock, t) + draw);
+        let target = clocks.hazard_in(clock, t, cell) + draw;
+        (self.next, self.next_cell) = clocks.time_when_from(clock, target, cell);
     }
 
     /// Apply every transition up to and including `until`.
     pub fn advance(&mut self, clocks: &Clocks, durations: &Durations, until: f64) {
         while self.next <= until {
-            let t = self.next;
-            self.transition(clocks, durations, t);
-            self.draw_next(clocks, durations, t, ANAGEN_STAGES as f64);
+            self.step(clocks, durations);
         }
     }
 
-    /// Leave the current compartment at `t`.
-    fn transition(&mut self, clocks: &Clocks, durations: &Durations, t: f64) {
+    /// Apply the next transition (at [`Walker::next_time`], which must be finite).
+    pub fn step(&mut self, clocks: &Clocks, durations: &Durations) {
+        let (t, cell) = (self.next, self.next_cell);
+        self.transition(clocks, durations, t, cell);
+        self.draw_next(clocks, durations, t, cell, ANAGEN_STAGES as f64);
+    }
+
+    /// Leave the current compartment at `t`, in grid cell `cell`.
+    fn transition(&mut self, clocks: &Clocks, durations: &Durations, t: f64, cell: usize) {
         let f = &mut self.follicle;
         f.stage = match f.stage {
             s if s + 1 < HELD && *durations == Durations::Markov => s + 1,
@@ -219,7 +252,7 @@ impl Walker {
             CATAGEN => TELOGEN,
             TELOGEN => KENOGEN,
             _ => {
-                let r = clocks.rates_at(t);
+                let r = clocks.rates_in(cell);
                 let u = self.rng.random::<f64>();
                 match f.kind {
                     Kind::NicheLost if u < r.dropout_per_cycle => LOST,

@@ -45,8 +45,10 @@ fn exit_rates(r: &Rates) -> [f64; N_CLOCKS] {
 pub(crate) struct Clocks {
     /// Grid times, days, increasing.
     times: Vec<f64>,
-    /// Cumulative hazard of each clock at each grid time (0 at the first).
-    cumulative: Vec<[f64; N_CLOCKS]>,
+    /// Cumulative hazard of each clock at each grid time (0 at the first),
+    /// clock by clock (`cumulative[clock * times.len() + k]`), so that the
+    /// search for a follicle's next transition runs over contiguous numbers.
+    cumulative: Vec<f64>,
     /// The rates at each grid time.
     rates: Vec<Rates>,
 }
@@ -59,11 +61,11 @@ impl Clocks {
         if times.len() < 2 || times.len() != rates.len() {
             return None;
         }
-        let mut cumulative = Vec::with_capacity(times.len());
+        let n = times.len();
+        let mut cumulative = vec![0.0; N_CLOCKS * n];
         let mut sum = [0.0; N_CLOCKS];
         let mut last = exit_rates(&rates[0]);
-        cumulative.push(sum);
-        for k in 1..times.len() {
+        for k in 1..n {
             let dt = times[k] - times[k - 1];
             let now = exit_rates(&rates[k]);
             if dt.is_nan() || dt <= 0.0 || now.iter().any(|r| !r.is_finite() || *r < 0.0) {
@@ -71,8 +73,8 @@ impl Clocks {
             }
             for c in 0..N_CLOCKS {
                 sum[c] += 0.5 * (last[c] + now[c]) * dt;
+                cumulative[c * n + k] = sum[c];
             }
-            cumulative.push(sum);
             last = now;
         }
         Some(Clocks {
@@ -93,39 +95,81 @@ impl Clocks {
     }
 
     /// Index of the grid cell holding `t` (clamped to the grid).
-    fn cell(&self, t: f64) -> usize {
+    pub(crate) fn cell(&self, t: f64) -> usize {
         self.times
             .partition_point(|&g| g <= t)
             .saturating_sub(1)
             .min(self.times.len() - 2)
     }
 
+    /// The cumulative hazards of `clock` at the grid times.
+    fn column(&self, clock: usize) -> &[f64] {
+        let n = self.times.len();
+        &self.cumulative[clock * n..(clock + 1) * n]
+    }
+
     /// Cumulative hazard of `clock` at time `t` (within the grid).
-    pub(crate) fn hazard(&self, clock: usize, t: f64) -> f64 {
-        let k = self.cell(t);
+    #[cfg(test)]
+    fn hazard(&self, clock: usize, t: f64) -> f64 {
+        self.hazard_in(clock, t, self.cell(t))
+    }
+
+    /// Cumulative hazard of `clock` at time `t`, which is in grid cell `k`.
+    pub(crate) fn hazard_in(&self, clock: usize, t: f64, k: usize) -> f64 {
+        let h = self.column(clock);
         let (t0, t1) = (self.times[k], self.times[k + 1]);
-        let (h0, h1) = (self.cumulative[k][clock], self.cumulative[k + 1][clock]);
-        h0 + (h1 - h0) * ((t - t0) / (t1 - t0)).clamp(0.0, 1.0)
+        h[k] + (h[k + 1] - h[k]) * ((t - t0) / (t1 - t0)).clamp(0.0, 1.0)
     }
 
     /// The time at which `clock`'s cumulative hazard reaches `target`, or
     /// infinity if it does not within the grid.
-    pub(crate) fn time_when(&self, clock: usize, target: f64) -> f64 {
-        let j = self.cumulative.partition_point(|h| h[clock] < target);
+    #[cfg(test)]
+    fn time_when(&self, clock: usize, target: f64) -> f64 {
+        self.time_when_from(clock, target, 0).0
+    }
+
+    /// [`Clocks::time_when`] for a time known to be in cell `from` or later,
+    /// and the cell it is in.
+    pub(crate) fn time_when_from(&self, clock: usize, target: f64, from: usize) -> (f64, usize) {
+        let h = self.column(clock);
+        let j = from + h[from..].partition_point(|&x| x < target);
         if j == 0 {
-            return self.times[0];
+            return (self.times[0], 0);
         }
-        if j == self.cumulative.len() {
-            return f64::INFINITY;
+        if j == h.len() {
+            return (f64::INFINITY, j - 2);
         }
-        let (h0, h1) = (self.cumulative[j - 1][clock], self.cumulative[j][clock]);
+        let (h0, h1) = (h[j - 1], h[j]);
         let (t0, t1) = (self.times[j - 1], self.times[j]);
-        t0 + (t1 - t0) * ((target - h0) / (h1 - h0)).clamp(0.0, 1.0)
+        (
+            t0 + (t1 - t0) * ((target - h0) / (h1 - h0)).clamp(0.0, 1.0),
+            j - 1,
+        )
+    }
+
+    /// The grid times, days.
+    pub(crate) fn times(&self) -> &[f64] {
+        &self.times
+    }
+
+    /// Exit rates of every clock at `t`, linear between grid points (the
+    /// rates whose integral [`Clocks::hazard`] is).
+    pub(crate) fn exit_rates_at(&self, t: f64) -> [f64; N_CLOCKS] {
+        let k = self.cell(t);
+        let (t0, t1) = (self.times[k], self.times[k + 1]);
+        let w = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
+        let (a, b) = (exit_rates(&self.rates[k]), exit_rates(&self.rates[k + 1]));
+        std::array::from_fn(|c| a[c] + (b[c] - a[c]) * w)
     }
 
     /// The rates in force at `t` (those of the last grid point at or before it).
     pub(crate) fn rates_at(&self, t: f64) -> &Rates {
         let k = self.times.partition_point(|&g| g <= t).saturating_sub(1);
+        &self.rates[k]
+    }
+
+    /// The rates in force in grid cell `k` (those of its start).
+    pub(crate) fn rates_in(&self, k: usize) -> &Rates {
         &self.rates[k]
     }
 }

@@ -6,6 +6,7 @@
 
 use super::chain::{Durations, StartShares, Walker};
 use super::clock::{Clocks, CATAGEN, KENOGEN, LOST, TELOGEN};
+use super::forward::forward;
 use super::signals::{ArmSignals, PhaseShares};
 use super::{FollicleError, FollicleSettings};
 use crate::model::Rates;
@@ -50,16 +51,6 @@ pub struct Estimate {
 }
 
 impl Counts {
-    fn add(mut self, o: &Counts) -> Counts {
-        self.present += o.present;
-        self.anagen += o.anagen;
-        self.catagen += o.catagen;
-        self.telogen += o.telogen;
-        self.kenogen += o.kenogen;
-        self.terminal += o.terminal;
-        self
-    }
-
     /// Anagen, catagen, telogen, kenogen and terminal shares of the
     /// follicles present, each with its standard error.
     pub fn shares(&self) -> [Estimate; 5] {
@@ -81,8 +72,29 @@ impl Counts {
     }
 }
 
+/// What one follicle adds to the counts: present, anagen, catagen,
+/// telogen, kenogen, terminal.
+fn contribution(f: &super::chain::Follicle) -> [i64; 6] {
+    if f.stage == LOST {
+        return [0; 6];
+    }
+    let mut c = [1, 0, 0, 0, 0, i64::from(f.kind.terminal())];
+    c[match f.stage {
+        CATAGEN => 2,
+        TELOGEN => 3,
+        KENOGEN => 4,
+        _ => 1,
+    }] = 1;
+    c
+}
+
 /// Count `n` follicles drawn from `start` at the times `times` (within the
 /// clocks, increasing); follicle `i` uses [`stream`]`(seed, arm, i)`.
+///
+/// A follicle's state holds from one transition to the next, so it is added
+/// once per transition to a difference array over the output times (the
+/// counts are its running sums): the cost grows with transitions, not with
+/// output times.
 pub(crate) fn count(
     clocks: &Clocks,
     start: &StartShares,
@@ -93,34 +105,61 @@ pub(crate) fn count(
     arm: usize,
 ) -> Vec<Counts> {
     let t0 = times.first().copied().unwrap_or(0.0);
-    (0..n as usize)
+    let slots = times.len() + 1;
+    let diff = (0..n as usize)
         .into_par_iter()
         .fold(
-            || vec![Counts::default(); times.len()],
-            |mut acc, i| {
+            || vec![[0i64; 6]; slots],
+            |mut diff, i| {
                 let mut w = Walker::start(start, clocks, durations, t0, stream(seed, arm, i));
-                for (c, &t) in acc.iter_mut().zip(times) {
-                    w.advance(clocks, durations, t);
-                    let f = &w.follicle;
-                    if f.stage == LOST {
-                        continue;
+                let mut from = 0;
+                loop {
+                    let next = w.next_time();
+                    // The state holds at the output times before the transition.
+                    let to = from + times[from..].partition_point(|&t| t < next);
+                    let c = contribution(&w.follicle);
+                    for k in 0..6 {
+                        diff[from][k] += c[k];
+                        diff[to][k] -= c[k];
                     }
-                    c.present += 1;
-                    match f.stage {
-                        CATAGEN => c.catagen += 1,
-                        TELOGEN => c.telogen += 1,
-                        KENOGEN => c.kenogen += 1,
-                        _ => c.anagen += 1,
+                    if to == times.len() {
+                        break;
                     }
-                    c.terminal += u32::from(f.kind.terminal());
+                    w.step(clocks, durations);
+                    from = to;
                 }
-                acc
+                diff
             },
         )
         .reduce(
-            || vec![Counts::default(); times.len()],
-            |a, b| a.iter().zip(&b).map(|(x, y)| x.add(y)).collect(),
-        )
+            || vec![[0i64; 6]; slots],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    for k in 0..6 {
+                        x[k] += y[k];
+                    }
+                }
+                a
+            },
+        );
+    let mut sum = [0i64; 6];
+    let as_count = |v: i64| u32::try_from(v).unwrap_or(0);
+    diff[..times.len()]
+        .iter()
+        .map(|d| {
+            for k in 0..6 {
+                sum[k] += d[k];
+            }
+            Counts {
+                present: as_count(sum[0]),
+                anagen: as_count(sum[1]),
+                catagen: as_count(sum[2]),
+                telogen: as_count(sum[3]),
+                kenogen: as_count(sum[4]),
+                terminal: as_count(sum[5]),
+            }
+        })
+        .collect()
 }
 
 /// Halloy's automaton (or any cycle at constant rates): `n` terminal
@@ -158,6 +197,9 @@ pub struct ArmFollicles {
     pub name: String,
     /// The automaton's counts at the output times.
     pub counts: Vec<Counts>,
+    /// The chain's own forward equation (the exact mean of the counts) at
+    /// the same times.
+    pub forward: Vec<PhaseShares>,
     /// The ODE's native shares at the same times.
     pub ode: Vec<PhaseShares>,
 }
@@ -187,9 +229,10 @@ pub fn simulate_follicles(
         .map(|a| {
             let signals = ArmSignals::solve(scenario, a)?;
             let clocks = signals.clocks(1.0)?;
+            let start = signals.start();
             let counts = count(
                 &clocks,
-                &signals.start(),
+                &start,
                 &settings.durations,
                 &times,
                 settings.follicles,
@@ -199,6 +242,7 @@ pub fn simulate_follicles(
             Ok(ArmFollicles {
                 name: signals.name.clone(),
                 counts,
+                forward: forward(&clocks, &start, &times),
                 ode: times.iter().map(|&t| signals.shares_at(t)).collect(),
             })
         })

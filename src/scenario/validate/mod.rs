@@ -9,6 +9,7 @@
 //! (`[[arm]]` and its treatments). Defaults are named constants on the types they fill.
 
 mod arm;
+mod follicles;
 mod patient;
 mod population;
 mod report;
@@ -179,6 +180,10 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         )?),
         None => None,
     };
+    let follicles = match &raw.follicles {
+        Some(f) => follicles::follicles(ctx, f.get_ref())?,
+        None => crate::follicles::FollicleSettings::default(),
+    };
     let report = report::report(ctx, raw.report.as_ref())?;
     let arms = arm::arms(ctx, &raw, &patient, duration_days, pk)?;
     rows_in_all(ctx, &raw, duration_days, output_interval_days, arms.len())?;
@@ -194,6 +199,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         solver,
         plot,
         population,
+        follicles,
         report,
     })
 }
