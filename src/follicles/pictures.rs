@@ -28,9 +28,27 @@ const MONTH_DAYS: f64 = 365.25 / 12.0;
 /// Most months the trial chart follows (a trial's horizon).
 const TRIAL_MONTHS: f64 = 24.0;
 
+/// Which pictures to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Drawn {
+    /// The scalp map (GIF and contact sheet).
+    pub map: bool,
+    /// The crown patch (GIF and contact sheet) and the trial chart.
+    pub patch: bool,
+}
+
+impl Drawn {
+    /// Whether anything is drawn.
+    pub fn any(self) -> bool {
+        self.map || self.patch
+    }
+}
+
 /// What to draw besides the scenario.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PictureOptions {
+    /// Which pictures.
+    pub drawn: Drawn,
     /// Days between animation frames.
     pub frame_days: f64,
     /// Simulated patients per arm in the trial chart.
@@ -42,6 +60,10 @@ pub struct PictureOptions {
 impl Default for PictureOptions {
     fn default() -> Self {
         PictureOptions {
+            drawn: Drawn {
+                map: true,
+                patch: true,
+            },
             frame_days: MONTH_DAYS,
             patients: 100,
             sheet_rows: 5,
@@ -69,7 +91,7 @@ pub enum PictureError {
     Chart(#[from] ChartError),
 }
 
-/// Every picture of `scenario`: (file name, bytes).
+/// The pictures of `scenario` that `options` asks for: (file name, bytes).
 pub fn pictures(
     scenario: &Scenario,
     settings: &FollicleSettings,
@@ -92,14 +114,16 @@ pub fn pictures(
         &reel,
         &sheet_times(scenario.duration_days, options.sheet_rows),
     )?;
-    files.push((
-        "scalp_map.gif".to_string(),
-        render::map_gif(&layout, &reel)?,
-    ));
-    files.push((
-        "scalp_map.png".to_string(),
-        render::map_sheet(&layout, &reel, &rows)?,
-    ));
+    if options.drawn.map {
+        files.push(("scalp_map.gif".into(), render::map_gif(&layout, &reel)?));
+        files.push((
+            "scalp_map.png".into(),
+            render::map_sheet(&layout, &reel, &rows)?,
+        ));
+    }
+    if !options.drawn.patch {
+        return Ok(files);
+    }
     let patch = layout.crown_patch();
     let patch_reel = Reel {
         title: &format!("1 cm² at the crown — {}", scenario.name),

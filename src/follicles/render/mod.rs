@@ -331,7 +331,7 @@ fn patch_page(
     let footer = crate::label::footer(reel.scenario);
     let labels: Vec<String> = rows.iter().map(|&i| chrome::date(reel.t_days(i))).collect();
     let caption = format!(
-        "1 cm² at the crown, {} follicles, each drawn as its hair (lengths not to scale)",
+        "{} follicles, each drawn as its hair (lengths not to scale)",
         sites.len()
     );
     let date_line = date.map_or(caption, |d| format!("{d} · 1 cm² at the crown"));
