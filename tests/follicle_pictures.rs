@@ -6,45 +6,6 @@
 mod common;
 use common::{scenario, sim};
 
-/// The comment extensions of a GIF, found by walking its blocks.
-fn comments(gif: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut i = 13;
-    if gif[10] & 0x80 != 0 {
-        i += 3 << ((gif[10] & 7) + 1);
-    }
-    let skip_sub_blocks = |mut i: usize, text: &mut Vec<u8>| {
-        while gif[i] != 0 {
-            let n = usize::from(gif[i]);
-            text.extend_from_slice(&gif[i + 1..i + 1 + n]);
-            i += n + 1;
-        }
-        i + 1
-    };
-    while i < gif.len() {
-        match gif[i] {
-            0x21 => {
-                let mut text = Vec::new();
-                let label = gif[i + 1];
-                i = skip_sub_blocks(i + 2, &mut text);
-                if label == 0xFE {
-                    out.push(String::from_utf8(text).expect("UTF-8 comment"));
-                }
-            }
-            0x2C => {
-                let flags = gif[i + 9];
-                i += 10;
-                if flags & 0x80 != 0 {
-                    i += 3 << ((flags & 7) + 1);
-                }
-                i = skip_sub_blocks(i + 1, &mut Vec::new());
-            }
-            _ => break,
-        }
-    }
-    out
-}
-
 /// Frame count, screen size, and the last frame's footer rows as RGBA.
 fn decode(gif: &[u8]) -> (usize, (u32, u32), Vec<u8>) {
     let mut options = gif::DecodeOptions::new();
@@ -68,7 +29,14 @@ fn decode(gif: &[u8]) -> (usize, (u32, u32), Vec<u8>) {
 fn map_and_patch_pictures_are_written_labelled_and_decodable() {
     let dir = tempfile::tempdir().expect("temp dir");
     sim()
-        .args(["follicles", "--map", "--patch", "--follicles", "2000", "--out"])
+        .args([
+            "follicles",
+            "--map",
+            "--patch",
+            "--follicles",
+            "2000",
+            "--out",
+        ])
         .arg(dir.path())
         .arg(scenario("transplant"))
         .assert()
@@ -79,18 +47,32 @@ fn map_and_patch_pictures_are_written_labelled_and_decodable() {
         let (frames, (w, h), footer) = decode(&gif);
         assert_eq!(frames, 61, "{name}");
         assert!(w >= 820 && h > 400, "{name}: {w} × {h}");
-        assert_eq!(comments(&gif), vec![hairsim::label::SHORT.to_string()], "{name}");
+        assert_eq!(
+            hairsim::follicles::render::comments(&gif),
+            vec![hairsim::label::SHORT.as_bytes().to_vec()],
+            "{name}"
+        );
         // The footer band is not blank: the label's text is drawn in it.
-        let band = footer.chunks_exact(4).filter(|p| p[..3] != [0xF4, 0xF4, 0xF4]).count();
+        let band = footer
+            .chunks_exact(4)
+            .filter(|p| p[..3] != [0xF4, 0xF4, 0xF4])
+            .count();
         assert!(band > 300, "{name}: {band} label pixels");
         assert!(gif.len() < 15 << 20, "{name}: {} bytes", gif.len());
     }
     for name in ["scalp_map.png", "patch.png", "trial_noise.png"] {
         let png = std::fs::read(dir.path().join(name)).expect(name);
-        let reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().expect(name);
+        let reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .expect(name);
         assert!(
-            reader.info().utf8_text.iter().any(|t| t.keyword == "Disclaimer"
-                && t.get_text().is_ok_and(|x| x.starts_with(hairsim::label::SHORT))),
+            reader
+                .info()
+                .utf8_text
+                .iter()
+                .any(|t| t.keyword == "Disclaimer"
+                    && t.get_text()
+                        .is_ok_and(|x| x.starts_with(hairsim::label::SHORT))),
             "{name}"
         );
     }

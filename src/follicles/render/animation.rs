@@ -133,6 +133,63 @@ fn changes(before: Option<&[u8]>, now: &[u8], w: u16, h: u16) -> gif::Frame<'sta
     frame
 }
 
+/// The texts of the comment extensions of `gif` (where the animations carry
+/// the non-clinical label), found by walking its blocks; reading stops at
+/// the first block that is not an extension or an image, or at the end of
+/// the bytes.
+pub fn comments(gif: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let byte = |i: usize| gif.get(i).copied();
+    // Header (6), screen descriptor (7), global colour table.
+    let Some(screen) = byte(10) else {
+        return out;
+    };
+    let mut i = 13;
+    if screen & 0x80 != 0 {
+        i += 3 << ((screen & 7) + 1);
+    }
+    // Sub-blocks from `i` appended to `text`; the index after them.
+    let sub_blocks = |mut i: usize, text: &mut Vec<u8>| -> Option<usize> {
+        while byte(i)? != 0 {
+            let n = usize::from(byte(i)?);
+            text.extend_from_slice(gif.get(i + 1..i + 1 + n)?);
+            i += n + 1;
+        }
+        Some(i + 1)
+    };
+    loop {
+        match byte(i) {
+            Some(0x21) => {
+                let mut text = Vec::new();
+                let label = byte(i + 1);
+                let Some(next) = sub_blocks(i + 2, &mut text) else {
+                    break;
+                };
+                if label == Some(COMMENT) {
+                    out.push(text);
+                }
+                i = next;
+            }
+            Some(0x2C) => {
+                let Some(flags) = byte(i + 9) else {
+                    break;
+                };
+                i += 10;
+                if flags & 0x80 != 0 {
+                    i += 3 << ((flags & 7) + 1);
+                }
+                // The LZW code size, then the image's sub-blocks.
+                let Some(next) = sub_blocks(i + 1, &mut Vec::new()) else {
+                    break;
+                };
+                i = next;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -159,47 +216,7 @@ pub(super) mod tests {
             }
             frames.push(screen.clone());
         }
-        (w as u32, h as u32, frames, comments(gif))
-    }
-
-    /// The comment extensions' texts, found by walking the GIF's blocks.
-    fn comments(gif: &[u8]) -> Vec<Vec<u8>> {
-        let mut out = Vec::new();
-        // Header (6), screen descriptor (7), global colour table.
-        let mut i = 13;
-        if gif[10] & 0x80 != 0 {
-            i += 3 << ((gif[10] & 7) + 1);
-        }
-        let sub_blocks = |mut i: usize, text: &mut Vec<u8>| {
-            while gif[i] != 0 {
-                let n = usize::from(gif[i]);
-                text.extend_from_slice(&gif[i + 1..i + 1 + n]);
-                i += n + 1;
-            }
-            i + 1
-        };
-        while i < gif.len() {
-            match gif[i] {
-                0x21 => {
-                    let mut text = Vec::new();
-                    let label = gif[i + 1];
-                    i = sub_blocks(i + 2, &mut text);
-                    if label == COMMENT {
-                        out.push(text);
-                    }
-                }
-                0x2C => {
-                    let flags = gif[i + 9];
-                    i += 10;
-                    if flags & 0x80 != 0 {
-                        i += 3 << ((flags & 7) + 1);
-                    }
-                    i = sub_blocks(i + 1, &mut Vec::new());
-                }
-                _ => break,
-            }
-        }
-        out
+        (w as u32, h as u32, frames, super::comments(gif))
     }
 
     #[test]
@@ -224,6 +241,10 @@ pub(super) mod tests {
             assert_eq!(f, &draw(i).unwrap(), "frame {i}");
         }
         assert_eq!(comments, vec![crate::label::SHORT.as_bytes().to_vec()]);
+        // Cut anywhere, the bytes are read without a panic.
+        for n in (0..gif.len()).step_by(7) {
+            assert!(super::comments(&gif[..n]).len() <= 1);
+        }
     }
 
     #[test]

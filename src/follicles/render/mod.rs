@@ -36,11 +36,13 @@ mod map;
 mod palette;
 mod patch;
 
+pub use animation::comments;
 use chrome::{Grid, Texts};
 use palette::Look;
 
-/// Pixels per cm of the animated map (about 0.8 follicles per pixel).
-const MAP_PPC: f32 = 18.0;
+/// Pixels per cm of the animated map (about 1.3 follicles per pixel, so a
+/// pixel shows the local mix of hair states as a shade).
+const MAP_PPC: f32 = 14.0;
 /// Pixels per cm of the contact sheet's maps (about 2 follicles per pixel).
 const SHEET_PPC: f32 = 12.0;
 /// Side of the animated patch, px.
