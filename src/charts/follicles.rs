@@ -94,7 +94,10 @@ fn panel(area: &Area, r: &FollicleResult, x: &Axis, share: usize, names: &[&str]
     let (lo, hi) = axis::extent(values, &[]);
     let pad = (0.05 * (hi - lo)).max(1e-3);
     let y = axis::value_axis(lo - pad, hi + pad, 5.0);
-    let chart = plot::plot(area, &PlotSpec::new(x, &y, "Time (months)", "Share"))?;
+    let chart = plot::plot(
+        area,
+        &PlotSpec::new(x, &y, axis::time_title(x, Lang::En), "Share"),
+    )?;
     for (i, [upper, lower]) in bands.iter().enumerate() {
         let colour = style::arm_style(i).colour;
         plot::fill_between(&chart, upper, Some(lower), colour, 0.3)?;

@@ -390,6 +390,19 @@ fn draw(
     }
 }
 
+/// A page (title, `subtitle`, footer) with the legend of the result's arms:
+/// the area left for the panels.
+fn arms_page<'b>(
+    root: &frame::Area<'b>,
+    result: &SimulationResult,
+    page: &frame::Page,
+    subtitle: &str,
+) -> frame::Drawn<frame::Area<'b>> {
+    let body = frame::page(root, &page.title, subtitle, &page.footer)?;
+    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
+    frame::legend(&body, &frame::arm_legend(&names, false))
+}
+
 /// The shared time axis of a result: first to last output time over all arms,
 /// with at most `max_intervals` tick intervals.
 fn time_axis_of(result: &SimulationResult, max_intervals: usize) -> axis::Axis {

@@ -180,12 +180,14 @@ impl Walker {
             rng,
         };
         // A lognormal anagen is one draw for the stages left (a uniform part
-        // of the current one).
+        // of the current one); a lognormal catagen, telogen or kenogen is a
+        // uniform part of one draw.
         let left = match durations {
             Durations::LogNormal { .. } if stage < HELD => {
                 (ANAGEN_STAGES - stage as usize) as f64 - u
             }
-            _ => 1.0,
+            Durations::LogNormal { .. } => 1.0 - u,
+            Durations::Markov => 1.0,
         };
         w.draw_next(clocks, durations, t0, w.next_cell, left);
         w
@@ -197,8 +199,9 @@ impl Walker {
     }
 
     /// Draw the time of the next transition out of the current compartment,
-    /// entered (or resumed) at `t`, in grid cell `cell`; `stages` is how many
-    /// anagen stages one lognormal draw covers.
+    /// entered (or resumed) at `t`, in grid cell `cell`; `stages` scales a
+    /// lognormal draw: how many anagen stages it covers in anagen, what part
+    /// of the phase is left otherwise.
     fn draw_next(
         &mut self,
         clocks: &Clocks,
@@ -213,7 +216,7 @@ impl Walker {
         }
         let clock = self.follicle.clock();
         let scale = match durations {
-            Durations::LogNormal { .. } if self.follicle.stage < HELD => stages,
+            Durations::LogNormal { .. } if self.follicle.stage != HELD => stages,
             _ => 1.0,
         };
         let draw = if self.follicle.stage == HELD {
@@ -236,7 +239,13 @@ impl Walker {
     pub fn step(&mut self, clocks: &Clocks, durations: &Durations) {
         let (t, cell) = (self.next, self.next_cell);
         self.transition(clocks, durations, t, cell);
-        self.draw_next(clocks, durations, t, cell, ANAGEN_STAGES as f64);
+        // A whole phase starts: in anagen, one draw covers every stage.
+        let whole = if self.follicle.stage < HELD {
+            ANAGEN_STAGES as f64
+        } else {
+            1.0
+        };
+        self.draw_next(clocks, durations, t, cell, whole);
     }
 
     /// Leave the current compartment at `t`, in grid cell `cell`.
@@ -296,21 +305,17 @@ mod tests {
     use super::*;
     use crate::model::Rates;
 
+    /// Every per-cycle probability distinct, so each rule's threshold shows.
     fn rates() -> Rates {
         Rates {
-            anagen_days: 600.0,
-            anagen_held_days: 1.0,
-            catagen_days: 14.0,
-            telogen_days: 90.0,
-            kenogen_days: 30.0,
             miniaturization_per_cycle: 0.1,
             priming_per_cycle: 0.2,
             primed_miniaturization_per_cycle: 0.3,
             restoration_per_cycle: 0.4,
             untreated_restoration_per_cycle: 0.1,
             niche_loss_per_cycle: 0.5,
-            niche_lost_kenogen_days: 60.0,
             dropout_per_cycle: 0.2,
+            ..crate::follicles::clock::tests::rates(600.0, 90.0, 30.0)
         }
     }
 

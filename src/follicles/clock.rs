@@ -175,7 +175,7 @@ impl Clocks {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn rates(anagen: f64, telogen: f64, kenogen: f64) -> Rates {
