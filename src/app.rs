@@ -329,7 +329,23 @@ fn follicles(args: &FolliclesArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("plots").join(&sc.name).join("follicles"));
-    let wrote = write(output::follicles(&result, &dir)?)?;
+    let mut set = output::follicles(&result, &dir)?;
+    let drawn = hairsim::follicles::pictures::Drawn {
+        map: args.map,
+        patch: args.patch,
+    };
+    if drawn.any() {
+        let options = hairsim::follicles::pictures::PictureOptions {
+            drawn,
+            ..Default::default()
+        };
+        let files = hairsim::follicles::pictures::pictures(&sc, &settings, &options)
+            .with_context(|| format!("drawing the follicles of {}", args.scenario.display()))?;
+        for (name, bytes) in files {
+            set.add(&name, bytes);
+        }
+    }
+    let wrote = write(set)?;
     for arm in &result.arms {
         // The largest gap to the ODE, in the automaton's standard errors.
         let worst = arm

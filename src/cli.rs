@@ -230,6 +230,14 @@ pub struct FolliclesArgs {
     /// Output folder. Default: plots/<scenario name>/follicles/.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Also draw the scalp map, one dot per follicle on the head seen from
+    /// above, monthly: scalp_map.gif and the contact sheet scalp_map.png.
+    #[arg(long)]
+    pub map: bool,
+    /// Also draw the 1 cm² crown patch as hairs (patch.gif, patch.png) and
+    /// the patch counts of many simulated patients (trial_noise.svg/.png).
+    #[arg(long)]
+    pub patch: bool,
 }
 
 /// `sim bench`.

@@ -51,7 +51,7 @@ mod hair_quality;
 mod notes;
 mod phases;
 mod plot;
-mod raster;
+pub(crate) mod raster;
 mod responders;
 pub mod scan;
 pub mod sensitivity;
@@ -62,6 +62,7 @@ mod style;
 mod summary;
 #[cfg(test)]
 mod tests;
+pub mod trial_noise;
 
 /// Which chart to draw. The file stem is the snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -10,13 +10,23 @@
 //! cumulative hazard; `chain`: one follicle; `signals`: the arm's solution;
 //! `population`: N follicles counted; `forward`: the chain's exact mean;
 //! `frames`: the renderers' API).
+//!
+//! What it shows: `scalp` (the sites seen from above and the regional
+//! androgen field), `grafts` (a transplant placed on the map), `render` (the
+//! scalp map and the close-up patch, GIF and contact sheets), `trial` (the
+//! patch counts of many patients), `pictures` (all of them for a scenario).
 
 mod chain;
 mod clock;
 mod forward;
 mod frames;
+pub mod grafts;
+pub mod pictures;
 mod population;
+pub mod render;
+pub mod scalp;
 mod signals;
+pub mod trial;
 pub mod view;
 
 pub use chain::{Durations, Kind};
