@@ -5,8 +5,8 @@
 //! in `output`.
 
 use crate::cli::{
-    BenchArgs, Cli, Command, ExportArgs, ExportFormat, ReportArgs, RunArgs, ScanArgs,
-    SensitivityArgs,
+    BenchArgs, Cli, Command, ExportArgs, ExportFormat, FolliclesArgs, ReportArgs, RunArgs,
+    ScanArgs, SensitivityArgs,
 };
 use anyhow::{Context, Result};
 use clap::CommandFactory;
@@ -53,6 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List { dir } => list(&dir),
         Command::Sensitivity(args) => sensitivity(&args),
         Command::Scan(args) => scan_parameter(&args),
+        Command::Follicles(args) => follicles(&args),
         Command::Model { markdown } => {
             print!(
                 "{}",
@@ -314,6 +315,52 @@ fn scan_parameter(args: &ScanArgs) -> Result<()> {
             .join(format!("scan_{}", result.parameter))
     });
     println!("{}", write(output::scan(&result, &dir)?)?);
+    Ok(())
+}
+
+fn follicles(args: &FolliclesArgs) -> Result<()> {
+    let sc = scenario::load(&args.scenario)?;
+    let mut settings = sc.follicles;
+    settings.follicles = args.follicles.unwrap_or(settings.follicles);
+    settings.seed = args.seed.unwrap_or(settings.seed);
+    let result = hairsim::follicles::simulate_follicles(&sc, &settings)
+        .with_context(|| format!("following the follicles of {}", args.scenario.display()))?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("plots").join(&sc.name).join("follicles"));
+    let mut set = output::follicles(&result, &dir)?;
+    let drawn = hairsim::follicles::pictures::Drawn {
+        map: args.map,
+        patch: args.patch,
+    };
+    if drawn.any() {
+        let options = hairsim::follicles::pictures::PictureOptions {
+            drawn,
+            ..Default::default()
+        };
+        let files = hairsim::follicles::pictures::pictures(&sc, &settings, &options)
+            .with_context(|| format!("drawing the follicles of {}", args.scenario.display()))?;
+        for (name, bytes) in files {
+            set.add(&name, bytes);
+        }
+    }
+    let wrote = write(set)?;
+    for arm in &result.arms {
+        // The largest gap to the ODE, in the automaton's standard errors.
+        let worst = arm
+            .counts
+            .iter()
+            .zip(&arm.ode)
+            .flat_map(|(c, o)| c.shares().into_iter().zip(o.values()))
+            .map(|(e, v)| (e.value - v).abs() / e.se.max(f64::MIN_POSITIVE))
+            .fold(0.0, f64::max);
+        println!(
+            "arm `{}`: {} follicles; largest gap to the ODE {:.1} standard errors",
+            arm.name, settings.follicles, worst
+        );
+    }
+    println!("{wrote}");
     Ok(())
 }
 

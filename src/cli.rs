@@ -51,6 +51,10 @@ pub enum Command {
     Sensitivity(SensitivityArgs),
     /// Scan one parameter over a range and chart every arm's endpoint against it.
     Scan(ScanArgs),
+    /// Follow every arm follicle by follicle (the stochastic chain whose mean
+    /// is the ODE) and write follicles.csv (shares with standard errors beside
+    /// the ODE's) and a chart of the automaton against the ODE.
+    Follicles(FolliclesArgs),
     /// Measure the solvers on a scenario: error against a tight reference, wall
     /// time, work. Writes bench.csv, bench.json and work-precision charts.
     Bench(BenchArgs),
@@ -209,6 +213,31 @@ pub struct ScanArgs {
     /// Output folder. Default: plots/<scenario name>/scan_<param>/.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+}
+
+/// `sim follicles`.
+#[derive(Debug, Args)]
+pub struct FolliclesArgs {
+    /// Scenario file (TOML); its `[follicles]` section sets the defaults.
+    pub scenario: PathBuf,
+    /// Follicles per arm (overrides `[follicles] follicles`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(
+        1..=i64::from(hairsim::follicles::FollicleSettings::MAX_FOLLICLES)))]
+    pub follicles: Option<u32>,
+    /// Seed of the follicles' random streams (overrides `[follicles] seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder. Default: plots/<scenario name>/follicles/.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Also draw the scalp map, one dot per follicle on the head seen from
+    /// above, monthly: scalp_map.gif and the contact sheet scalp_map.png.
+    #[arg(long)]
+    pub map: bool,
+    /// Also draw the 1 cm² crown patch as hairs (patch.gif, patch.png) and
+    /// the patch counts of many simulated patients (trial_noise.svg/.png).
+    #[arg(long)]
+    pub patch: bool,
 }
 
 /// `sim bench`.

@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod escape;
 pub mod event;
 pub mod export;
+pub mod follicles;
 pub mod i18n;
 pub mod label;
 pub mod model;

@@ -19,9 +19,12 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
-    /// Scalp DHT: continuous multiplies its target by 1 + effect; a session multiplies the state.
+    /// Scalp DHT: continuous multiplies its target by 1 + effect; a session
+    /// lowers the state by a share (effect < 0) or adds effect × the untreated level.
     Dht,
-    /// Inflammation (M1 activity): continuous multiplies its baseline by 1 + effect; a session multiplies the state.
+    /// Inflammation (M1 activity): continuous multiplies its baseline by 1 +
+    /// effect; a session lowers the state by a share (effect < 0) or adds
+    /// effect × the profile's baseline.
     Inflammation,
     /// Growth factor: continuous holds it at `effect`; a session adds `effect`.
     GrowthFactor,
@@ -481,10 +484,23 @@ impl TreatmentKind {
             TreatmentKind::Event { event } => event.apply(p, dose, y),
             TreatmentKind::Custom { target, effect, .. } => {
                 let e = T::lit(effect) * dose;
-                let factor = (one + e).max(zero);
+                // Lowering takes away a share of the current level; raising
+                // adds a flare sized on the untreated level, so sessions
+                // repeated faster than the signal relaxes saturate instead of
+                // compounding without bound.
+                let session = |level: T, untreated: T| {
+                    if effect < 0.0 {
+                        level * (one + e).max(zero)
+                    } else {
+                        level + e * untreated
+                    }
+                };
                 match target {
-                    Target::Dht => y[ix::DHT] = y[ix::DHT] * factor,
-                    Target::Inflammation => y[ix::MACROPHAGE_M1] = y[ix::MACROPHAGE_M1] * factor,
+                    Target::Dht => y[ix::DHT] = session(y[ix::DHT], one),
+                    Target::Inflammation => {
+                        y[ix::MACROPHAGE_M1] =
+                            session(y[ix::MACROPHAGE_M1], p.inflammation_baseline)
+                    }
                     Target::GrowthFactor => add(y, ix::GROWTH_FACTOR, e),
                     Target::Stimulation => add(y, ix::STIMULATION, e),
                 }

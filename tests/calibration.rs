@@ -2,7 +2,7 @@
 //! scenario (see docs/CALIBRATION.md for the table of targets and values).
 
 mod common;
-use common::{arm, sim_run, simulate};
+use common::{arm, simulate, summary_json};
 use hairsim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 
 fn count_at(r: &hairsim::simulation::SimulationResult, name: &str, t: f64) -> f64 {
@@ -340,16 +340,7 @@ fn every_stopped_arm_rejoins_the_untreated_course_and_stays_there() {
 /// the follicles lost per arm and endpoint.
 #[test]
 fn a_late_start_keeps_fewer_follicles_and_summary_json_reports_them() {
-    let out = tempfile::tempdir().unwrap();
-    sim_run(
-        "scenarios/early_vs_late.toml",
-        &["--format", "json"],
-        out.path(),
-    )
-    .assert()
-    .success();
-    let text = std::fs::read_to_string(out.path().join("summary.json")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let json = summary_json("scenarios/early_vs_late.toml");
     let arms = json["arms"].as_array().expect("arms");
     let by_name = |n: &str| {
         arms.iter()

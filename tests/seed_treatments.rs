@@ -6,7 +6,7 @@
 //! microneedling, laser and carboxytherapy.
 
 mod common;
-use common::{arm, sim_run, simulate};
+use common::{arm, simulate, summary_json};
 use hairsim::units::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 
 /// Surgery in scenarios/transplant.toml, and its grafts' hairs.
@@ -96,16 +96,7 @@ fn grafts_resist_dht_while_the_native_hair_thins_unless_dht_is_suppressed() {
 
 #[test]
 fn summary_json_reports_the_grafts_surviving_per_arm_below_100_percent() {
-    let out = tempfile::tempdir().unwrap();
-    sim_run(
-        "scenarios/transplant.toml",
-        &["--format", "json"],
-        out.path(),
-    )
-    .assert()
-    .success();
-    let text = std::fs::read_to_string(out.path().join("summary.json")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let json = summary_json("scenarios/transplant.toml");
     let arms = json["arms"].as_array().expect("arms");
     let untreated = arms.iter().find(|a| a["name"] == "untreated").unwrap();
     assert!(untreated.get("grafts").is_none(), "no transplant, no tally");
@@ -271,12 +262,7 @@ dose = "300000 cells"
 "#,
     )
     .unwrap();
-    let out = dir.path().join("out");
-    sim_run(&file, &["--format", "json"], &out)
-        .assert()
-        .success();
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let json = summary_json(&file);
     for arm in json["population"]["arms"].as_array().expect("cohort arms") {
         let q = arm["endpoints"][0]["hair_count_change_pct"]
             .as_array()

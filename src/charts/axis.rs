@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 
+use crate::i18n::{Key, Lang};
+
 /// Days per average month: the time axis is in months.
 pub(super) const DAYS_PER_MONTH: f64 = 30.4375;
 
@@ -64,6 +66,8 @@ pub(super) struct Axis {
     pub ticks: Vec<f64>,
     /// Tick labels, one per tick.
     pub labels: Vec<String>,
+    /// A time axis (positions in months) labelled in years.
+    pub years: bool,
 }
 
 impl Axis {
@@ -85,23 +89,25 @@ impl Axis {
             .iter()
             .map(|t| minus(format!("{t:.decimals$}")))
             .collect();
+        Axis::with_ticks(lo, hi, ticks, labels)
+    }
+
+    /// An axis with the given ticks and labels (one label per tick).
+    pub fn with_ticks(lo: f64, hi: f64, ticks: Vec<f64>, labels: Vec<String>) -> Axis {
         Axis {
             lo,
             hi,
             ticks,
             labels,
+            years: false,
         }
     }
 
     /// A category axis: one slot of width 1 per label, ticks at slot centres.
     pub fn categories(labels: Vec<String>) -> Axis {
         let n = labels.len().max(1);
-        Axis {
-            lo: 0.0,
-            hi: n as f64,
-            ticks: (0..labels.len()).map(|i| i as f64 + 0.5).collect(),
-            labels,
-        }
+        let ticks = (0..labels.len()).map(|i| i as f64 + 0.5).collect();
+        Axis::with_ticks(0.0, n as f64, ticks, labels)
     }
 }
 
@@ -192,8 +198,13 @@ pub(super) fn extent(values: impl IntoIterator<Item = f64>, always: &[f64]) -> (
     (lo, hi)
 }
 
-/// The time axis in months over `first..last` days, with round month ticks and at
-/// most `max_intervals` intervals between ticks (fewer for narrow panels).
+/// Longest span, in months, labelled in months; longer runs are read in years.
+const LONGEST_IN_MONTHS: f64 = 72.0;
+
+/// The time axis over `first..last` days, with round ticks and at most
+/// `max_intervals` intervals between ticks (fewer for narrow panels). Positions
+/// are always in months; runs longer than six years are labelled in years
+/// (ticks on whole years), where 240 months would be hard to read.
 pub(super) fn time_axis(first_days: f64, last_days: f64, max_intervals: usize) -> Axis {
     let (a, b) = if first_days.is_finite() && last_days.is_finite() && first_days <= last_days {
         (first_days / DAYS_PER_MONTH, last_days / DAYS_PER_MONTH)
@@ -202,10 +213,15 @@ pub(super) fn time_axis(first_days: f64, last_days: f64, max_intervals: usize) -
     };
     let b = if b - a < 1e-6 { a + 1.0 } else { b };
     let span = b - a;
-    const STEPS: [f64; 12] = [
+    let years = span > LONGEST_IN_MONTHS;
+    const MONTH_STEPS: [f64; 12] = [
         0.25, 0.5, 1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 60.0, 120.0, 240.0, 600.0,
     ];
-    let step = STEPS
+    const YEAR_STEPS: [f64; 9] = [
+        12.0, 24.0, 60.0, 120.0, 240.0, 600.0, 1200.0, 2400.0, 6000.0,
+    ];
+    let steps: &[f64] = if years { &YEAR_STEPS } else { &MONTH_STEPS };
+    let step = steps
         .iter()
         .copied()
         .find(|s| span / s <= max_intervals.max(2) as f64)
@@ -223,5 +239,24 @@ pub(super) fn time_axis(first_days: f64, last_days: f64, max_intervals: usize) -
     } else {
         a
     };
-    Axis::stepped(a, b, step, decimals_for(step))
+    let mut axis = Axis::stepped(a, b, step, decimals_for(step));
+    if years {
+        let decimals = decimals_for(step / 12.0);
+        axis.labels = axis
+            .ticks
+            .iter()
+            .map(|t| minus(format!("{:.decimals$}", t / 12.0)))
+            .collect();
+        axis.years = true;
+    }
+    axis
+}
+
+/// The title of a time axis made by [`time_axis`]: months or years.
+pub(super) fn time_title(axis: &Axis, lang: Lang) -> &'static str {
+    lang.get(if axis.years {
+        Key::AxisTimeYears
+    } else {
+        Key::AxisTimeMonths
+    })
 }

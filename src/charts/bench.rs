@@ -87,12 +87,7 @@ fn log_axis(values: impl Iterator<Item = f64>) -> Axis {
         t += step;
     }
     let labels = ticks.iter().map(|t| format!("1e{t:.0}")).collect();
-    Axis {
-        lo,
-        hi,
-        ticks,
-        labels,
-    }
+    Axis::with_ticks(lo, hi, ticks, labels)
 }
 
 /// The methods present, in report order.

@@ -87,6 +87,12 @@ pub(super) fn text_width(text: &str, px: f64, bold: bool) -> f64 {
         .sum()
 }
 
+/// Width in pixels of `text` written in SVG at `font-size="font_px"` (text
+/// drawn without plotters).
+pub(crate) fn svg_text_width(text: &str, font_px: f64, bold: bool) -> f64 {
+    text_width(text, font_px * PLOTTERS_EM, bold)
+}
+
 /// A font database holding only the bundled faces, shared by every render.
 pub(super) fn database() -> Arc<fontdb::Database> {
     static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();

@@ -136,7 +136,7 @@ pub(super) fn panel(
     let mut spec = PlotSpec::new(
         x,
         &y,
-        lang.get(Key::AxisTimeMonths),
+        axis::time_title(x, lang),
         lang.get(Key::AxisHairCountPct),
     );
     spec.x_labels = x_labels;
@@ -154,13 +154,8 @@ pub(super) fn panel(
 /// The treatment lane: one row per (arm, treatment), bars for continuous windows
 /// and triangles for sessions, on the same time axis as the plot above.
 fn lanes(area: &Area, rows: &[LaneRow], x: &Axis, lang: Lang) -> Drawn {
-    let y = Axis {
-        lo: 0.0,
-        hi: 1.0,
-        ticks: Vec::new(),
-        labels: Vec::new(),
-    };
-    let mut spec = PlotSpec::new(x, &y, lang.get(Key::AxisTimeMonths), "");
+    let y = Axis::with_ticks(0.0, 1.0, Vec::new(), Vec::new());
+    let mut spec = PlotSpec::new(x, &y, axis::time_title(x, lang), "");
     spec.right_px = END_LABEL_PX;
     let chart = plot(area, &spec)?;
     let pa = chart.plotting_area().strip_coord_spec();

@@ -97,14 +97,7 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 /// The whole chart.
 pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
     let lang = page.lang;
-    let body = frame::page(
-        root,
-        &page.title,
-        lang.get(Key::SubtitleHairQuality),
-        &page.footer,
-    )?;
-    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
-    let body = frame::legend(&body, &frame::arm_legend(&names, false))?;
+    let body = super::arms_page(root, result, page, lang.get(Key::SubtitleHairQuality))?;
     let x = super::time_axis_of(result, 8);
     for (q, cell) in quantities(result).into_iter().zip(frame::grid(&body, 2, 2)) {
         let (name, unit) = q.title();
@@ -137,7 +130,7 @@ fn panel(area: &Area, result: &SimulationResult, x: &Axis, q: Quantity, lang: La
     };
     let chart = plot::plot(
         area,
-        &PlotSpec::new(x, &y, lang.get(Key::AxisTimeMonths), lang.get(q.y_desc())),
+        &PlotSpec::new(x, &y, axis::time_title(x, lang), lang.get(q.y_desc())),
     )?;
     let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
     arms::draw(&chart, &series, &names, 2, lang)

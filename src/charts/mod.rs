@@ -43,6 +43,7 @@ mod bench;
 mod canvas;
 mod decimate;
 mod endpoints;
+pub mod follicles;
 pub mod fonts;
 mod frame;
 mod hair_count;
@@ -50,7 +51,7 @@ mod hair_quality;
 mod notes;
 mod phases;
 mod plot;
-mod raster;
+pub(crate) mod raster;
 mod responders;
 pub mod scan;
 pub mod sensitivity;
@@ -61,6 +62,7 @@ mod style;
 mod summary;
 #[cfg(test)]
 mod tests;
+pub mod trial_noise;
 
 /// Which chart to draw. The file stem is the snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -386,6 +388,19 @@ fn draw(
         ChartKind::Summary => summary::draw(root, result, &page),
         ChartKind::Responders => responders::draw(root, result, &page),
     }
+}
+
+/// A page (title, `subtitle`, footer) with the legend of the result's arms:
+/// the area left for the panels.
+fn arms_page<'b>(
+    root: &frame::Area<'b>,
+    result: &SimulationResult,
+    page: &frame::Page,
+    subtitle: &str,
+) -> frame::Drawn<frame::Area<'b>> {
+    let body = frame::page(root, &page.title, subtitle, &page.footer)?;
+    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
+    frame::legend(&body, &frame::arm_legend(&names, false))
 }
 
 /// The shared time axis of a result: first to last output time over all arms,

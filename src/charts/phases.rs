@@ -99,7 +99,7 @@ fn panel(area: &Area, arm: &ArmResult, index: usize, (x, y): (&Axis, &Axis), lan
         &PlotSpec::new(
             x,
             y,
-            lang.get(Key::AxisTimeMonths),
+            axis::time_title(x, lang),
             lang.get(Key::AxisFollicles),
         ),
     )?;

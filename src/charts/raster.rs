@@ -10,7 +10,7 @@ use super::fonts;
 
 /// Why an SVG could not become a PNG.
 #[derive(Debug, thiserror::Error)]
-pub(super) enum RasterError {
+pub(crate) enum RasterError {
     /// usvg rejected the SVG text.
     #[error("the SVG could not be read")]
     Parse(#[source] usvg::Error),
@@ -24,13 +24,13 @@ pub(super) enum RasterError {
 
 /// The PNG rendering of `svg`, at the SVG's own size in pixels, carrying `label`
 /// as iTXt metadata (`Disclaimer`).
-pub(super) fn png(svg: &str, label: &str) -> Result<Vec<u8>, RasterError> {
+pub(crate) fn png(svg: &str, label: &str) -> Result<Vec<u8>, RasterError> {
     let image = rgb(svg)?;
     encode(&image.rgb, image.width, image.height, label).map_err(RasterError::Encode)
 }
 
 /// An opaque RGB8 image.
-pub(super) struct Rgb {
+pub(crate) struct Rgb {
     pub width: u32,
     pub height: u32,
     /// Row-major, three bytes per pixel.
@@ -38,7 +38,7 @@ pub(super) struct Rgb {
 }
 
 /// The pixels of `svg` at its own size, on white.
-pub(super) fn rgb(svg: &str) -> Result<Rgb, RasterError> {
+pub(crate) fn rgb(svg: &str) -> Result<Rgb, RasterError> {
     let options = usvg::Options {
         fontdb: fonts::database(),
         ..usvg::Options::default()
@@ -75,7 +75,12 @@ pub(super) fn rgb(svg: &str) -> Result<Rgb, RasterError> {
 /// metadata (`Disclaimer`, UTF-8) so the file is labelled even apart from its
 /// pixels. The encoder writes no timestamp, so the bytes depend only on the
 /// pixels and the label.
-fn encode(rgb: &[u8], w: u32, h: u32, label: &str) -> Result<Vec<u8>, png::EncodingError> {
+pub(crate) fn encode(
+    rgb: &[u8],
+    w: u32,
+    h: u32,
+    label: &str,
+) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut out, w, h);

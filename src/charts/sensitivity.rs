@@ -110,12 +110,7 @@ fn bars(
         .collect();
     let (lo, hi) = axis::extent(values.iter().chain(&extra).copied(), &[0.0]);
     let x = axis::value_axis(lo, hi, 6.0);
-    let y = Axis {
-        lo: 0.0,
-        hi: n as f64,
-        ticks: Vec::new(),
-        labels: Vec::new(),
-    };
+    let y = Axis::with_ticks(0.0, n as f64, Vec::new(), Vec::new());
     let mut spec = PlotSpec::new(&x, &y, x_desc, "");
     spec.right_px = 24;
     let mut chart = plot::plot(&plot_area, &spec)?;

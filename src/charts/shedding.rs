@@ -26,9 +26,7 @@ pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn
         Some(pop) => bands::caption(lang.get(Key::BandWhatShedding), pop, lang),
         None => lang.get(Key::SubtitleShedding).to_string(),
     };
-    let body = frame::page(root, &page.title, &subtitle, &page.footer)?;
-    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
-    let body = frame::legend(&body, &frame::arm_legend(&names, false))?;
+    let body = super::arms_page(root, result, page, &subtitle)?;
     let x = super::time_axis_of(result, 12);
     panel(&body, result, &x, lang)
 }
@@ -61,7 +59,7 @@ pub(super) fn panel(area: &Area, result: &SimulationResult, x: &Axis, lang: Lang
         &PlotSpec::new(
             x,
             &y,
-            lang.get(Key::AxisTimeMonths),
+            axis::time_title(x, lang),
             lang.get(Key::AxisShedding),
         ),
     )?;

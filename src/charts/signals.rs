@@ -71,14 +71,7 @@ pub(super) fn size(_result: &SimulationResult) -> (u32, u32) {
 /// The whole chart.
 pub(super) fn draw(root: &Area, result: &SimulationResult, page: &Page) -> Drawn {
     let lang = page.lang;
-    let body = frame::page(
-        root,
-        &page.title,
-        lang.get(Key::SubtitleSignals),
-        &page.footer,
-    )?;
-    let names: Vec<&str> = result.arms.iter().map(|a| a.name.as_str()).collect();
-    let body = frame::legend(&body, &frame::arm_legend(&names, false))?;
+    let body = super::arms_page(root, result, page, lang.get(Key::SubtitleSignals))?;
     let x = super::time_axis_of(result, 8);
     for (signal, cell) in Signal::ALL.into_iter().zip(frame::grid(&body, 2, 2)) {
         let area = frame::panel_title(
@@ -120,12 +113,7 @@ pub(super) fn panel(
     let y = axis::non_negative_axis(values, 1.05, 5.0);
     let chart = plot::plot(
         area,
-        &PlotSpec::new(
-            x,
-            &y,
-            lang.get(Key::AxisTimeMonths),
-            lang.get(signal.y_desc()),
-        ),
+        &PlotSpec::new(x, &y, axis::time_title(x, lang), lang.get(signal.y_desc())),
     )?;
     if signal == Signal::Dht {
         plot::reference_line(&chart, x, 1.0)?;

@@ -17,6 +17,7 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (TitleSummary, "{scenario} — summary"),
     (TitleResponders, "Responders — {scenario}"),
     (AxisTimeMonths, "Time (months)"),
+    (AxisTimeYears, "Time (years)"),
     (AxisHairCountPct, "Hair count (% of start)"),
     (AxisTimeSinceStart, "Time since start"),
     (AxisHairCountChange, "Hair count change from start (%)"),

@@ -17,6 +17,7 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (TitleSummary, "{scenario} — まとめ"),
     (TitleResponders, "反応者 — {scenario}"),
     (AxisTimeMonths, "時間（月）"),
+    (AxisTimeYears, "時間（年）"),
     (AxisHairCountPct, "毛髪数（開始時を100 %）"),
     (AxisTimeSinceStart, "開始からの時間"),
     (AxisHairCountChange, "開始時からの毛髪数の変化（%）"),

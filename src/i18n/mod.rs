@@ -206,7 +206,7 @@ keys! {
     TitleHairCount, TitlePhases, TitleShedding, TitleSignals, TitleEndpoints, TitleSummary,
     TitleResponders, TitleHairQuality,
     // Chart text.
-    AxisTimeMonths, AxisHairCountPct, AxisTimeSinceStart, AxisHairCountChange, AxisFollicles,
+    AxisTimeMonths, AxisTimeYears, AxisHairCountPct, AxisTimeSinceStart, AxisHairCountChange, AxisFollicles,
     AxisShedding, AxisArms, AxisResponders,
     SubtitleHairCount, SubtitlePhases, SubtitleShedding, SubtitleSignals, SubtitleEndpoints,
     SubtitleResponders, BandCaption, BandWhatHairCount, BandWhatShedding,

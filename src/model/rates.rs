@@ -130,6 +130,13 @@ impl<T: Scalar> HairModel<T> {
         self.rates_for(y, y[ix::ANDROGEN_SENSITIVITY], &NATIVE)
     }
 
+    /// Effective durations and hazards at state `y` of native follicles in a
+    /// region of the scalp whose androgen sensitivity is `factor` times the
+    /// scalp's (1: the ODE's follicle); the follicle-level simulator's map.
+    pub fn rates_in_region(&self, y: &[T; N_STATES], factor: T) -> Rates<T> {
+        self.rates_for(y, y[ix::ANDROGEN_SENSITIVITY] * factor, &NATIVE)
+    }
+
     /// Effective durations and hazards at state `y` of a population of
     /// follicles with androgen sensitivity `sensitivity`: one set of
     /// equations for the native and the transplanted follicles, whose

@@ -1,6 +1,6 @@
 //! CSV writers: `timeseries.csv` (streamed, long format, one row per arm and
-//! output time), `population.csv`, `sensitivity.csv`, `scan.csv` and
-//! `bench.csv`, each opening with a `#` line carrying the non-clinical label,
+//! output time), `population.csv`, `sensitivity.csv`, `scan.csv`,
+//! `follicles.csv` and `bench.csv`, each opening with a `#` line carrying the non-clinical label,
 //! scenario and version.
 
 use crate::bench::BenchReport;
@@ -165,6 +165,59 @@ pub fn scan(r: &crate::scan::ScanResult) -> String {
                 fmt_sig(*v, 10),
                 fmt_sig(*c, 10)
             );
+        }
+    }
+    out
+}
+
+/// `follicles.csv`: long format, one row per arm and output time: the
+/// automaton's shares of the follicles present with their standard errors,
+/// the chain's exact mean (its forward equation) and the ODE's.
+pub fn follicles(r: &crate::follicles::FollicleResult) -> String {
+    use crate::follicles::Durations;
+    let mut out = labelled(&r.scenario);
+    let durations = match r.settings.durations {
+        Durations::Markov => "markov (as the ODE)".to_string(),
+        Durations::LogNormal { cv } => format!("lognormal, cv {}", fmt_sig(cv, 6)),
+    };
+    let _ = writeln!(
+        out,
+        "# follicle-level automaton: {} follicles per arm, seed {}, durations {durations}",
+        r.settings.follicles, r.settings.seed
+    );
+    let names = ["anagen", "catagen", "telogen", "kenogen", "terminal"];
+    out.push_str("arm,t_days,follicles_present");
+    for n in names {
+        let _ = write!(out, ",{n},{n}_se");
+    }
+    for prefix in ["forward", "ode"] {
+        for n in names {
+            let _ = write!(out, ",{prefix}_{n}");
+        }
+    }
+    out.push('\n');
+    for arm in &r.arms {
+        for (((t, c), f), o) in r
+            .times_days
+            .iter()
+            .zip(&arm.counts)
+            .zip(&arm.forward)
+            .zip(&arm.ode)
+        {
+            let _ = write!(
+                out,
+                "{},{},{}",
+                field(&arm.name),
+                fmt_sig(*t, 10),
+                c.present
+            );
+            for e in c.shares() {
+                let _ = write!(out, ",{},{}", fmt_sig(e.value, 8), fmt_sig(e.se, 6));
+            }
+            for v in f.values().into_iter().chain(o.values()) {
+                let _ = write!(out, ",{}", fmt_sig(v, 8));
+            }
+            out.push('\n');
         }
     }
     out

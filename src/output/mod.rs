@@ -1,7 +1,7 @@
 //! Output writers: consumers of a result that turn it into files.
 //!
 //! `csv` and `json` are pure (result → text); this module decides file names.
-//! Every command that writes files (`run`, `sensitivity`, `scan`, `bench`)
+//! Every command that writes files (`run`, `sensitivity`, `scan`, `follicles`, `bench`)
 //! builds one [`OutputSet`] and writes it with [`OutputSet::write`]: every
 //! file is rendered first, then staged, then all are renamed together (see
 //! `atomic`). Every file carries the non-clinical label.
@@ -227,6 +227,19 @@ pub fn scan(result: &ScanResult, dir: &Path) -> Result<OutputSet<'static>, Outpu
     let mut set = OutputSet::new(dir);
     set.add("scan.csv", csv::scan(result).into_bytes());
     set.add_chart("scan", &IMAGES, |image| charts::scan::render(result, image))?;
+    Ok(set)
+}
+
+/// `sim follicles`: `follicles.csv` and the automaton-against-ODE chart.
+pub fn follicles(
+    result: &crate::follicles::FollicleResult,
+    dir: &Path,
+) -> Result<OutputSet<'static>, OutputError> {
+    let mut set = OutputSet::new(dir);
+    set.add("follicles.csv", csv::follicles(result).into_bytes());
+    set.add_chart("follicles", &IMAGES, |image| {
+        charts::follicles::render(result, image)
+    })?;
     Ok(set)
 }
 

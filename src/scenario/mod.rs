@@ -106,6 +106,8 @@ pub struct Scenario {
     pub plot: PlotSettings,
     /// Virtual cohort, when the scenario has a `[population]` section.
     pub population: Option<crate::population::Population>,
+    /// How `sim follicles` follows the follicles (`[follicles]`; defaults without it).
+    pub follicles: crate::follicles::FollicleSettings,
     /// What the HTML report adds (`[report]`); empty without the section.
     pub report: ReportSettings,
 }

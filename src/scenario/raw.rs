@@ -25,6 +25,8 @@ pub struct RawFile {
     pub plot: Option<RawPlot>,
     /// `[population]`
     pub population: Option<Spanned<RawPopulation>>,
+    /// `[follicles]`
+    pub follicles: Option<Spanned<RawFollicles>>,
     /// `[report]` (not `Spanned`: a table that only `[report.what_if]`
     /// creates has no span)
     pub report: Option<RawReport>,
@@ -51,6 +53,20 @@ pub struct RawWhatIf {
     pub range: Spanned<String>,
     /// How many values, both ends included.
     pub steps: Option<Spanned<i64>>,
+}
+
+/// `[follicles]`: the follicle-level simulator (`sim follicles`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFollicles {
+    /// Follicles per arm. Default 100,000.
+    pub follicles: Option<Spanned<i64>>,
+    /// Seed of the follicles' random streams. Default 22.
+    pub seed: Option<Spanned<i64>>,
+    /// `markov` (as the ODE; the default) or `lognormal` (as Halloy).
+    pub durations: Option<Spanned<String>>,
+    /// Coefficient of variation of the lognormal durations.
+    pub cv: Option<Spanned<f64>>,
 }
 
 /// `[population]`

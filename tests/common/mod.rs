@@ -49,6 +49,16 @@ pub fn sim_run(
     cmd
 }
 
+/// `sim run SCENARIO --format json`, which must succeed: its summary.json.
+pub fn summary_json(scenario: impl AsRef<std::ffi::OsStr>) -> serde_json::Value {
+    let out = tempfile::tempdir().expect("temporary directory");
+    sim_run(scenario, &["--format", "json"], out.path())
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.path().join("summary.json")).expect("summary.json");
+    serde_json::from_str(&text).expect("summary.json parses")
+}
+
 /// `sim run …` (see [`sim_run`]) that must fail with exit code 1; its stderr.
 pub fn run_fails(scenario: impl AsRef<std::ffi::OsStr>, flags: &[&str], out: &Path) -> String {
     let o = sim_run(scenario, flags, out).output().expect("sim runs");

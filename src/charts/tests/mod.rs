@@ -390,6 +390,24 @@ fn time_axis_ends_on_a_round_month() {
 }
 
 #[test]
+fn long_runs_read_in_years_short_ones_in_months() {
+    let five = axis::time_axis(0.0, 5.0 * 365.25, 12);
+    assert!(!five.years);
+    assert_eq!(five.labels.last().map(String::as_str), Some("60"));
+    assert_eq!(axis::time_title(&five, Lang::En), "Time (months)");
+    let twenty = axis::time_axis(0.0, 20.0 * 365.25, 12);
+    assert!(twenty.years);
+    // Ticks sit on whole years (positions stay in months) and read as years.
+    assert!(twenty
+        .ticks
+        .iter()
+        .all(|t| (t / 12.0 - (t / 12.0).round()).abs() < 1e-9));
+    assert_eq!(twenty.labels.last().map(String::as_str), Some("20"));
+    assert_eq!(axis::time_title(&twenty, Lang::En), "Time (years)");
+    assert_eq!(axis::time_title(&twenty, Lang::Ja), "時間（年）");
+}
+
+#[test]
 fn value_axis_covers_the_data_with_round_ticks() {
     let axis = axis::value_axis(93.2, 112.7, 6.0);
     assert!(axis.lo <= 93.2 && axis.hi >= 112.7);

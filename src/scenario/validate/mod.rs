@@ -10,6 +10,7 @@
 
 mod arm;
 mod event;
+mod follicles;
 mod patient;
 mod population;
 mod report;
@@ -180,6 +181,10 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         )?),
         None => None,
     };
+    let follicles = match &raw.follicles {
+        Some(f) => follicles::follicles(ctx, f.get_ref())?,
+        None => crate::follicles::FollicleSettings::default(),
+    };
     let report = report::report(ctx, raw.report.as_ref())?;
     let arms = arm::arms(ctx, &raw, &patient, duration_days, pk)?;
     rows_in_all(ctx, &raw, duration_days, output_interval_days, arms.len())?;
@@ -195,6 +200,7 @@ fn validate(ctx: &Ctx, raw: RawFile) -> R<Scenario> {
         solver,
         plot,
         population,
+        follicles,
         report,
     })
 }

@@ -364,3 +364,36 @@ fn single_session_when_no_every() {
         parse_and_validate("t.toml", &with_arm("kind = \"prp\"\nstart = \"100 days\"")).unwrap();
     assert_eq!(s.arms[0].treatments[0].schedule.sessions, Some(1));
 }
+
+#[test]
+fn the_follicles_section_sets_n_seed_and_durations_and_defaults_without_it() {
+    use crate::follicles::{Durations, FollicleSettings};
+    let arm = "[[arm]]\nname = \"a\"\n";
+    let s = parse_and_validate("t.toml", &format!("{HEAD}{arm}")).unwrap();
+    assert_eq!(s.follicles, FollicleSettings::default());
+    let text = format!(
+        "{HEAD}[follicles]\nfollicles = 500\nseed = 9\ndurations = \"lognormal\"\ncv = 0.3\n{arm}"
+    );
+    let s = parse_and_validate("t.toml", &text).unwrap();
+    assert_eq!(
+        s.follicles,
+        FollicleSettings {
+            follicles: 500,
+            seed: 9,
+            durations: Durations::LogNormal { cv: 0.3 }
+        }
+    );
+    let bad = |section: &str, part: &str| {
+        says_at(&format!("{HEAD}[follicles]\n{section}\n{arm}"), part, 5);
+    };
+    bad("follicles = 0", "follicles must be a whole number from 1");
+    bad("seed = -1", "seed must be a whole number");
+    bad("durations = \"gamma\"", "unknown durations `gamma`");
+    bad("durations = \"lognormal\"", "lognormal durations need a cv");
+    bad("cv = 0.3", "cv applies only to durations = \"lognormal\"");
+    says_at(
+        &format!("{HEAD}[follicles]\ndurations = \"lognormal\"\ncv = 0\n{arm}"),
+        "cv must be above 0",
+        6,
+    );
+}

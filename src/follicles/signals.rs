@@ -1,0 +1,153 @@
+//! An arm's ODE solution as the follicles see it: the states on a daily grid
+//! (and at the scenario's output times), from which the [`Clocks`] of a
+//! region of the scalp, the follicles' starting shares and the ODE's own
+//! phase fractions are read.
+
+use super::chain::StartShares;
+use super::clock::Clocks;
+use super::FollicleError;
+use crate::model::{ix, HairModel, State, ANAGEN_STAGE_STATES, CYCLE_STATES};
+use crate::scenario::Scenario;
+use crate::simulation::{integrate_arm, output_grid, output_times};
+use crate::solve::{AsArray, SolveStats};
+use crate::timeline::SAME_TIME_DAYS;
+
+/// Grid step of the rates the follicles run on, days. The signals change
+/// over weeks (the fastest, a session's hypoxia, over days), so a day keeps
+/// the trapezoidal hazard's error far below the automaton's sampling noise.
+pub const SIGNAL_STEP_DAYS: f64 = 1.0;
+
+/// The ODE's native phase fractions (of the follicles present) and terminal
+/// fraction at one time.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PhaseShares {
+    /// Anagen (the stages and the held stage).
+    pub anagen: f64,
+    /// Catagen.
+    pub catagen: f64,
+    /// Telogen.
+    pub telogen: f64,
+    /// Kenogen.
+    pub kenogen: f64,
+    /// Terminal fraction.
+    pub terminal: f64,
+}
+
+impl PhaseShares {
+    /// The values in the order anagen, catagen, telogen, kenogen, terminal.
+    pub fn values(&self) -> [f64; 5] {
+        [
+            self.anagen,
+            self.catagen,
+            self.telogen,
+            self.kenogen,
+            self.terminal,
+        ]
+    }
+}
+
+/// One arm's ODE solution on the follicles' grid.
+#[derive(Debug, Clone)]
+pub(crate) struct ArmSignals {
+    /// The arm's name.
+    pub name: String,
+    times: Vec<f64>,
+    states: Vec<State>,
+    models: Vec<HairModel>,
+}
+
+impl ArmSignals {
+    /// Solve arm `arm` of `scenario` on a daily grid and its output times.
+    pub fn solve(scenario: &Scenario, arm: usize) -> Result<ArmSignals, FollicleError> {
+        let a = scenario
+            .arms
+            .get(arm)
+            .ok_or(FollicleError::NoArm(arm, scenario.arms.len()))?;
+        let mut grid = output_grid(scenario.duration_days, SIGNAL_STEP_DAYS);
+        grid.extend(output_times(scenario));
+        grid.sort_by(f64::total_cmp);
+        grid.dedup_by(|b, a| (*b - *a).abs() <= SAME_TIME_DAYS);
+        let mut s = ArmSignals {
+            name: a.name.clone(),
+            times: Vec::with_capacity(grid.len()),
+            states: Vec::with_capacity(grid.len()),
+            models: Vec::with_capacity(grid.len()),
+        };
+        let mut stats = SolveStats::default();
+        integrate_arm(
+            a,
+            scenario.duration_days,
+            &grid,
+            &scenario.solver,
+            &mut stats,
+            |t, model, y| {
+                // Two rows at one time (a dose on the grid) keep the later.
+                if s.times.last().is_some_and(|&l| t - l <= SAME_TIME_DAYS) {
+                    s.times.pop();
+                    s.states.pop();
+                    s.models.pop();
+                }
+                s.times.push(t);
+                s.states.push(*y);
+                s.models.push(*model);
+            },
+        )?;
+        Ok(s)
+    }
+
+    /// The clocks of native follicles whose androgen sensitivity is `factor`
+    /// times the scalp's.
+    pub fn clocks(&self, factor: f64) -> Result<Clocks, FollicleError> {
+        let rates = self
+            .states
+            .iter()
+            .zip(&self.models)
+            .map(|(y, m)| m.rates_in_region(y.as_array(), factor))
+            .collect();
+        Clocks::new(self.times.clone(), rates).ok_or_else(|| FollicleError::BadRates {
+            arm: self.name.clone(),
+        })
+    }
+
+    /// What the follicles start from: the ODE's state at the first time.
+    pub fn start(&self) -> StartShares {
+        let y = &self.states[0];
+        let mut compartments = [0.0; CYCLE_STATES.len() + 1];
+        for (c, &i) in compartments.iter_mut().zip(CYCLE_STATES.iter()) {
+            *c = y[i];
+        }
+        compartments[CYCLE_STATES.len()] = y[ix::FOLLICLES_LOST];
+        StartShares {
+            compartments,
+            terminal: y[ix::TERMINAL],
+            primed: y[ix::TERMINAL_PRIMED],
+            niche: y[ix::NICHE],
+        }
+    }
+
+    /// The ODE's native shares at grid time `t` (the nearest grid point).
+    pub fn shares_at(&self, t: f64) -> PhaseShares {
+        let k = self
+            .times
+            .partition_point(|&g| g < t - SAME_TIME_DAYS)
+            .min(self.times.len() - 1);
+        let y = &self.states[k];
+        let anagen = ANAGEN_STAGE_STATES
+            .iter()
+            .fold(y[ix::ANAGEN_HELD], |s, &i| s + y[i]);
+        let present = (1.0 - y[ix::FOLLICLES_LOST]).max(1e-12);
+        PhaseShares {
+            anagen: anagen / present,
+            catagen: y[ix::CATAGEN] / present,
+            telogen: y[ix::TELOGEN] / present,
+            kenogen: y[ix::KENOGEN] / present,
+            terminal: y[ix::TERMINAL],
+        }
+    }
+
+    /// Growth speeds of a terminal and a miniaturized shaft, mm/day.
+    pub fn growth_mm_per_day(&self) -> (f64, f64) {
+        let p = self.models[0].params();
+        (p.terminal_growth_mm_per_day, p.vellus_growth_mm_per_day)
+    }
+}
