@@ -313,3 +313,26 @@ fn sim_follicles_writes_a_labelled_csv_and_chart() {
         assert!(out.path().join(chart).is_file(), "{chart}");
     }
 }
+
+/// A shedding event is a jump the chain does not follow yet: `sim follicles`
+/// says so and writes nothing, rather than drawing the arm as if the event had
+/// not happened.
+#[test]
+fn sim_follicles_refuses_shedding_events_and_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let o = sim()
+        .args([
+            "follicles",
+            "scenarios/shedding.toml",
+            "--follicles",
+            "500",
+            "--out",
+        ])
+        .arg(out.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("shedding event ([[arm.event]])"), "{err}");
+    assert!(!out.path().join("out").exists());
+}

@@ -11,6 +11,7 @@ use crate::scenario::Scenario;
 use crate::simulation::{integrate_arm, output_grid, output_times};
 use crate::solve::{AsArray, SolveStats};
 use crate::timeline::SAME_TIME_DAYS;
+use crate::treatment::TreatmentKind;
 
 /// Grid step of the rates the follicles run on, days. The signals change
 /// over weeks (the fastest, a session's hypoxia, over days), so a day keeps
@@ -63,6 +64,17 @@ impl ArmSignals {
             .arms
             .get(arm)
             .ok_or(FollicleError::NoArm(arm, scenario.arms.len()))?;
+        // A shedding event moves follicles between compartments at once (a
+        // jump, not a rate), which the chain does not follow yet: refused
+        // rather than drawn as if the event had not happened.
+        if a.treatments
+            .iter()
+            .any(|t| matches!(t.kind, TreatmentKind::Event { .. }))
+        {
+            return Err(FollicleError::ShedEvent {
+                arm: a.name.clone(),
+            });
+        }
         let mut grid = output_grid(scenario.duration_days, SIGNAL_STEP_DAYS);
         grid.extend(output_times(scenario));
         grid.sort_by(f64::total_cmp);
