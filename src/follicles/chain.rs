@@ -3,7 +3,10 @@
 //! drawn against the [`Clocks`] by time rescaling. The re-entry rules are the
 //! ODE's, read off the same [`Rates`](crate::model::Rates).
 
-use super::clock::{Clocks, CATAGEN, HELD, KENOGEN, KENOGEN_NICHE_LOST, LOST, TELOGEN};
+use super::clock::{
+    Clocks, Jump, CATAGEN, HELD, KENOGEN, KENOGEN_NICHE_LOST, LOST, RELEASED, RELEASED_CLOCK,
+    RELEASED_LAST, TELOGEN,
+};
 use crate::model::ANAGEN_STAGES;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -83,7 +86,7 @@ pub(crate) struct StartShares {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Follicle {
     /// Compartment: anagen stages `0..ANAGEN_STAGES`, then held, catagen,
-    /// telogen, kenogen, lost.
+    /// telogen, kenogen, lost, and the stages a shedding event releases into.
     pub stage: u8,
     /// What it is.
     pub kind: Kind,
@@ -98,6 +101,7 @@ impl Follicle {
     fn clock(&self) -> usize {
         match self.stage {
             KENOGEN if !self.kind.niche() => KENOGEN_NICHE_LOST,
+            s if s >= RELEASED => RELEASED_CLOCK,
             s => s as usize,
         }
     }
@@ -114,6 +118,10 @@ pub(crate) struct Walker {
     /// The clocks' grid cell holding `next` (where the search for the one
     /// after it starts).
     next_cell: usize,
+    /// Index of the next shedding event among the clocks' jumps, and its
+    /// time (infinite when none is left).
+    jump: usize,
+    jump_t: f64,
     rng: ChaCha8Rng,
 }
 
@@ -173,10 +181,13 @@ impl Walker {
             anagen_start,
             anagen_end: anagen_start + anagen,
         };
+        let jump = clocks.jumps().partition_point(|j| j.t_days <= t0);
         let mut w = Walker {
             follicle,
             next: f64::INFINITY,
             next_cell: clocks.cell(t0),
+            jump,
+            jump_t: clocks.jumps().get(jump).map_or(f64::INFINITY, |j| j.t_days),
             rng,
         };
         // A lognormal anagen is one draw for the stages left (a uniform part
@@ -193,9 +204,10 @@ impl Walker {
         w
     }
 
-    /// Time of its next transition, days (infinite if none before the clocks' horizon).
+    /// Time of its next transition or shedding event, days (infinite if
+    /// none before the clocks' horizon).
     pub fn next_time(&self) -> f64 {
-        self.next
+        self.next.min(self.jump_t)
     }
 
     /// Draw the time of the next transition out of the current compartment,
@@ -215,11 +227,14 @@ impl Walker {
             return;
         }
         let clock = self.follicle.clock();
+        // The held and the released stages are exponential whatever the
+        // phases' durations.
+        let exponential = self.follicle.stage == HELD || self.follicle.stage >= RELEASED;
         let scale = match durations {
-            Durations::LogNormal { .. } if self.follicle.stage != HELD => stages,
+            Durations::LogNormal { .. } if !exponential => stages,
             _ => 1.0,
         };
-        let draw = if self.follicle.stage == HELD {
+        let draw = if exponential {
             unit_draw(&Durations::Markov, &mut self.rng)
         } else {
             unit_draw(durations, &mut self.rng) * scale
@@ -230,13 +245,25 @@ impl Walker {
 
     /// Apply every transition up to and including `until`.
     pub fn advance(&mut self, clocks: &Clocks, durations: &Durations, until: f64) {
-        while self.next <= until {
+        while self.next_time() <= until {
             self.step(clocks, durations);
         }
     }
 
-    /// Apply the next transition (at [`Walker::next_time`], which must be finite).
+    /// Apply the next transition or shedding event (at
+    /// [`Walker::next_time`], which must be finite).
     pub fn step(&mut self, clocks: &Clocks, durations: &Durations) {
+        if self.jump_t <= self.next {
+            if let Some(&j) = clocks.jumps().get(self.jump) {
+                self.release(clocks, durations, &j);
+            }
+            self.jump += 1;
+            self.jump_t = clocks
+                .jumps()
+                .get(self.jump)
+                .map_or(f64::INFINITY, |j| j.t_days);
+            return;
+        }
         let (t, cell) = (self.next, self.next_cell);
         self.transition(clocks, durations, t, cell);
         // A whole phase starts: in anagen, one draw covers every stage.
@@ -246,6 +273,21 @@ impl Walker {
             1.0
         };
         self.draw_next(clocks, durations, t, cell, whole);
+    }
+
+    /// A shedding event: a follicle in anagen is released with the share the
+    /// ODE's jump moves from its compartment; its shaft stops growing.
+    fn release(&mut self, clocks: &Clocks, durations: &Durations, jump: &Jump) {
+        let stage = self.follicle.stage;
+        if stage > HELD {
+            return;
+        }
+        if self.rng.random::<f64>() < jump.released[stage as usize] {
+            let t = jump.t_days;
+            self.follicle.stage = RELEASED;
+            self.follicle.anagen_end = t;
+            self.draw_next(clocks, durations, t, clocks.cell(t), 1.0);
+        }
     }
 
     /// Leave the current compartment at `t`, in grid cell `cell`.
@@ -259,7 +301,8 @@ impl Walker {
                 CATAGEN
             }
             CATAGEN => TELOGEN,
-            TELOGEN => KENOGEN,
+            TELOGEN | RELEASED_LAST => KENOGEN,
+            s if s >= RELEASED => s + 1,
             _ => {
                 let r = clocks.rates_in(cell);
                 let u = self.rng.random::<f64>();

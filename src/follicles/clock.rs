@@ -10,7 +10,7 @@
 //! The per-cycle probabilities are those of the last grid point at or before
 //! the re-entry.
 
-use crate::model::{Rates, ANAGEN_STAGES};
+use crate::model::{Rates, ANAGEN_STAGES, RELEASED_STAGES};
 
 /// Index of the held-anagen compartment.
 pub(crate) const HELD: u8 = ANAGEN_STAGES as u8;
@@ -22,12 +22,30 @@ pub(crate) const TELOGEN: u8 = HELD + 2;
 pub(crate) const KENOGEN: u8 = HELD + 3;
 /// Index of the follicles lost (absorbing).
 pub(crate) const LOST: u8 = HELD + 4;
+/// Index of the first of the stages a shedding event releases anagen
+/// follicles into (they hold their club hair and shed it into kenogen).
+pub(crate) const RELEASED: u8 = LOST + 1;
+/// Index of the last released stage.
+pub(crate) const RELEASED_LAST: u8 = RELEASED + RELEASED_STAGES as u8 - 1;
 
 /// Number of clocks: one per cycle compartment ([`crate::model::CYCLE_STATES`]
-/// order), and a second kenogen clock for follicles whose niche is lost.
-pub(crate) const N_CLOCKS: usize = ANAGEN_STAGES + 5;
+/// order), a second kenogen clock for follicles whose niche is lost, and one
+/// for the released stages (all left at the same rate).
+pub(crate) const N_CLOCKS: usize = ANAGEN_STAGES + 6;
 /// The kenogen clock of a follicle whose niche is lost.
-pub(crate) const KENOGEN_NICHE_LOST: usize = N_CLOCKS - 1;
+pub(crate) const KENOGEN_NICHE_LOST: usize = ANAGEN_STAGES + 4;
+/// The clock of every released stage.
+pub(crate) const RELEASED_CLOCK: usize = ANAGEN_STAGES + 5;
+
+/// A shedding event at one time: the share of each anagen compartment (the
+/// stages, then held) it releases, as the ODE's jump moves them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Jump {
+    /// Time, days.
+    pub t_days: f64,
+    /// Share released from each anagen stage and, last, the held stage.
+    pub released: [f64; ANAGEN_STAGES + 1],
+}
 
 /// Exit rates (per day) of every clock at one set of rates.
 fn exit_rates(r: &Rates) -> [f64; N_CLOCKS] {
@@ -37,6 +55,7 @@ fn exit_rates(r: &Rates) -> [f64; N_CLOCKS] {
     rate[TELOGEN as usize] = 1.0 / r.telogen_days;
     rate[KENOGEN as usize] = 1.0 / r.kenogen_days;
     rate[KENOGEN_NICHE_LOST] = 1.0 / r.niche_lost_kenogen_days;
+    rate[RELEASED_CLOCK] = 1.0 / r.released_stage_days;
     rate
 }
 
@@ -51,6 +70,8 @@ pub(crate) struct Clocks {
     cumulative: Vec<f64>,
     /// The rates at each grid time.
     rates: Vec<Rates>,
+    /// The shedding events, by time.
+    jumps: Vec<Jump>,
 }
 
 impl Clocks {
@@ -81,7 +102,20 @@ impl Clocks {
             times,
             cumulative,
             rates,
+            jumps: Vec::new(),
         })
+    }
+
+    /// The same clocks with these shedding events (sorted by time here).
+    pub(crate) fn with_jumps(mut self, mut jumps: Vec<Jump>) -> Clocks {
+        jumps.sort_by(|a, b| a.t_days.total_cmp(&b.t_days));
+        self.jumps = jumps;
+        self
+    }
+
+    /// The shedding events, by time.
+    pub(crate) fn jumps(&self) -> &[Jump] {
+        &self.jumps
     }
 
     /// Constant rates from 0 to `horizon_days`.

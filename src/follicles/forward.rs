@@ -6,9 +6,11 @@
 //! docs/FOLLICLES.md).
 
 use super::chain::StartShares;
-use super::clock::{Clocks, CATAGEN, HELD, KENOGEN, KENOGEN_NICHE_LOST, TELOGEN};
+use super::clock::{
+    Clocks, Jump, CATAGEN, HELD, KENOGEN, KENOGEN_NICHE_LOST, RELEASED_CLOCK, TELOGEN,
+};
 use super::signals::PhaseShares;
-use crate::model::ANAGEN_STAGES;
+use crate::model::{ANAGEN_STAGES, RELEASED_STAGES};
 
 /// Compartments per kind: the anagen stages, held, catagen, telogen, kenogen.
 const CYCLE: usize = ANAGEN_STAGES + 4;
@@ -20,6 +22,8 @@ const NICHE_LOST: usize = 3;
 #[derive(Debug, Clone, Copy)]
 struct Occupancy {
     p: [[f64; CYCLE]; KINDS],
+    /// The stages a shedding event releases anagen follicles into, by kind.
+    released: [[f64; RELEASED_STAGES]; KINDS],
     lost: f64,
 }
 
@@ -27,6 +31,11 @@ impl Occupancy {
     fn axpy(&self, a: f64, d: &Occupancy) -> Occupancy {
         let mut o = *self;
         for (ok, dk) in o.p.iter_mut().zip(&d.p) {
+            for (x, y) in ok.iter_mut().zip(dk) {
+                *x += a * y;
+            }
+        }
+        for (ok, dk) in o.released.iter_mut().zip(&d.released) {
             for (x, y) in ok.iter_mut().zip(dk) {
                 *x += a * y;
             }
@@ -43,11 +52,22 @@ impl Occupancy {
                 .map(|k| k[range.clone()].iter().sum::<f64>())
                 .sum()
         };
-        let terminal: f64 = self.p[..2].iter().map(|k| k.iter().sum::<f64>()).sum();
+        let released = |kinds: std::ops::Range<usize>| -> f64 {
+            self.released[kinds]
+                .iter()
+                .map(|k| k.iter().sum::<f64>())
+                .sum()
+        };
+        let terminal: f64 = self.p[..2]
+            .iter()
+            .map(|k| k.iter().sum::<f64>())
+            .sum::<f64>()
+            + released(0..2);
         PhaseShares {
             anagen: sum(0..HELD as usize + 1) / present,
             catagen: sum(CATAGEN as usize..CATAGEN as usize + 1) / present,
-            telogen: sum(TELOGEN as usize..TELOGEN as usize + 1) / present,
+            // Released follicles hold their club hair: telogen, as in the ODE.
+            telogen: (sum(TELOGEN as usize..TELOGEN as usize + 1) + released(0..KINDS)) / present,
             kenogen: sum(KENOGEN as usize..KENOGEN as usize + 1) / present,
             terminal: terminal / present,
         }
@@ -60,6 +80,7 @@ fn derivative(clocks: &Clocks, t: f64, y: &Occupancy) -> Occupancy {
     let r = clocks.rates_at(t);
     let mut d = Occupancy {
         p: [[0.0; CYCLE]; KINDS],
+        released: [[0.0; RELEASED_STAGES]; KINDS],
         lost: 0.0,
     };
     let mut re_entry = [0.0; KINDS];
@@ -76,6 +97,14 @@ fn derivative(clocks: &Clocks, t: f64, y: &Occupancy) -> Occupancy {
             inflow = out;
         }
         re_entry[k] = inflow;
+        // The released stages shed into kenogen.
+        let mut inflow = 0.0;
+        for (dr, yr) in d.released[k].iter_mut().zip(&y.released[k]) {
+            let out = rate[RELEASED_CLOCK] * yr;
+            *dr = inflow - out;
+            inflow = out;
+        }
+        dk[KENOGEN as usize] += inflow;
     }
     let [terminal, primed, mini, lost] = re_entry;
     let to_mini = terminal * r.miniaturization_per_cycle;
@@ -102,8 +131,12 @@ pub(crate) fn forward(clocks: &Clocks, start: &StartShares, times: &[f64]) -> Ve
     let kinds = [t - p, p, n - t, 1.0 - n];
     let mut y = Occupancy {
         p: kinds.map(|w| std::array::from_fn(|c| w * start.compartments[c])),
+        released: [[0.0; RELEASED_STAGES]; KINDS],
         lost: start.compartments[CYCLE],
     };
+    let t0 = times.first().copied().unwrap_or(0.0);
+    let jumps = clocks.jumps();
+    let mut jump = jumps.partition_point(|j| j.t_days <= t0);
     let grid = clocks.times();
     let mut now = times.first().copied().unwrap_or(0.0);
     let mut out = Vec::with_capacity(times.len());
@@ -116,6 +149,7 @@ pub(crate) fn forward(clocks: &Clocks, start: &StartShares, times: &[f64]) -> Ve
             } else {
                 target
             };
+            let end = jumps.get(jump).map_or(end, |j| end.min(j.t_days.max(now)));
             let fastest = clocks.exit_rates_at(now).into_iter().fold(0.0, f64::max);
             let n = ((end - now) * fastest / 0.25).ceil().max(1.0);
             let h = (end - now) / n;
@@ -132,8 +166,28 @@ pub(crate) fn forward(clocks: &Clocks, start: &StartShares, times: &[f64]) -> Ve
                 now += h;
             }
             now = end;
+            while let Some(j) = jumps.get(jump).filter(|j| j.t_days <= now) {
+                release(&mut y, j);
+                jump += 1;
+            }
+        }
+        while let Some(j) = jumps.get(jump).filter(|j| j.t_days <= now) {
+            release(&mut y, j);
+            jump += 1;
         }
         out.push(y.shares());
     }
     out
+}
+
+/// A shedding event: its share of every kind's anagen compartments moves to
+/// the first released stage.
+fn release(y: &mut Occupancy, jump: &Jump) {
+    for (pk, rk) in y.p.iter_mut().zip(y.released.iter_mut()) {
+        for (c, share) in jump.released.iter().enumerate() {
+            let moved = pk[c] * share;
+            pk[c] -= moved;
+            rk[0] += moved;
+        }
+    }
 }

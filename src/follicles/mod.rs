@@ -84,12 +84,6 @@ pub enum FollicleError {
         /// The arm's name.
         arm: String,
     },
-    /// The arm has a shedding event (`[[arm.event]]`).
-    #[error("arm `{arm}` has a shedding event ([[arm.event]]): the follicle-level chain does not follow shedding events yet (the ODE's `sim run` does); leave the event out of this arm to follow its follicles")]
-    ShedEvent {
-        /// The arm's name.
-        arm: String,
-    },
     /// A site's androgen factor is negative or not finite.
     #[error("a site's androgen factor must be finite and at least 0, not {0}")]
     BadSite(f64),

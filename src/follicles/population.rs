@@ -5,7 +5,7 @@
 //! follicles, so a run gives the same numbers on any number of threads.
 
 use super::chain::{Durations, StartShares, Walker};
-use super::clock::{Clocks, CATAGEN, KENOGEN, LOST, TELOGEN};
+use super::clock::{Clocks, CATAGEN, KENOGEN, LOST, RELEASED, RELEASED_LAST, TELOGEN};
 use super::forward::forward;
 use super::signals::{ArmSignals, PhaseShares};
 use super::{FollicleError, FollicleSettings};
@@ -81,7 +81,9 @@ fn contribution(f: &super::chain::Follicle) -> [i64; 6] {
     let mut c = [1, 0, 0, 0, 0, i64::from(f.kind.terminal())];
     c[match f.stage {
         CATAGEN => 2,
-        TELOGEN => 3,
+        // A released follicle holds its club hair until it sheds it, so it
+        // counts in telogen, as in the ODE.
+        TELOGEN | RELEASED..=RELEASED_LAST => 3,
         KENOGEN => 4,
         _ => 1,
     }] = 1;

@@ -4,14 +4,17 @@
 //! phase fractions are read.
 
 use super::chain::StartShares;
-use super::clock::Clocks;
+use super::clock::{Clocks, Jump};
 use super::FollicleError;
-use crate::model::{ix, HairModel, State, ANAGEN_STAGE_STATES, CYCLE_STATES};
-use crate::scenario::Scenario;
+use crate::model::{
+    ix, HairModel, State, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, N_STATES,
+    RELEASED_STATES,
+};
+use crate::scenario::{Arm, Scenario};
 use crate::simulation::{integrate_arm, output_grid, output_times};
 use crate::solve::{AsArray, SolveStats};
+use crate::timeline::timeline;
 use crate::timeline::SAME_TIME_DAYS;
-use crate::treatment::TreatmentKind;
 
 /// Grid step of the rates the follicles run on, days. The signals change
 /// over weeks (the fastest, a session's hypoxia, over days), so a day keeps
@@ -55,6 +58,8 @@ pub(crate) struct ArmSignals {
     times: Vec<f64>,
     states: Vec<State>,
     models: Vec<HairModel>,
+    /// The arm's shedding events, as shares of the anagen compartments.
+    jumps: Vec<Jump>,
 }
 
 impl ArmSignals {
@@ -64,17 +69,6 @@ impl ArmSignals {
             .arms
             .get(arm)
             .ok_or(FollicleError::NoArm(arm, scenario.arms.len()))?;
-        // A shedding event moves follicles between compartments at once (a
-        // jump, not a rate), which the chain does not follow yet: refused
-        // rather than drawn as if the event had not happened.
-        if a.treatments
-            .iter()
-            .any(|t| matches!(t.kind, TreatmentKind::Event { .. }))
-        {
-            return Err(FollicleError::ShedEvent {
-                arm: a.name.clone(),
-            });
-        }
         let mut grid = output_grid(scenario.duration_days, SIGNAL_STEP_DAYS);
         grid.extend(output_times(scenario));
         grid.sort_by(f64::total_cmp);
@@ -84,6 +78,7 @@ impl ArmSignals {
             times: Vec::with_capacity(grid.len()),
             states: Vec::with_capacity(grid.len()),
             models: Vec::with_capacity(grid.len()),
+            jumps: jumps(a, scenario.duration_days),
         };
         let mut stats = SolveStats::default();
         integrate_arm(
@@ -116,9 +111,11 @@ impl ArmSignals {
             .zip(&self.models)
             .map(|(y, m)| m.rates_in_region(y.as_array(), factor))
             .collect();
-        Clocks::new(self.times.clone(), rates).ok_or_else(|| FollicleError::BadRates {
-            arm: self.name.clone(),
-        })
+        Clocks::new(self.times.clone(), rates)
+            .map(|c| c.with_jumps(self.jumps.clone()))
+            .ok_or_else(|| FollicleError::BadRates {
+                arm: self.name.clone(),
+            })
     }
 
     /// What the follicles start from: the ODE's state at the first time.
@@ -151,7 +148,11 @@ impl ArmSignals {
         PhaseShares {
             anagen: anagen / present,
             catagen: y[ix::CATAGEN] / present,
-            telogen: y[ix::TELOGEN] / present,
+            // Released follicles hold their club hair until they shed it.
+            telogen: RELEASED_STATES
+                .iter()
+                .fold(y[ix::TELOGEN], |s, &i| s + y[i])
+                / present,
             kenogen: y[ix::KENOGEN] / present,
             terminal: y[ix::TERMINAL],
         }
@@ -162,4 +163,35 @@ impl ArmSignals {
         let p = self.models[0].params();
         (p.terminal_growth_mm_per_day, p.vellus_growth_mm_per_day)
     }
+}
+
+/// The arm's shedding events as the chain applies them: at each stop of its
+/// timeline, the share of every anagen compartment its sessions move out of
+/// it, read by applying them to a probe state (the ODE's own jump, so the
+/// two cannot disagree). Stops that release nothing are left out.
+fn jumps(arm: &Arm, duration_days: f64) -> Vec<Jump> {
+    let anagen: Vec<usize> = ANAGEN_STAGE_STATES
+        .iter()
+        .copied()
+        .chain([ix::ANAGEN_HELD])
+        .collect();
+    timeline(arm, duration_days)
+        .into_iter()
+        .filter(|stop| !stop.sessions.is_empty())
+        .filter_map(|stop| {
+            let mut y = [0.0; N_STATES];
+            for &i in &anagen {
+                y[i] = 1.0;
+            }
+            stop.apply_sessions(arm, &arm.patient.params, &mut y);
+            let mut released = [0.0; ANAGEN_STAGES + 1];
+            for (r, &i) in released.iter_mut().zip(&anagen) {
+                *r = (1.0 - y[i]).clamp(0.0, 1.0);
+            }
+            released.iter().any(|&r| r > 0.0).then_some(Jump {
+                t_days: stop.t_days,
+                released,
+            })
+        })
+        .collect()
 }
