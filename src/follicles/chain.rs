@@ -7,6 +7,7 @@ use super::clock::{
     Clocks, Jump, CATAGEN, HELD, KENOGEN, KENOGEN_NICHE_LOST, LOST, RELEASED, RELEASED_CLOCK,
     RELEASED_LAST, TELOGEN,
 };
+use super::view::Phase;
 use crate::model::ANAGEN_STAGES;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -97,6 +98,17 @@ pub(crate) struct Follicle {
 }
 
 impl Follicle {
+    /// The phase it shows: a released follicle holds its club hair until it
+    /// sheds it, so it is in telogen (as in the ODE); a lost one is empty.
+    pub fn phase(&self) -> Phase {
+        match self.stage {
+            CATAGEN => Phase::Catagen,
+            TELOGEN | RELEASED..=RELEASED_LAST => Phase::Telogen,
+            KENOGEN | LOST => Phase::Kenogen,
+            _ => Phase::Anagen,
+        }
+    }
+
     /// Which clock its current compartment runs on.
     fn clock(&self) -> usize {
         match self.stage {

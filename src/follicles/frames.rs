@@ -14,7 +14,7 @@
 //! them from donor sites), from the ODE's graft count.
 
 use super::chain::{Durations, Walker};
-use super::clock::{Clocks, CATAGEN, KENOGEN, LOST, RELEASED, RELEASED_LAST, TELOGEN};
+use super::clock::{Clocks, LOST};
 use super::population::stream;
 use super::signals::ArmSignals;
 use super::view::{FollicleView, Frame, Phase, Site};
@@ -142,11 +142,11 @@ fn view(w: &Walker, t: f64, (terminal_speed, vellus_speed): (f64, f64)) -> Folli
     } else {
         vellus_speed
     };
-    let (phase, grown_until) = match f.stage {
-        CATAGEN => (Phase::Catagen, f.anagen_end),
-        TELOGEN | RELEASED..=RELEASED_LAST => (Phase::Telogen, f.anagen_end),
-        KENOGEN | LOST => (Phase::Kenogen, f.anagen_start),
-        _ => (Phase::Anagen, t),
+    let phase = f.phase();
+    let grown_until = match phase {
+        Phase::Anagen => t,
+        Phase::Catagen | Phase::Telogen => f.anagen_end,
+        Phase::Kenogen => f.anagen_start,
     };
     FollicleView {
         phase,

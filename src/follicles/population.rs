@@ -5,9 +5,10 @@
 //! follicles, so a run gives the same numbers on any number of threads.
 
 use super::chain::{Durations, StartShares, Walker};
-use super::clock::{Clocks, CATAGEN, KENOGEN, LOST, RELEASED, RELEASED_LAST, TELOGEN};
+use super::clock::{Clocks, CATAGEN, KENOGEN, LOST, TELOGEN};
 use super::forward::forward;
 use super::signals::{ArmSignals, PhaseShares};
+use super::view::Phase;
 use super::{FollicleError, FollicleSettings};
 use crate::model::Rates;
 use crate::scenario::Scenario;
@@ -79,13 +80,11 @@ fn contribution(f: &super::chain::Follicle) -> [i64; 6] {
         return [0; 6];
     }
     let mut c = [1, 0, 0, 0, 0, i64::from(f.kind.terminal())];
-    c[match f.stage {
-        CATAGEN => 2,
-        // A released follicle holds its club hair until it sheds it, so it
-        // counts in telogen, as in the ODE.
-        TELOGEN | RELEASED..=RELEASED_LAST => 3,
-        KENOGEN => 4,
-        _ => 1,
+    c[match f.phase() {
+        Phase::Anagen => 1,
+        Phase::Catagen => 2,
+        Phase::Telogen => 3,
+        Phase::Kenogen => 4,
     }] = 1;
     c
 }
