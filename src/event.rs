@@ -14,7 +14,7 @@
 //! The released follicles pass the model's released stages and shed their
 //! club hairs weeks later (see `model::states::RELEASED_STAGES`).
 
-use crate::model::{ix, ANAGEN_STAGE_STATES, N_STATES};
+use crate::model::{compartment, follicle_state, Kind, N_STATES};
 use crate::params::Parameters;
 use crate::schedule::{Schedule, Treatment};
 use crate::symbolic::Scalar;
@@ -113,10 +113,15 @@ impl ShedEvent {
         // A share `base` at severity 1; severities compound it, so the share
         // stays below 1 however severe.
         let share = |base: T| one - (one - base).max(T::lit(0.0)).powf(dose);
-        let mut release = |from: usize, share: T| {
+        // Each kind's follicles go to its own first released stage.
+        let mut release = |kind: Kind, from: usize, share: T| {
+            let (from, to) = (
+                follicle_state(kind, from),
+                follicle_state(kind, compartment::RELEASED_1),
+            );
             let moved = y[from] * share;
             y[from] = y[from] - moved;
-            y[ix::RELEASED_1] = y[ix::RELEASED_1] + moved;
+            y[to] = y[to] + moved;
         };
         // Immediate anagen release: the same share of every anagen compartment.
         let anagen_share = share(match self {
@@ -125,34 +130,45 @@ impl ShedEvent {
             ShedEvent::CrashDiet => p.crash_diet_anagen_release,
             ShedEvent::Childbirth => p.childbirth_anagen_release,
         });
-        // A delivery first releases what pregnancy's oestrogen held.
-        if self == ShedEvent::Childbirth {
-            release(ix::ANAGEN_HELD, share(p.childbirth_held_release));
+        for kind in Kind::ALL {
+            // A delivery first releases what pregnancy's oestrogen held.
+            if self == ShedEvent::Childbirth {
+                release(kind, compartment::HELD, share(p.childbirth_held_release));
+            }
+            for c in compartment::ANAGEN_1..=compartment::HELD {
+                release(kind, c, anagen_share);
+            }
         }
-        for i in ANAGEN_STAGE_STATES {
-            release(i, anagen_share);
-        }
-        release(ix::ANAGEN_HELD, anagen_share);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::FOLLICLE_STATES;
+    use crate::model::{Census, FOLLICLE_STATES};
 
     #[test]
     fn a_release_moves_anagen_follicles_to_the_released_stage_and_keeps_the_count() {
         let p = Parameters::default();
         let y0 = crate::steady_state::steady_state(&p, None);
-        let anagen = |y: &[f64; N_STATES]| {
-            ANAGEN_STAGE_STATES.iter().map(|&i| y[i]).sum::<f64>() + y[ix::ANAGEN_HELD]
-        };
+        let anagen = |y: &[f64; N_STATES]| Census::of(y).anagen;
         let mut y = *crate::solve::AsArray::as_array(&y0);
         let before = anagen(&y);
         ShedEvent::Fever.apply(&p, 1.0, &mut y);
         assert!((anagen(&y) - before * (1.0 - p.fever_anagen_release)).abs() < 1e-12);
-        assert!((y[ix::RELEASED_1] - before * p.fever_anagen_release).abs() < 1e-12);
+        assert!((Census::of(&y).released - before * p.fever_anagen_release).abs() < 1e-12);
+        for kind in Kind::ALL {
+            let anagen_of = |y: &[f64]| -> f64 {
+                (compartment::ANAGEN_1..=compartment::HELD)
+                    .map(|c| y[follicle_state(kind, c)])
+                    .sum()
+            };
+            let released = y[follicle_state(kind, compartment::RELEASED_1)];
+            assert!(
+                (released + anagen_of(&y) - anagen_of(y0.as_slice())).abs() < 1e-12,
+                "{kind:?} keeps its kind"
+            );
+        }
         let total: f64 = FOLLICLE_STATES.iter().map(|&i| y[i]).sum();
         assert!((total - 1.0).abs() < 1e-12);
         // Severity compounds: twice as severe releases 1 − (1 − f)², below 1.
@@ -176,12 +192,15 @@ mod tests {
         // Four quarter-strength steps release the same share as one full one.
         let p = Parameters::default();
         let mut a = [0.0; N_STATES];
-        a[ix::ANAGEN_3] = 1.0;
+        let third = follicle_state(Kind::Primed, compartment::ANAGEN_1 + 2);
+        a[third] = 1.0;
         let mut b = a;
         for _ in 0..4 {
             ShedEvent::CrashDiet.apply(&p, diet[0].dose, &mut a);
         }
         ShedEvent::CrashDiet.apply(&p, 1.0, &mut b);
-        assert!((a[ix::RELEASED_1] - b[ix::RELEASED_1]).abs() < 1e-12);
+        let released = follicle_state(Kind::Primed, compartment::RELEASED_1);
+        assert!((a[released] - b[released]).abs() < 1e-12);
+        assert!(b[released] > 0.0);
     }
 }

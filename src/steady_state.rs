@@ -12,15 +12,21 @@
 //! phases that the cycle keeps while the whole declines at one slow rate λ,
 //! with the kinds of follicle (terminal, miniaturized, niche lost) in the
 //! proportions where miniaturization, restoration, niche loss and dropout
-//! balance. From there an untreated arm declines smoothly, with no transient.
+//! balance. Each kind is spread over the cycle in its own mode: the
+//! follicles with an intact niche in the healthy cycle's shares, those
+//! whose niche is lost in the slowly decaying mode of their longer kenogen
+//! and their dropout. Every phase then starts at rest (the niche-lost
+//! follicles' share of it decaying at their slow rate), whatever the kinds
+//! do: the follicles a re-entry moves from one kind to another stay in the
+//! phase.
 //! A profile that gives its own terminal fraction starts there instead, with
 //! the niche share that balances it.
 
-use crate::model::{ix, HairModel, Rates, State, CYCLE_STATES};
+use crate::model::{compartment, follicle_state, ix, HairModel, Kind, Rates, State};
 use crate::params::Parameters;
 
-/// How many compartments the cycle has.
-const CYCLE: usize = CYCLE_STATES.len();
+/// How many compartments the cycle has (anagen's stages to kenogen).
+const CYCLE: usize = compartment::KENOGEN + 1;
 
 /// The initial state: the signals at their baselines, the kinds of follicle
 /// balanced (the terminal fraction as given, if given), the phases in the
@@ -35,12 +41,17 @@ pub fn steady_state(params: &Parameters, terminal_fraction: Option<f64>) -> Stat
     y[ix::OESTROGEN] = params.oestrogen_baseline;
     let r = model.rates(&y);
     let kinds = balanced_kinds(&r, terminal_fraction);
-    y[ix::TERMINAL] = kinds.terminal;
-    y[ix::TERMINAL_PRIMED] = kinds.primed;
-    y[ix::NICHE] = kinds.niche;
-    let shares = cycle_shares(&r, kinds.niche);
-    for (i, share) in CYCLE_STATES.into_iter().zip(shares) {
-        y[i] = share;
+    let (intact, lost) = (cycle_shares(&r, true), cycle_shares(&r, false));
+    for kind in Kind::ALL {
+        let (weight, shares) = match kind {
+            Kind::Terminal => (kinds.terminal - kinds.primed, intact),
+            Kind::Primed => (kinds.primed, intact),
+            Kind::Miniaturized => (kinds.niche - kinds.terminal, intact),
+            Kind::NicheLost => (1.0 - kinds.niche, lost),
+        };
+        for (c, share) in shares.into_iter().enumerate() {
+            y[follicle_state(kind, c)] = weight * share;
+        }
     }
     y
 }
@@ -107,17 +118,16 @@ pub fn balanced_kinds(r: &Rates, terminal: Option<f64>) -> Kinds {
     }
 }
 
-/// Shares of the cycle's compartments (summing to 1) in the mode that decays
-/// at a single rate λ when a share `niche` of the follicles present has its
-/// niche: the others leave kenogen at their slower rate and a fraction of
-/// them drops out. In that mode each compartment's inflow is its
+/// Shares of the cycle's compartments (summing to 1) of follicles whose
+/// niche is intact (`niche`) or lost, in the mode that decays at a single
+/// rate λ: without a niche, follicles leave kenogen at their slower rate and
+/// a fraction of them drops out. In that mode each compartment's inflow is its
 /// predecessor's outflow and its content decays at λ, so x_{i+1} = r_i x_i /
 /// (r_{i+1} − λ), and around the cycle (1 − lost) Π r_i / (r_i − λ) = 1, which
 /// fixes λ in [0, min r_i). With nothing lost, λ = 0 and x_i ∝ 1 / r_i.
-fn cycle_shares(r: &Rates, niche: f64) -> [f64; CYCLE] {
+fn cycle_shares(r: &Rates, niche: bool) -> [f64; CYCLE] {
     let rate = r.cycle_exit_rates(niche);
-    let lost_exit = (1.0 - niche) / r.niche_lost_kenogen_days;
-    let lost = lost_exit * r.dropout_per_cycle / rate[CYCLE - 1];
+    let lost = if niche { 0.0 } else { r.dropout_per_cycle };
     let lambda = decay_rate(&rate, lost);
     let mut x = [1.0; CYCLE];
     for i in 1..CYCLE {
@@ -172,41 +182,60 @@ mod tests {
         assert!(dy.amax() < 1e-14, "{dy:?}");
         let r = HairModel::untreated(p).rates(&y);
         let cycle = r.anagen_total_days() + r.catagen_days + r.telogen_days + r.kenogen_days;
-        assert!((y[ix::KENOGEN] - r.kenogen_days / cycle).abs() < 1e-12);
+        let kenogen = crate::model::Census::of(crate::solve::AsArray::as_array(&y)).kenogen;
+        assert!((kenogen - r.kenogen_days / cycle).abs() < 1e-12);
     }
 
-    /// Every profile starts in the quasi-stationary mode: each phase decays
-    /// at one rate λ (0 when healthy), the lost follicles take up exactly what
-    /// the phases lose, the terminal fraction does not move, and the follicle
-    /// states sum to 1.
+    /// Every profile starts with each kind in its own mode: past anagen's
+    /// first stage each compartment decays at the kind's rate λ (0 with an
+    /// intact niche; a little above for the niche-lost, who drop out), and
+    /// summed over the kinds so does the first stage (the re-entries only
+    /// move follicles between kinds); the follicle states sum to 1 and the
+    /// signals are at rest.
     #[test]
-    fn every_profile_starts_in_its_quasi_stationary_mode() {
+    fn every_profile_starts_with_each_kind_in_its_own_mode() {
         for profile in PROFILES {
             let p = profile.parameters().unwrap();
-            let y = steady_state(&p, None);
-            let dy = derivatives(&p, &y);
-            let lambda = -dy[ix::KENOGEN] / y[ix::KENOGEN];
-            assert!(
-                (0.0..1e-3).contains(&lambda),
-                "{}: λ {lambda}",
-                profile.name
-            );
-            let phases = &FOLLICLE_STATES[..FOLLICLE_STATES.len() - 1];
-            for &i in phases {
+            for start in [None, profile.terminal_fraction_start] {
+                let y = steady_state(&p, start);
+                let dy = derivatives(&p, &y);
+                let mut first_stage = 0.0;
+                for kind in Kind::ALL {
+                    let at = |c| follicle_state(kind, c);
+                    let kenogen = at(compartment::KENOGEN);
+                    let lambda = if y[kenogen] > 0.0 {
+                        -dy[kenogen] / y[kenogen]
+                    } else {
+                        0.0
+                    };
+                    assert!(
+                        (-1e-15..1e-3).contains(&lambda),
+                        "{}: λ {lambda}",
+                        profile.name
+                    );
+                    if kind.niche() {
+                        assert!(lambda.abs() < 1e-15, "{} {kind:?}", profile.name);
+                    }
+                    for c in compartment::ANAGEN_1 + 1..=compartment::KENOGEN {
+                        assert!(
+                            (dy[at(c)] + lambda * y[at(c)]).abs() < 1e-15,
+                            "{} {kind:?} compartment {c}",
+                            profile.name
+                        );
+                    }
+                    let first = at(compartment::ANAGEN_1);
+                    first_stage += dy[first] + lambda * y[first];
+                }
                 assert!(
-                    (dy[i] + lambda * y[i]).abs() < 1e-15,
-                    "{}: state {i}",
+                    first_stage.abs() < 1e-15,
+                    "{}: {first_stage:e}",
                     profile.name
                 );
-            }
-            let phase_sum: f64 = phases.iter().map(|&i| y[i]).sum();
-            assert!((phase_sum - 1.0).abs() < 1e-12);
-            assert!((dy[ix::FOLLICLES_LOST] - lambda * phase_sum).abs() < 1e-15);
-            assert!(dy[ix::TERMINAL].abs() < 1e-15, "{}", profile.name);
-            assert!(dy[ix::TERMINAL_PRIMED].abs() < 1e-15, "{}", profile.name);
-            assert!(dy[ix::NICHE].abs() < 1e-15, "{}", profile.name);
-            for i in ix::DHT..N_STATES {
-                assert!(dy[i].abs() < 1e-15, "{}: state {i}", profile.name);
+                let total: f64 = FOLLICLE_STATES.iter().map(|&i| y[i]).sum();
+                assert!((total - 1.0).abs() < 1e-12);
+                for i in ix::DHT..N_STATES {
+                    assert!(dy[i].abs() < 1e-15, "{}: state {i}", profile.name);
+                }
             }
         }
     }

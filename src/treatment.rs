@@ -7,7 +7,7 @@
 
 use crate::event::ShedEvent;
 use crate::i18n::{Key, Lang};
-use crate::model::structure::{direction, rates_of_change, Direction};
+use crate::model::structure::{direction, rates_of_change, representative, Direction};
 use crate::model::{ix, HairModel, Inputs, State, N_STATES};
 use crate::params::Parameters;
 use crate::solve::AsArray;
@@ -289,7 +289,8 @@ impl TreatmentKind {
     /// own code at the reference state `y` of `params`: a continuous kind's
     /// inputs at its default dose change the states' rates of change; a
     /// session kind's jump changes the states. The mechanism map draws one
-    /// arrow for each.
+    /// arrow for each. A follicle state is given by the state that stands
+    /// for its phase ([`crate::model::structure::representative`]), once.
     pub fn targets(&self, params: &Parameters, y: &State) -> Vec<(usize, Direction)> {
         let model = HairModel::untreated(*params);
         let before = rates_of_change(&model, y);
@@ -315,7 +316,14 @@ impl TreatmentKind {
                 }
             }
         }
-        out
+        let mut seen = Vec::with_capacity(out.len());
+        for (i, d) in out {
+            let target = (representative(i), d);
+            if !seen.contains(&target) {
+                seen.push(target);
+            }
+        }
+        seen
     }
 
     /// Continuous or sessions.
@@ -569,7 +577,8 @@ mod tests {
             .expect("the aga_moderate profile");
         let y_aga = crate::steady_state::steady_state(&aga, Some(0.7));
         let spiro = TreatmentKind::Spironolactone.targets(&aga, &y_aga);
-        assert!(spiro.contains(&(ix::KENOGEN, Down)), "{spiro:?}");
+        let kenogen = crate::model::structure::CYCLE[3];
+        assert!(spiro.contains(&(kenogen, Down)), "{spiro:?}");
         for kind in TreatmentKind::BUILT_IN {
             assert!(
                 !kind.targets(&aga, &y_aga).is_empty(),

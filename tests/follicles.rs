@@ -1,6 +1,6 @@
-//! The follicle-level simulator: its counts against the chain's forward
-//! equation at N = 100,000 (three kinds of arm), the ODE's closure gap,
-//! Halloy's steady state, the same results on one thread and two, invariants
+//! The follicle-level simulator: its counts against the ODE (the chain's
+//! forward equation) at N = 100,000 (three kinds of arm, and through
+//! shedding events), Halloy's steady state, the same results on one thread and two, invariants
 //! of single follicles, and `sim follicles` end to end. Heavy: run in release.
 
 mod common;
@@ -80,17 +80,17 @@ fn worst_z(result: &FollicleResult, reference: impl Fn(usize, usize) -> [f64; 5]
         .collect()
 }
 
+/// The consistency test: every phase fraction and the terminal
+/// fraction of 100,000 follicles within 4 standard errors of the ODE at
+/// every output time, for an untreated, a drug-started and two drug-stopped
+/// arms of a moderate-AGA scalp, where follicles change kind every cycle.
 #[test]
-fn at_100000_follicles_the_counts_follow_the_chain_s_forward_equation_within_4_se() {
+fn at_100000_follicles_every_share_lies_within_4_se_of_the_ode() {
     let result = run(100_000, 7);
     assert_eq!(result.times_days, output_times(&arms()));
-    let z = worst_z(&result, |a, k| result.arms[a].forward[k].values());
-    let ode = worst_z(&result, |a, k| result.arms[a].ode[k].values());
-    for ((arm, z), ode) in result.arms.iter().zip(&z).zip(&ode) {
-        println!(
-            "arm `{}`: forward equation {z:.2} SE, ODE {ode:.2} SE",
-            arm.name
-        );
+    let z = worst_z(&result, |a, k| result.arms[a].ode[k].values());
+    for (arm, z) in result.arms.iter().zip(&z) {
+        println!("arm `{}`: {z:.2} SE from the ODE", arm.name);
         assert!(*z < 4.0, "arm `{}`: {z:.2} SE", arm.name);
     }
     // The automaton does move: the untreated scalp loses terminal follicles.
@@ -101,29 +101,6 @@ fn at_100000_follicles_the_counts_follow_the_chain_s_forward_equation_within_4_s
         first.value - last.value > 5.0 * first.se,
         "{first:?} → {last:?}"
     );
-}
-
-#[test]
-fn the_ode_s_closure_is_measurably_off_its_chain_but_by_little() {
-    // The ODE spreads every kind over the phases like the whole; the chain
-    // keeps kinds on follicles (niche-lost ones linger in kenogen, restored
-    // and miniaturized ones restart anagen). docs/FOLLICLES.md records the
-    // gap; this pins its size so a change to either shows.
-    let result = run(100_000, 7);
-    let mut largest = 0.0f64;
-    for arm in &result.arms {
-        for (f, o) in arm.forward.iter().zip(&arm.ode) {
-            for (x, y) in f.values().into_iter().zip(o.values()) {
-                largest = largest.max((x - y).abs());
-            }
-        }
-        let (f0, o0) = (arm.forward[0].values(), arm.ode[0].values());
-        for (x, y) in f0.into_iter().zip(o0) {
-            assert!((x - y).abs() < 1e-9, "both start from the ODE's state");
-        }
-    }
-    println!("largest gap between the ODE and its chain's mean: {largest:.4}");
-    assert!(largest > 0.002 && largest < 0.03, "largest gap {largest}");
 }
 
 /// Halloy et al. 2002's automaton: μA = 3.6, μT = 2.4, μL = 2.0 months,
@@ -315,11 +292,13 @@ fn sim_follicles_writes_a_labelled_csv_and_chart() {
 }
 
 /// Shedding events are jumps: a share of the anagen follicles is released at
-/// once. The chain applies the ODE's own jump follicle by follicle, so on a
-/// healthy scalp (no follicle changes kind, so the ODE is exactly the chain's
-/// forward equation) the automaton follows the ODE within 4 SE through a
-/// fever, a crash diet and a delivery, and on an AGA scalp it follows its
-/// forward equation; the wave itself shows (telogen at least doubles).
+/// once. The chain applies the ODE's own jump follicle by follicle, so the
+/// automaton follows the ODE within 4 SE through a fever, a crash diet and a
+/// delivery, on a healthy and on an AGA scalp; the wave itself shows
+/// (telogen at least doubles). The scenario has 552 weekly output times, so
+/// each arm is 2,760 comparisons: the bound is 5 SE, which sampling alone
+/// passes with probability above 99.8 % (2,760 × 5.7e-7), while a missing
+/// jump was 100–270 SE off and the ODE that averaged over kinds 8–11 SE.
 #[test]
 fn shedding_events_are_followed_follicle_by_follicle() {
     let sc = hairsim::scenario::load(std::path::Path::new(&format!(
@@ -333,21 +312,10 @@ fn shedding_events_are_followed_follicle_by_follicle() {
         durations: Durations::Markov,
     };
     let result = simulate_follicles(&sc, &settings).expect("the arms simulate");
-    let forward = worst_z(&result, |a, k| result.arms[a].forward[k].values());
     let ode = worst_z(&result, |a, k| result.arms[a].ode[k].values());
-    for ((arm, f), o) in result.arms.iter().zip(&forward).zip(&ode) {
-        println!(
-            "arm `{}`: forward equation {f:.2} SE, ODE {o:.2} SE",
-            arm.name
-        );
-        assert!(
-            *f < 4.0,
-            "arm `{}`: {f:.2} SE from its forward equation",
-            arm.name
-        );
-        if !arm.name.starts_with("AGA") {
-            assert!(*o < 4.0, "arm `{}`: {o:.2} SE from the ODE", arm.name);
-        }
+    for (arm, o) in result.arms.iter().zip(&ode) {
+        println!("arm `{}`: {o:.2} SE from the ODE", arm.name);
+        assert!(*o < 5.0, "arm `{}`: {o:.2} SE from the ODE", arm.name);
         if arm.name != "healthy, no event" && arm.name != "AGA, no event" {
             let telogen: Vec<f64> = arm.counts.iter().map(|c| c.shares()[2].value).collect();
             let peak = telogen.iter().copied().fold(0.0, f64::max);

@@ -5,7 +5,9 @@
 //! hair model, are in `src/solve/`.)
 
 mod common;
-use hairsim::model::{ix, HairModel, State, ANAGEN_STAGES, CYCLE_STATES, N_STATES};
+use hairsim::model::{
+    compartment, follicle_state, ix, HairModel, Kind, State, ANAGEN_STAGES, N_STATES,
+};
 use hairsim::params::Parameters;
 use hairsim::scenario;
 use hairsim::simulation::{simulate, SimulationResult};
@@ -42,11 +44,11 @@ fn every_method_matches_the_closed_form_linear_chain() {
         for t1 in [30.0, 200.0, 1000.0, 3000.0] {
             integ.advance_to(t1, &[], &mut |_, _| {}).unwrap();
             let (y, exact) = (integ.y(), exact_at(t1));
-            for (k, i) in CYCLE_STATES.into_iter().enumerate() {
+            for k in 0..CYCLE {
                 assert!(
-                    (y[i] - exact[k]).abs() < tol,
+                    (in_compartment(y, k) - exact[k]).abs() < tol,
                     "{method} compartment {k} at {t1}: {} vs {}",
-                    y[i],
+                    in_compartment(y, k),
                     exact[k]
                 );
             }
@@ -66,9 +68,9 @@ fn every_method_matches_the_closed_form_linear_chain() {
         r.kenogen_days,
     ]);
     let cycle: f64 = durations.iter().sum();
-    for (k, i) in CYCLE_STATES.into_iter().enumerate() {
+    for (k, duration) in durations.iter().enumerate() {
         assert!(
-            (y[i] - durations[k] / cycle).abs() < 1e-8,
+            (in_compartment(y, k) - duration / cycle).abs() < 1e-8,
             "compartment {k}"
         );
     }
@@ -178,16 +180,16 @@ fn output_grid_has_no_duplicates_and_ends_at_the_horizon() {
 #[test]
 fn an_untreated_arm_of_every_profile_starts_at_its_steady_state() {
     for profile in ["healthy", "aga_mild", "aga_moderate", "aga_severe"] {
-        // Without the slow rise of the androgen sensitivity, the start is an
-        // exact (quasi-)steady state.
+        // Without the slow rise of the androgen sensitivity, every phase
+        // starts at rest; as re-entries make follicles lose their niche
+        // (which then wait longer in kenogen) the shares drift, slowly.
         let r = run_text(&format!("[scenario]\nname = \"p\"\nduration = \"30 days\"\n[patient]\nprofile = \"{profile}\"\n[patient.parameters]\ndht_sensitivity_rise_per_year = 0\n[[arm]]\nname = \"u\"\n"));
         let rows = &r.arms[0].trajectory.rows;
         let (a, b) = (rows[0], rows[rows.len() - 1]);
-        // The phase fractions do not move; only slow follicle loss may, and
-        // the terminal share drifts slowly from the profile's given value
+        // The terminal share drifts slowly from the profile's given value
         // towards its balance.
         assert!(
-            (a.anagen - b.anagen).abs() < 1e-6,
+            (a.anagen - b.anagen).abs() < 5e-4,
             "{profile}: {} {}",
             a.anagen,
             b.anagen
@@ -198,8 +200,13 @@ fn an_untreated_arm_of_every_profile_starts_at_its_steady_state() {
     }
 }
 
-/// How many compartments the cycle has.
-const CYCLE: usize = CYCLE_STATES.len();
+/// How many compartments the cycle has (anagen's stages to kenogen).
+const CYCLE: usize = compartment::KENOGEN + 1;
+
+/// The follicles of every kind in compartment `c`.
+fn in_compartment(y: &State, c: usize) -> f64 {
+    Kind::ALL.iter().map(|&k| y[follicle_state(k, c)]).sum()
+}
 
 /// The fixed-signal linear chain of the closed-form test, as (model, y0,
 /// exact(t)): no niche loss and no rise of the androgen sensitivity, so the
@@ -217,16 +224,18 @@ fn linear_chain() -> (HairModel, State, impl Fn(f64) -> SVector<f64, CYCLE>) {
     };
     let model = HairModel::untreated(p);
     let mut y0 = State::zeros();
-    y0[ix::ANAGEN_1] = 0.5;
-    y0[ix::KENOGEN] = 0.5;
-    y0[ix::TERMINAL] = 0.8;
-    y0[ix::NICHE] = 1.0;
+    // Terminal and miniaturized follicles with intact niches: they cycle
+    // alike, so the chain holds for their sum whatever M1 miniaturizes.
+    for (kind, share) in [(Kind::Terminal, 0.8), (Kind::Miniaturized, 0.2)] {
+        y0[follicle_state(kind, compartment::ANAGEN_1)] = 0.5 * share;
+        y0[follicle_state(kind, compartment::KENOGEN)] = 0.5 * share;
+    }
     y0[ix::DHT] = 1.0;
     y0[ix::ANDROGEN_SENSITIVITY] = 1.0;
     y0[ix::MACROPHAGE_M1] = 0.7;
     y0[ix::MACROPHAGE_M2] = p.macrophage_m2_baseline;
     let r = model.rates(&y0);
-    let rate = r.cycle_exit_rates(1.0);
+    let rate = r.cycle_exit_rates(true);
     // Compartment i empties into i + 1, the last into the first.
     let q = SMatrix::<f64, CYCLE, CYCLE>::from_fn(|i, j| {
         if i == j {
@@ -251,8 +260,8 @@ fn chain_error(method: Method, rtol: f64) -> (f64, SolveStats) {
     let mut worst = 0.0_f64;
     let mut check = |t: f64, y: &State| {
         let e = exact(t);
-        for (k, i) in CYCLE_STATES.into_iter().enumerate() {
-            worst = worst.max((y[i] - e[k]).abs());
+        for (k, exact) in e.iter().enumerate() {
+            worst = worst.max((in_compartment(y, k) - exact).abs());
         }
     };
     integ

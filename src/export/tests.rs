@@ -45,14 +45,12 @@ fn eval(g: &Graph, s: Sym, p: &Parameters, y: &State, u: &Inputs) -> f64 {
 
 fn random_state(rng: &mut ChaCha8Rng) -> State {
     let mut y = State::zeros();
-    let phases: [f64; 4] = std::array::from_fn(|_| rng.random_range(0.01..1.0));
-    let sum: f64 = phases.iter().sum();
-    for (i, v) in phases.iter().enumerate() {
+    // Every follicle state, the released ones included, some share.
+    let shares: [f64; crate::model::N_FOLLICLE_STATES] =
+        std::array::from_fn(|_| rng.random_range(0.001..1.0));
+    let sum: f64 = shares.iter().sum();
+    for (i, v) in shares.iter().enumerate() {
         y[i] = v / sum;
-    }
-    y[ix::TERMINAL] = rng.random_range(0.05..0.99);
-    for i in crate::model::RELEASED_STATES {
-        y[i] = rng.random_range(0.0..0.1);
     }
     y[ix::OESTROGEN] = rng.random_range(0.0..12.0);
     for i in ix::DHT..N_STATES {
@@ -378,16 +376,16 @@ fn python_keeps_the_order_of_operations() {
     m.graph = g;
     assert_eq!(
         python::expr_text(&m, e.0),
-        "anagen_days - (catagen_days - anagen_1)"
+        "anagen_days - (catagen_days - terminal_anagen_1)"
     );
     assert_eq!(
         python::expr_text(&m, e.1),
-        "anagen_days / (catagen_days * anagen_1)"
+        "anagen_days / (catagen_days * terminal_anagen_1)"
     );
     assert_eq!(python::expr_text(&m, e.2), "-(anagen_days ** catagen_days)");
     assert_eq!(
         python::expr_text(&m, e.3),
-        "(anagen_days + catagen_days) * anagen_1"
+        "(anagen_days + catagen_days) * terminal_anagen_1"
     );
 }
 

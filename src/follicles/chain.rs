@@ -8,35 +8,12 @@ use super::clock::{
     RELEASED_LAST, TELOGEN,
 };
 use super::view::Phase;
-use crate::model::ANAGEN_STAGES;
+use crate::model::{compartment, ANAGEN_STAGES, KINDS};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
-/// What a follicle is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Terminal, not (yet) susceptible to DHT.
-    Terminal,
-    /// Terminal and susceptible to DHT (primed).
-    Primed,
-    /// Miniaturized, its stem-cell niche intact.
-    Miniaturized,
-    /// Miniaturized, its niche lost: slow to re-enter, never restored.
-    NicheLost,
-}
-
-impl Kind {
-    /// Terminal (thick, long shaft).
-    pub fn terminal(self) -> bool {
-        matches!(self, Kind::Terminal | Kind::Primed)
-    }
-
-    /// Its niche is intact.
-    pub fn niche(self) -> bool {
-        self != Kind::NicheLost
-    }
-}
+pub use crate::model::Kind;
 
 /// How the durations of the phases are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -68,18 +45,37 @@ impl Durations {
 }
 
 /// The shares one follicle's starting state is drawn from: the ODE's
-/// starting state, in which every kind is spread over the phases like the whole.
+/// starting state, by kind and compartment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct StartShares {
-    /// Shares of the cycle's compartments and, last, of the follicles lost
-    /// (they sum to 1).
-    pub compartments: [f64; ANAGEN_STAGES + 5],
-    /// Terminal share of the follicles present.
-    pub terminal: f64,
-    /// Primed share of the follicles present (among the terminal).
-    pub primed: f64,
-    /// Intact-niche share of the follicles present (the terminal among them).
-    pub niche: f64,
+    /// Shares of each kind's compartments ([`compartment`]); with `lost`
+    /// they sum to 1.
+    pub by_kind: [[f64; compartment::COUNT]; KINDS],
+    /// Share of the follicles lost.
+    pub lost: f64,
+}
+
+impl StartShares {
+    /// Draw a kind and a compartment (as the chain numbers its stages) from
+    /// a uniform `u`.
+    fn draw(&self, u: f64) -> (Kind, u8) {
+        let mut acc = 0.0;
+        for (kind, shares) in Kind::ALL.into_iter().zip(&self.by_kind) {
+            for (c, &s) in shares.iter().enumerate() {
+                acc += s.max(0.0);
+                if u < acc {
+                    let stage = match c {
+                        c if c >= compartment::RELEASED_1 => {
+                            RELEASED + (c - compartment::RELEASED_1) as u8
+                        }
+                        c => c as u8,
+                    };
+                    return (kind, stage);
+                }
+            }
+        }
+        (Kind::NicheLost, LOST)
+    }
 }
 
 /// One follicle's visible history: its compartment, kind, and the start and
@@ -147,18 +143,6 @@ fn unit_draw(durations: &Durations, rng: &mut ChaCha8Rng) -> f64 {
     }
 }
 
-/// Pick an index with the given probabilities (the last takes what is left).
-fn pick(shares: &[f64], u: f64) -> usize {
-    let mut acc = 0.0;
-    for (i, &s) in shares.iter().enumerate() {
-        acc += s.max(0.0);
-        if u < acc {
-            return i;
-        }
-    }
-    shares.len() - 1
-}
-
 impl Walker {
     /// A follicle drawn from `start` at time `t0`, its first transition drawn.
     pub fn start(
@@ -168,14 +152,7 @@ impl Walker {
         t0: f64,
         mut rng: ChaCha8Rng,
     ) -> Walker {
-        let stage = pick(&start.compartments, rng.random::<f64>()) as u8;
-        let (t, p, n) = (start.terminal, start.primed, start.niche);
-        let kind = [
-            Kind::Terminal,
-            Kind::Primed,
-            Kind::Miniaturized,
-            Kind::NicheLost,
-        ][pick(&[t - p, p, n - t, 1.0 - n], rng.random::<f64>())];
+        let (kind, stage) = start.draw(rng.random::<f64>());
         // Where it is in its anagen only sets its shaft's length: an
         // illustrative age from the mean durations.
         let r = clocks.rates_at(t0);
@@ -392,10 +369,15 @@ mod tests {
     }
 
     #[test]
-    fn pick_follows_the_shares() {
-        assert_eq!(pick(&[0.2, 0.3, 0.5], 0.1), 0);
-        assert_eq!(pick(&[0.2, 0.3, 0.5], 0.45), 1);
-        assert_eq!(pick(&[0.2, 0.3, 0.5], 0.999_999_9), 2);
-        assert_eq!(pick(&[0.2, 0.0, 0.5], 0.2), 2);
+    fn a_start_is_drawn_by_kind_and_compartment() {
+        let mut by_kind = [[0.0; compartment::COUNT]; KINDS];
+        by_kind[0][compartment::KENOGEN] = 0.2;
+        by_kind[1][compartment::RELEASED_1 + 1] = 0.3;
+        by_kind[3][0] = 0.4;
+        let start = StartShares { by_kind, lost: 0.1 };
+        assert_eq!(start.draw(0.1), (Kind::Terminal, KENOGEN));
+        assert_eq!(start.draw(0.45), (Kind::Primed, RELEASED + 1));
+        assert_eq!(start.draw(0.85), (Kind::NicheLost, 0));
+        assert_eq!(start.draw(0.95).1, LOST);
     }
 }

@@ -181,21 +181,6 @@ impl Clocks {
         )
     }
 
-    /// The grid times, days.
-    pub(crate) fn times(&self) -> &[f64] {
-        &self.times
-    }
-
-    /// Exit rates of every clock at `t`, linear between grid points (the
-    /// rates whose integral [`Clocks::hazard`] is).
-    pub(crate) fn exit_rates_at(&self, t: f64) -> [f64; N_CLOCKS] {
-        let k = self.cell(t);
-        let (t0, t1) = (self.times[k], self.times[k + 1]);
-        let w = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
-        let (a, b) = (exit_rates(&self.rates[k]), exit_rates(&self.rates[k + 1]));
-        std::array::from_fn(|c| a[c] + (b[c] - a[c]) * w)
-    }
-
     /// The rates in force at `t` (those of the last grid point at or before it).
     pub(crate) fn rates_at(&self, t: f64) -> &Rates {
         let k = self.times.partition_point(|&g| g <= t).saturating_sub(1);

@@ -8,8 +8,7 @@
 //! terminal, primed, miniaturized, niche lost) and leaves its compartment at
 //! the rate the arm's ODE solution gives at each moment (`clock`: the
 //! cumulative hazard; `chain`: one follicle; `signals`: the arm's solution;
-//! `population`: N follicles counted; `forward`: the chain's exact mean;
-//! `frames`: the renderers' API).
+//! `population`: N follicles counted; `frames`: the renderers' API).
 //!
 //! What it shows: `scalp` (the sites seen from above and the regional
 //! androgen field), `grafts` (a transplant placed on the map), `render` (the
@@ -18,7 +17,6 @@
 
 mod chain;
 mod clock;
-mod forward;
 mod frames;
 pub mod grafts;
 pub mod pictures;

@@ -5,12 +5,11 @@
 //! follicles, so a run gives the same numbers on any number of threads.
 
 use super::chain::{Durations, StartShares, Walker};
-use super::clock::{Clocks, CATAGEN, KENOGEN, LOST, TELOGEN};
-use super::forward::forward;
+use super::clock::{Clocks, LOST};
 use super::signals::{ArmSignals, PhaseShares};
 use super::view::Phase;
 use super::{FollicleError, FollicleSettings};
-use crate::model::Rates;
+use crate::model::{compartment, Rates, KINDS};
 use crate::scenario::Scenario;
 use crate::simulation::output_times;
 use rand::SeedableRng;
@@ -177,17 +176,12 @@ pub fn constant_rates(
 ) -> Option<Vec<Counts>> {
     let horizon = times.last().copied()?;
     let clocks = Clocks::constant(rates, horizon.max(1.0))?;
-    let mut compartments = [0.0; crate::model::CYCLE_STATES.len() + 1];
-    compartments[0] = start[0];
-    compartments[CATAGEN as usize] = start[1];
-    compartments[TELOGEN as usize] = start[2];
-    compartments[KENOGEN as usize] = start[3];
-    let shares = StartShares {
-        compartments,
-        terminal: 1.0,
-        primed: 0.0,
-        niche: 1.0,
-    };
+    let mut by_kind = [[0.0; compartment::COUNT]; KINDS];
+    by_kind[0][compartment::ANAGEN_1] = start[0];
+    by_kind[0][compartment::CATAGEN] = start[1];
+    by_kind[0][compartment::TELOGEN] = start[2];
+    by_kind[0][compartment::KENOGEN] = start[3];
+    let shares = StartShares { by_kind, lost: 0.0 };
     Some(count(&clocks, &shares, &durations, times, n, seed, 0))
 }
 
@@ -198,9 +192,6 @@ pub struct ArmFollicles {
     pub name: String,
     /// The automaton's counts at the output times.
     pub counts: Vec<Counts>,
-    /// The chain's own forward equation (the exact mean of the counts) at
-    /// the same times.
-    pub forward: Vec<PhaseShares>,
     /// The ODE's native shares at the same times.
     pub ode: Vec<PhaseShares>,
 }
@@ -243,7 +234,6 @@ pub fn simulate_follicles(
             Ok(ArmFollicles {
                 name: signals.name.clone(),
                 counts,
-                forward: forward(&clocks, &start, &times),
                 ode: times.iter().map(|&t| signals.shares_at(t)).collect(),
             })
         })

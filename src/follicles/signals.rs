@@ -7,8 +7,7 @@ use super::chain::StartShares;
 use super::clock::{Clocks, Jump};
 use super::FollicleError;
 use crate::model::{
-    ix, HairModel, State, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, N_STATES,
-    RELEASED_STATES,
+    compartment, follicle_state, ix, Census, HairModel, Kind, State, ANAGEN_STAGES, KINDS, N_STATES,
 };
 use crate::scenario::{Arm, Scenario};
 use crate::simulation::{integrate_arm, output_grid, output_times};
@@ -38,6 +37,20 @@ pub struct PhaseShares {
 }
 
 impl PhaseShares {
+    /// The native follicles' shares in the ODE's state `y` (released
+    /// follicles hold their club hair until they shed it: telogen).
+    pub fn of(y: &[f64; N_STATES]) -> PhaseShares {
+        let c = Census::of(y);
+        let present = c.present().max(1e-12);
+        PhaseShares {
+            anagen: c.anagen / present,
+            catagen: c.catagen / present,
+            telogen: (c.telogen + c.released) / present,
+            kenogen: c.kenogen / present,
+            terminal: c.terminal / present,
+        }
+    }
+
     /// The values in the order anagen, catagen, telogen, kenogen, terminal.
     pub fn values(&self) -> [f64; 5] {
         [
@@ -121,16 +134,15 @@ impl ArmSignals {
     /// What the follicles start from: the ODE's state at the first time.
     pub fn start(&self) -> StartShares {
         let y = &self.states[0];
-        let mut compartments = [0.0; CYCLE_STATES.len() + 1];
-        for (c, &i) in compartments.iter_mut().zip(CYCLE_STATES.iter()) {
-            *c = y[i];
+        let mut by_kind = [[0.0; compartment::COUNT]; KINDS];
+        for (kind, shares) in Kind::ALL.into_iter().zip(by_kind.iter_mut()) {
+            for (c, share) in shares.iter_mut().enumerate() {
+                *share = y[follicle_state(kind, c)];
+            }
         }
-        compartments[CYCLE_STATES.len()] = y[ix::FOLLICLES_LOST];
         StartShares {
-            compartments,
-            terminal: y[ix::TERMINAL],
-            primed: y[ix::TERMINAL_PRIMED],
-            niche: y[ix::NICHE],
+            by_kind,
+            lost: y[ix::FOLLICLES_LOST],
         }
     }
 
@@ -140,22 +152,7 @@ impl ArmSignals {
             .times
             .partition_point(|&g| g < t - SAME_TIME_DAYS)
             .min(self.times.len() - 1);
-        let y = &self.states[k];
-        let anagen = ANAGEN_STAGE_STATES
-            .iter()
-            .fold(y[ix::ANAGEN_HELD], |s, &i| s + y[i]);
-        let present = (1.0 - y[ix::FOLLICLES_LOST]).max(1e-12);
-        PhaseShares {
-            anagen: anagen / present,
-            catagen: y[ix::CATAGEN] / present,
-            // Released follicles hold their club hair until they shed it.
-            telogen: RELEASED_STATES
-                .iter()
-                .fold(y[ix::TELOGEN], |s, &i| s + y[i])
-                / present,
-            kenogen: y[ix::KENOGEN] / present,
-            terminal: y[ix::TERMINAL],
-        }
+        PhaseShares::of(self.states[k].as_array())
     }
 
     /// Growth speeds of a terminal and a miniaturized shaft, mm/day.
@@ -170,10 +167,9 @@ impl ArmSignals {
 /// it, read by applying them to a probe state (the ODE's own jump, so the
 /// two cannot disagree). Stops that release nothing are left out.
 fn jumps(arm: &Arm, duration_days: f64) -> Vec<Jump> {
-    let anagen: Vec<usize> = ANAGEN_STAGE_STATES
-        .iter()
-        .copied()
-        .chain([ix::ANAGEN_HELD])
+    // Every kind is released alike: one kind's compartments are the probe.
+    let anagen: Vec<usize> = (compartment::ANAGEN_1..=compartment::HELD)
+        .map(|c| follicle_state(Kind::Terminal, c))
         .collect();
     timeline(arm, duration_days)
         .into_iter()

@@ -22,9 +22,10 @@
 //! Equations are written out in docs/MODEL.md.
 //!
 //! Every transition is a rate or a per-cycle probability in [`Rates`], so a
-//! follicle-level Markov chain can be read off the same numbers; the ODE is
-//! its mean-field average, with the kinds of follicle (terminal, miniaturized,
-//! niche lost) assumed spread over the phases like the whole.
+//! follicle-level Markov chain can be read off the same numbers; the ODE
+//! counts the follicles of each kind (terminal, primed, miniaturized, niche
+//! lost) in each compartment ([`kinds`]), which makes it that chain's exact
+//! forward equation.
 //!
 //! The states are listed once, in `states` (the table every index, name and
 //! export derives from); `problem` hands the equations to the solve core as
@@ -36,17 +37,19 @@ use crate::symbolic::{Scalar, Sym};
 use crate::trajectory::Observables;
 use crate::units::DAYS_PER_YEAR;
 
+mod cycle;
 mod graft;
+pub mod kinds;
 mod problem;
 mod rates;
 mod states;
 pub mod structure;
 
+pub use kinds::{compartment, follicle_state, Census, Kind, KINDS, N_FOLLICLE_STATES};
 pub use rates::Rates;
 pub use states::{
-    ix, StateInfo, ANAGEN_STAGES, ANAGEN_STAGE_STATES, CYCLE_STATES, FOLLICLE_STATES,
-    GRAFT_CYCLE_STATES, MOVED_BY_EFFECT_VARIANT, N_STATES, RELEASED_STAGES, RELEASED_STATES,
-    STATES, STATE_NAMES,
+    ix, StateInfo, ANAGEN_STAGES, FOLLICLE_STATES, GRAFT_CYCLE_STATES, MOVED_BY_EFFECT_VARIANT,
+    N_STATES, RELEASED_STAGES, STATES, STATE_NAMES,
 };
 
 /// The state vector (stack allocated).
@@ -378,52 +381,43 @@ impl<T: Scalar> HairModel<T> {
     /// follicles together (each per-population column says which).
     pub fn observe_of(&self, y: &[T; N_STATES]) -> Observables<T> {
         let p = &self.params;
-        let one = T::lit(1.0);
         let r = self.rates_of(y);
         let g = self.graft_readout_of(y);
-        let terminal = y[ix::TERMINAL];
-        let native_anagen = ANAGEN_STAGE_STATES
-            .iter()
-            .fold(y[ix::ANAGEN_HELD], |sum, &i| sum + y[i]);
-        // Released follicles hold their club hair until they shed it.
-        let released = RELEASED_STATES
-            .iter()
-            .fold(T::lit(0.0), |sum, &i| sum + y[i]);
-        let native_shafts = native_anagen + y[ix::CATAGEN] + y[ix::TELOGEN] + released;
+        let c = Census::of(y);
+        let native_shafts = c.shafts();
         let native_present = self.present_of(y);
         let present = native_present + g.present;
-        let native_hairs = native_shafts * terminal;
+        let native_hairs = c.terminal_shafts;
         let hairs = native_hairs + g.hairs;
         let shafts = (native_shafts + g.shafts).max(T::lit(1e-12));
         let (d_t, d_v) = (p.terminal_diameter_um, p.vellus_diameter_um);
-        let diameter_sum =
-            native_shafts * (terminal * d_t + (one - terminal) * d_v) + g.diameter_sum;
-        let diameter_sq_sum = native_shafts * (terminal * d_t * d_t + (one - terminal) * d_v * d_v)
-            + g.diameter_sq_sum;
-        let anagen = native_anagen + g.anagen;
-        let speed_sum = native_anagen
-            * (terminal * p.terminal_growth_mm_per_day
-                + (one - terminal) * p.vellus_growth_mm_per_day)
+        let vellus_shafts = native_shafts - c.terminal_shafts;
+        let diameter_sum = c.terminal_shafts * d_t + vellus_shafts * d_v + g.diameter_sum;
+        let diameter_sq_sum =
+            c.terminal_shafts * d_t * d_t + vellus_shafts * d_v * d_v + g.diameter_sq_sum;
+        let anagen = c.anagen + g.anagen;
+        let speed_sum = c.terminal_anagen * p.terminal_growth_mm_per_day
+            + (c.anagen - c.terminal_anagen) * p.vellus_growth_mm_per_day
             + g.speed_sum;
-        let terminal_follicles = native_present * terminal + g.terminal;
+        let terminal_follicles = c.terminal + g.terminal;
         // Cross-sections per cm² in mm² × 100 (Cohen's hair-mass index):
         // π/4 · d², d in µm → mm² is 1e-6.
         let mass_per_um2 = T::lit(std::f64::consts::PI / 4.0 * 1e-6 * 100.0);
         Observables {
             anagen: anagen / present,
-            catagen: (y[ix::CATAGEN] + g.catagen) / present,
-            telogen: (y[ix::TELOGEN] + released + g.telogen) / present,
-            kenogen: (y[ix::KENOGEN] + g.kenogen) / present,
+            catagen: (c.catagen + g.catagen) / present,
+            telogen: (c.telogen + c.released + g.telogen) / present,
+            kenogen: (c.kenogen + g.kenogen) / present,
             hair_count: p.follicles * hairs,
             hair_density_per_cm2: p.follicle_density_per_cm2 * hairs,
             shedding_per_day: p.follicles
-                * (y[ix::TELOGEN] / r.telogen_days
-                    + y[ix::RELEASED_6] / r.released_stage_days
+                * (c.telogen / r.telogen_days
+                    + c.released_last / r.released_stage_days
                     + g.shedding),
             mean_diameter_um: diameter_sum / shafts,
             terminal_vellus_ratio: terminal_follicles / (present - terminal_follicles),
             follicles_present: p.follicles * present,
-            niche_intact: y[ix::NICHE],
+            niche_intact: (native_present - c.niche_lost) / native_present,
             dht: y[ix::DHT],
             androgen_sensitivity: y[ix::ANDROGEN_SENSITIVITY],
             inflammation: y[ix::MACROPHAGE_M1],
@@ -456,71 +450,7 @@ impl<T: Scalar> HairModel<T> {
         let one = T::lit(1.0);
         let r = self.rates_of(y);
 
-        // The cycle. Anagen's stages are left at one rate; a follicle held
-        // past its programmed anagen leaves the held stage for catagen.
-        let stage_rate = r.anagen_stage_rate();
-        // Kenogen is left at the rate of the follicle's niche: what leaves is
-        // split by kind, each share of the follicles present assumed spread
-        // over the phases like the whole (the closure that makes this the
-        // average of the per-follicle chain).
-        let (terminal, primed, niche) = (y[ix::TERMINAL], y[ix::TERMINAL_PRIMED], y[ix::NICHE]);
-        let exit_terminal = (y[ix::KENOGEN] * terminal / r.kenogen_days).named("exit_terminal");
-        let exit_primed = (y[ix::KENOGEN] * primed / r.kenogen_days).named("exit_primed");
-        let exit_unprimed = exit_terminal - exit_primed;
-        let exit_miniaturized =
-            (y[ix::KENOGEN] * (niche - terminal) / r.kenogen_days).named("exit_miniaturized");
-        let exit_niche_lost =
-            (y[ix::KENOGEN] * (one - niche) / r.niche_lost_kenogen_days).named("exit_niche_lost");
-        let re_entry = exit_terminal + exit_miniaturized + exit_niche_lost;
-        // A follicle whose niche is lost may drop out for good instead of re-entering.
-        let dropout = (exit_niche_lost * r.dropout_per_cycle).named("dropout");
-        let mut inflow = re_entry - dropout;
-        for i in ANAGEN_STAGE_STATES {
-            let out = stage_rate * y[i];
-            dy[i] = inflow - out;
-            inflow = out;
-        }
-        let to_catagen = (y[ix::ANAGEN_HELD] / r.anagen_held_days).named("anagen_to_catagen");
-        let to_telogen = (y[ix::CATAGEN] / r.catagen_days).named("catagen_to_telogen");
-        let shed = (y[ix::TELOGEN] / r.telogen_days).named("telogen_to_kenogen");
-        dy[ix::ANAGEN_HELD] = inflow - to_catagen;
-        dy[ix::CATAGEN] = to_catagen - to_telogen;
-        dy[ix::TELOGEN] = to_telogen - shed;
-        // Follicles a shedding event pushed out of anagen pass their own
-        // stages and shed into kenogen.
-        let mut released_inflow = T::lit(0.0);
-        for i in RELEASED_STATES {
-            let out = y[i] / r.released_stage_days;
-            dy[i] = released_inflow - out;
-            released_inflow = out;
-        }
-        let released_shed = released_inflow.named("released_to_kenogen");
-        dy[ix::KENOGEN] = shed + released_shed - re_entry;
-        dy[ix::FOLLICLES_LOST] = dropout;
-
-        // What the re-entering follicles become: terminal ones not yet
-        // susceptible to DHT may become so (primed), whatever the DHT level;
-        // primed ones miniaturize unless DHT is low (M1 inflammation
-        // miniaturizes both); miniaturized ones with an intact niche are
-        // restored or, if not, may lose their niche. A treatment's extra
-        // restoration returns primed follicles (still susceptible); what an
-        // untreated scalp restores at full DHT returns unprimed.
-        // The counts change by these; as shares of the follicles present they
-        // also rise as niche-lost follicles drop out of the denominator.
-        let present = self.present_of(y);
-        let restored = exit_miniaturized * r.restoration_per_cycle;
-        let restored_primed =
-            exit_miniaturized * (r.restoration_per_cycle - r.untreated_restoration_per_cycle);
-        let primed_miniaturized = exit_primed * r.primed_miniaturization_per_cycle;
-        let unprimed_kept = exit_unprimed * (one - r.miniaturization_per_cycle);
-        let terminal_count_change =
-            restored - exit_unprimed * r.miniaturization_per_cycle - primed_miniaturized;
-        let primed_count_change =
-            restored_primed + unprimed_kept * r.priming_per_cycle - primed_miniaturized;
-        let niche_count_change = -(exit_miniaturized - restored) * r.niche_loss_per_cycle;
-        dy[ix::TERMINAL] = (terminal_count_change + terminal * dropout) / present;
-        dy[ix::TERMINAL_PRIMED] = (primed_count_change + primed * dropout) / present;
-        dy[ix::NICHE] = (niche_count_change + niche * dropout) / present;
+        self.follicle_derivatives_of(&r, y, dy);
         dy[ix::ANDROGEN_SENSITIVITY] = p.dht_sensitivity_rise_per_year / T::lit(DAYS_PER_YEAR);
         dy[ix::OESTROGEN] = k.oestrogen
             * (p.oestrogen_baseline + p.pregnancy_oestrogen * u.pregnancy - y[ix::OESTROGEN]);

@@ -3,7 +3,8 @@
 //! kenogen → anagen re-entry ([`Rates`]), which `HairModel::rates_of` computes
 //! and the equations, the steady state and the exports read.
 
-use super::{emax, ix, HairModel, ANAGEN_STAGES, CYCLE_STATES, N_STATES, RELEASED_STAGES};
+use super::kinds::compartment::{CATAGEN, HELD, KENOGEN, TELOGEN};
+use super::{emax, ix, HairModel, ANAGEN_STAGES, N_STATES, RELEASED_STAGES};
 use crate::symbolic::Scalar;
 
 /// Every transition of one follicle at one state of the signals: mean
@@ -68,16 +69,21 @@ impl<T: Scalar> Rates<T> {
         self.anagen_days + self.anagen_held_days
     }
 
-    /// Exit rate of each of the cycle's compartments ([`CYCLE_STATES`]), per
-    /// day, when a share `niche` of the follicles in kenogen has its niche.
-    pub fn cycle_exit_rates(&self, niche: T) -> [T; CYCLE_STATES.len()] {
+    /// Exit rate of each of the cycle's compartments (anagen's stages, held,
+    /// catagen, telogen, kenogen: [`super::compartment`] up to kenogen), per
+    /// day, of a follicle whose niche is intact (`niche`) or lost.
+    pub fn cycle_exit_rates(&self, niche: bool) -> [T; KENOGEN + 1] {
         let one = T::lit(1.0);
-        let mut rate = [self.anagen_stage_rate(); CYCLE_STATES.len()];
-        rate[ANAGEN_STAGES] = one / self.anagen_held_days;
-        rate[ANAGEN_STAGES + 1] = one / self.catagen_days;
-        rate[ANAGEN_STAGES + 2] = one / self.telogen_days;
-        rate[ANAGEN_STAGES + 3] =
-            niche / self.kenogen_days + (one - niche) / self.niche_lost_kenogen_days;
+        let mut rate = [self.anagen_stage_rate(); KENOGEN + 1];
+        rate[HELD] = one / self.anagen_held_days;
+        rate[CATAGEN] = one / self.catagen_days;
+        rate[TELOGEN] = one / self.telogen_days;
+        rate[KENOGEN] = one
+            / if niche {
+                self.kenogen_days
+            } else {
+                self.niche_lost_kenogen_days
+            };
         rate
     }
 }

@@ -1,4 +1,5 @@
-//! The model's states: one table, from which the indices ([`ix`]), their
+//! The model's states: the follicle states by kind and compartment
+//! ([`super::kinds`]) and one table, from which the indices ([`ix`]), their
 //! number ([`N_STATES`]), the names and units ([`STATES`], [`STATE_NAMES`])
 //! and the explicit-PK set ([`ix::EXPLICIT_PK_ONLY`]) all derive.
 //!
@@ -6,11 +7,12 @@
 //! and `explicit_pk_only` if only the stiff variant moves it) plus its
 //! equation in `HairModel::derivatives_of`; its initial value is 0 unless
 //! `steady_state` says otherwise, and the exports, `sim model` and every
-//! solver follow. The order is the reader's: the follicle cycle (anagen's
-//! stages, catagen, telogen, kenogen, the follicles a shedding event
-//! released, and the follicles lost), what follicles
-//! are (terminal, and of those the DHT-primed; miniaturized; niche intact or
-//! lost), then the pathways that act on them (DHT and the drugs that lower it;
+//! solver follow. The order is the reader's: first the native follicles,
+//! counted by kind and compartment ([`super::kinds`]: for each kind, anagen's
+//! stages, the held stage, catagen, telogen, kenogen and the stages a
+//! shedding event releases into), then the table below: the follicles lost,
+//! the androgen sensitivity and oestrogen, the pathways that act on the
+//! follicles (DHT and the drugs that lower it;
 //! the signals that lengthen anagen and the drug that joins them; the
 //! macrophages), the transplanted follicles (a second population, all zero
 //! until a `hair_transplant` session), and last the states only the stiff explicit-PK variant
@@ -20,6 +22,8 @@
 //! (a speed-up the solver finds by itself), and an order can cost time
 //! through the CPU's store forwarding (BENCHMARKS.md measures one that cost
 //! 13–20 %), which is the solver core's to fix, not a rule of this table.
+
+use super::kinds::{compartment, FOLLICLE_STATE_NAMES, KINDS, N_FOLLICLE_STATES};
 
 /// A state as documented and exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +37,8 @@ pub struct StateInfo {
 }
 
 /// The table: `INDEX = "identifier", "unit" [, explicit_pk_only];`, each with
-/// its doc line. Expands to the [`ix`] constants (in table order) and
-/// [`STATES`].
+/// its doc line. Expands to the [`ix`] constants (in table order, after the
+/// follicle states) and [`STATES`].
 macro_rules! states {
     ($( $(#[doc = $doc:literal])* $ix:ident = $name:literal, $unit:expr $(, $flag:ident)?; )+) => {
         /// The table's rows, numbered in order (only their positions are used).
@@ -42,15 +46,16 @@ macro_rules! states {
         #[repr(usize)]
         enum Row { $($ix,)+ }
 
-        /// Named indices into [`State`](super::State), in table order.
+        /// Named indices into [`State`](super::State): the table's rows, in
+        /// order, after the follicle states ([`follicle_state`]).
         pub mod ix {
-            $( $(#[doc = $doc])* pub const $ix: usize = super::Row::$ix as usize; )+
+            $( $(#[doc = $doc])* pub const $ix: usize = super::N_FOLLICLE_STATES + super::Row::$ix as usize; )+
             /// The states only the explicit-PK variant moves (they stay 0 otherwise).
             pub const EXPLICIT_PK_ONLY: [usize; super::N_EXPLICIT_PK_ONLY] = super::explicit_pk_only();
         }
 
-        /// Every state, in table order.
-        pub const STATES: [StateInfo; [$($name),+].len()] = [
+        /// The table's rows.
+        const TABLE: [StateInfo; [$($name),+].len()] = [
             $( StateInfo { name: $name, unit: $unit, explicit_pk_only: states!(@flag $($flag)?) } ),+
         ];
     };
@@ -65,62 +70,16 @@ const GRAFTS: &str = "transplanted follicles, fraction of the starting native fo
 /// duration is gamma (Erlang) distributed with a coefficient of variation of
 /// 1/√6 ≈ 0.41 (illustrative assumption; Halloy et al. 2000 fitted a
 /// lognormal with a mean and a spread, no published CV was found). Fixed at
-/// compile time because the state vector is: the stages are rows of the table
-/// below ([`ANAGEN_STAGE_STATES`] lists them), and changing the number is
-/// those rows and this constant.
+/// compile time because the state vector is: the stages are compartments of
+/// every kind ([`super::kinds::compartment`]), and changing the number is
+/// this constant and the names there.
 pub const ANAGEN_STAGES: usize = 6;
 
 states! {
-    // The follicle cycle: fractions of the follicles the scalp had at the
-    // start; with the follicles lost they sum to 1.
-    /// Follicles in the first sixth of their programmed anagen.
-    ANAGEN_1 = "anagen_1", FOLLICLES;
-    /// Follicles in the second sixth of their programmed anagen.
-    ANAGEN_2 = "anagen_2", FOLLICLES;
-    /// Follicles in the third sixth of their programmed anagen.
-    ANAGEN_3 = "anagen_3", FOLLICLES;
-    /// Follicles in the fourth sixth of their programmed anagen.
-    ANAGEN_4 = "anagen_4", FOLLICLES;
-    /// Follicles in the fifth sixth of their programmed anagen.
-    ANAGEN_5 = "anagen_5", FOLLICLES;
-    /// Follicles in the last sixth of their programmed anagen.
-    ANAGEN_6 = "anagen_6", FOLLICLES;
-    /// Follicles past their programmed anagen, held growing by minoxidil.
-    ANAGEN_HELD = "anagen_held", FOLLICLES;
-    /// Follicles in catagen.
-    CATAGEN = "catagen_follicles", FOLLICLES;
-    /// Follicles in telogen.
-    TELOGEN = "telogen_follicles", FOLLICLES;
-    /// Follicles in kenogen (empty).
-    KENOGEN = "kenogen_follicles", FOLLICLES;
-    /// Follicles pushed out of anagen by a shedding event (a fever, a
-    /// childbirth, a crash diet, stress), first stage of their catagen and
-    /// club-hair telogen.
-    RELEASED_1 = "released_1", FOLLICLES;
-    /// Released follicles, second stage.
-    RELEASED_2 = "released_2", FOLLICLES;
-    /// Released follicles, third stage.
-    RELEASED_3 = "released_3", FOLLICLES;
-    /// Released follicles, fourth stage.
-    RELEASED_4 = "released_4", FOLLICLES;
-    /// Released follicles, fifth stage.
-    RELEASED_5 = "released_5", FOLLICLES;
-    /// Released follicles, last stage: they shed their club hair into kenogen.
-    RELEASED_6 = "released_6", FOLLICLES;
+    // Follicles lost: with the follicle states they sum to 1.
     /// Follicles lost for good: their stem-cell niche was lost and they
     /// dropped out at a re-entry (fibrosis).
     FOLLICLES_LOST = "follicles_lost", FOLLICLES;
-    // What the follicles are.
-    /// Fraction of the follicles present that are terminal (not miniaturized).
-    TERMINAL = "terminal_fraction", "fraction of the follicles present";
-    /// Fraction of the follicles present that are terminal *and* susceptible
-    /// to DHT (primed): they miniaturize at their next re-entry unless DHT is
-    /// kept low; among the terminal follicles.
-    TERMINAL_PRIMED = "terminal_primed", "fraction of the follicles present";
-    /// Fraction of the follicles present whose stem-cell niche is intact
-    /// (arrector pili muscle attached, sympathetic nerve present); every
-    /// terminal follicle is among them.
-    NICHE = "niche_intact", "fraction of the follicles present";
     /// Androgen sensitivity of the scalp; rises as androgenetic alopecia spreads.
     ANDROGEN_SENSITIVITY = "androgen_sensitivity", "dimensionless";
     /// Oestrogen signal (hypothesis: supports anagen; pregnancy's high level
@@ -187,16 +146,6 @@ states! {
     DUTASTERIDE_PLASMA = "dutasteride_plasma", "mg (explicit PK only)", explicit_pk_only;
 }
 
-/// The anagen stages, in order (a follicle passes through each).
-pub const ANAGEN_STAGE_STATES: [usize; ANAGEN_STAGES] = [
-    ix::ANAGEN_1,
-    ix::ANAGEN_2,
-    ix::ANAGEN_3,
-    ix::ANAGEN_4,
-    ix::ANAGEN_5,
-    ix::ANAGEN_6,
-];
-
 /// How many stages the released follicles pass through between a shedding
 /// event and the shedding of their club hair: the delay is Erlang
 /// distributed with a coefficient of variation of 1/√6 ≈ 0.41, so the wave of
@@ -204,46 +153,15 @@ pub const ANAGEN_STAGE_STATES: [usize; ANAGEN_STAGES] = [
 /// 1961: shedding 2–4 months after the trigger); illustrative assumption.
 pub const RELEASED_STAGES: usize = 6;
 
-/// The released follicles' stages, in order.
-pub const RELEASED_STATES: [usize; RELEASED_STAGES] = [
-    ix::RELEASED_1,
-    ix::RELEASED_2,
-    ix::RELEASED_3,
-    ix::RELEASED_4,
-    ix::RELEASED_5,
-    ix::RELEASED_6,
-];
-
-/// The cycle's compartments in the order a follicle passes through them: the
-/// anagen stages, the held stage, catagen, telogen, kenogen.
-pub const CYCLE_STATES: [usize; ANAGEN_STAGES + 4] = {
-    let mut c = [0; ANAGEN_STAGES + 4];
-    let mut k = 0;
-    while k < ANAGEN_STAGES {
-        c[k] = ANAGEN_STAGE_STATES[k];
-        k += 1;
-    }
-    c[ANAGEN_STAGES] = ix::ANAGEN_HELD;
-    c[ANAGEN_STAGES + 1] = ix::CATAGEN;
-    c[ANAGEN_STAGES + 2] = ix::TELOGEN;
-    c[ANAGEN_STAGES + 3] = ix::KENOGEN;
-    c
-};
-
-/// The states that count follicles: the cycle's compartments, the released
-/// follicles and the follicles lost. They always sum to 1 (every flux leaves
-/// one and enters another).
-pub const FOLLICLE_STATES: [usize; ANAGEN_STAGES + RELEASED_STAGES + 5] = {
-    let mut f = [ix::FOLLICLES_LOST; ANAGEN_STAGES + RELEASED_STAGES + 5];
-    let mut k = 0;
-    while k < CYCLE_STATES.len() {
-        f[k] = CYCLE_STATES[k];
-        k += 1;
-    }
-    let mut j = 0;
-    while j < RELEASED_STAGES {
-        f[k + j] = RELEASED_STATES[j];
-        j += 1;
+/// The states that count native follicles: every kind's compartments and
+/// the follicles lost. They always sum to 1 (every flux leaves one and
+/// enters another).
+pub const FOLLICLE_STATES: [usize; N_FOLLICLE_STATES + 1] = {
+    let mut f = [ix::FOLLICLES_LOST; N_FOLLICLE_STATES + 1];
+    let mut i = 0;
+    while i < N_FOLLICLE_STATES {
+        f[i] = i;
+        i += 1;
     }
     f
 };
@@ -264,7 +182,31 @@ pub const GRAFT_CYCLE_STATES: [usize; 9] = [
 ];
 
 /// Number of state variables.
-pub const N_STATES: usize = STATES.len();
+pub const N_STATES: usize = N_FOLLICLE_STATES + TABLE.len();
+
+/// Every state: the follicle states by kind and compartment, then the table.
+pub const STATES: [StateInfo; N_STATES] = {
+    let mut s = [StateInfo {
+        name: "",
+        unit: FOLLICLES,
+        explicit_pk_only: false,
+    }; N_STATES];
+    let mut k = 0;
+    while k < KINDS {
+        let mut c = 0;
+        while c < compartment::COUNT {
+            s[k * compartment::COUNT + c].name = FOLLICLE_STATE_NAMES[k][c];
+            c += 1;
+        }
+        k += 1;
+    }
+    let mut i = 0;
+    while i < TABLE.len() {
+        s[N_FOLLICLE_STATES + i] = TABLE[i];
+        i += 1;
+    }
+    s
+};
 
 /// Names and units of the states, by index.
 pub const STATE_NAMES: [(&str, &str); N_STATES] = {
@@ -328,27 +270,32 @@ pub const MOVED_BY_EFFECT_VARIANT: usize = {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{follicle_state, Kind};
 
     #[test]
     fn indices_follow_the_table_and_names_are_unique() {
-        assert_eq!(N_STATES, 47);
+        assert_eq!(N_STATES, 92);
         assert_eq!(
-            (ix::ANAGEN_1, ix::MACROPHAGE_M2, ix::DUTASTERIDE_PLASMA),
-            (0, 31, 46)
+            (
+                ix::FOLLICLES_LOST,
+                ix::MACROPHAGE_M2,
+                ix::DUTASTERIDE_PLASMA
+            ),
+            (64, 76, 91)
         );
         assert_eq!(STATE_NAMES[ix::DHT], ("dht", "relative to untreated"));
+        assert_eq!(
+            STATES[follicle_state(Kind::Primed, compartment::KENOGEN)].name,
+            "primed_kenogen"
+        );
         for (i, s) in STATES.iter().enumerate() {
+            assert!(!s.name.is_empty());
             assert!(STATES[..i].iter().all(|o| o.name != s.name), "{}", s.name);
         }
     }
 
     #[test]
-    fn the_anagen_stages_follow_each_other_and_the_follicle_states_are_the_cycle() {
-        for (k, &i) in ANAGEN_STAGE_STATES.iter().enumerate() {
-            assert_eq!(i, ix::ANAGEN_1 + k);
-            assert_eq!(STATES[i].name, format!("anagen_{}", k + 1));
-        }
-        assert_eq!(ANAGEN_STAGE_STATES[ANAGEN_STAGES - 1] + 1, ix::ANAGEN_HELD);
+    fn the_follicle_states_count_follicles() {
         let mut all = FOLLICLE_STATES.to_vec();
         all.dedup();
         assert_eq!(all.len(), FOLLICLE_STATES.len());
@@ -366,6 +313,6 @@ mod tests {
                 ix::DUTASTERIDE_PLASMA
             ]
         );
-        assert_eq!(MOVED_BY_EFFECT_VARIANT, 43);
+        assert_eq!(MOVED_BY_EFFECT_VARIANT, 88);
     }
 }

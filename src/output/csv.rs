@@ -172,7 +172,7 @@ pub fn scan(r: &crate::scan::ScanResult) -> String {
 
 /// `follicles.csv`: long format, one row per arm and output time: the
 /// automaton's shares of the follicles present with their standard errors,
-/// the chain's exact mean (its forward equation) and the ODE's.
+/// and the ODE's (the chain's exact mean when durations are Markov).
 pub fn follicles(r: &crate::follicles::FollicleResult) -> String {
     use crate::follicles::Durations;
     let mut out = labelled(&r.scenario);
@@ -190,20 +190,12 @@ pub fn follicles(r: &crate::follicles::FollicleResult) -> String {
     for n in names {
         let _ = write!(out, ",{n},{n}_se");
     }
-    for prefix in ["forward", "ode"] {
-        for n in names {
-            let _ = write!(out, ",{prefix}_{n}");
-        }
+    for n in names {
+        let _ = write!(out, ",ode_{n}");
     }
     out.push('\n');
     for arm in &r.arms {
-        for (((t, c), f), o) in r
-            .times_days
-            .iter()
-            .zip(&arm.counts)
-            .zip(&arm.forward)
-            .zip(&arm.ode)
-        {
+        for ((t, c), o) in r.times_days.iter().zip(&arm.counts).zip(&arm.ode) {
             let _ = write!(
                 out,
                 "{},{},{}",
@@ -214,7 +206,7 @@ pub fn follicles(r: &crate::follicles::FollicleResult) -> String {
             for e in c.shares() {
                 let _ = write!(out, ",{},{}", fmt_sig(e.value, 8), fmt_sig(e.se, 6));
             }
-            for v in f.values().into_iter().chain(o.values()) {
+            for v in o.values() {
                 let _ = write!(out, ",{}", fmt_sig(v, 8));
             }
             out.push('\n');

@@ -2,7 +2,8 @@
 //! ([`crate::model::structure`]) and the treatments' own targets
 //! ([`TreatmentKind::targets`]), never by hand. The hair cycle is a column of
 //! phase boxes on the right (each leading to the next, the last back to the
-//! first) with the terminal-fraction box below; the states that act on them
+//! first) with the follicles by what they are below it (terminal; niche
+//! lost), whose numbers change as follicles re-enter anagen; the states that act on them
 //! stand in columns to their left by how many steps away they act, and the
 //! scenario's treatments stand leftmost. One arrow per influence: solid blue
 //! where it raises a level or lengthens a phase, dashed orange where it lowers
@@ -11,8 +12,8 @@
 use super::{words, Input};
 use crate::escape::{html, xml};
 use crate::i18n::{Key, Lang};
-use crate::model::structure::{self, Direction, Effect, Influence, CYCLE};
-use crate::model::{ix, HairModel, State};
+use crate::model::structure::{self, Direction, Effect, Follicles, Influence, CYCLE};
+use crate::model::{HairModel, State};
 use crate::params::Parameters;
 use crate::treatment::TreatmentKind;
 use std::collections::BTreeMap;
@@ -54,10 +55,11 @@ pub struct Map {
     pub arrows: Vec<Arrow>,
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Node {
     Treatment(usize),
     State(usize),
+    Follicles(Follicles),
 }
 
 /// The patient the map is probed on besides the scenario's own: moderate
@@ -76,7 +78,7 @@ fn all_influences(patients: &[Parameters]) -> Vec<Influence> {
             }
         }
     }
-    out.sort_by_key(|i| (i.from, target_state(i.on)));
+    out.sort_by_key(|i| (i.from, target(i.on)));
     out
 }
 
@@ -97,12 +99,12 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
         .map(|t| t.kind.targets(params, &y))
         .collect();
 
-    // Depth of each state: 1 when it acts on the cycle or the terminal
-    // fraction, else one more than the shallowest state it acts on.
-    let sink = |e: Effect| matches!(e, Effect::PhaseLength(_) | Effect::State(ix::TERMINAL));
+    // Depth of each state: 1 when it acts on the cycle or the follicles,
+    // else one more than the shallowest state it acts on.
+    let sink = |e: Effect| matches!(e, Effect::PhaseLength(_) | Effect::Follicles(_));
     let mut depth: BTreeMap<usize, usize> = BTreeMap::new();
     for i in &influences {
-        if sink(i.on) && i.from != ix::TERMINAL {
+        if sink(i.on) {
             depth.insert(i.from, 1);
         }
     }
@@ -111,8 +113,8 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
         for i in &influences {
             if let Effect::State(t) = i.on {
                 if let Some(&d) = depth.get(&t) {
-                    if t != ix::TERMINAL && !depth.contains_key(&i.from) {
-                        depth.insert(i.from, d + 1);
+                    if let std::collections::btree_map::Entry::Vacant(e) = depth.entry(i.from) {
+                        e.insert(d + 1);
                         changed = true;
                     }
                 }
@@ -123,7 +125,7 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
         }
     }
     for (s, _) in targets.iter().flatten() {
-        if !structure::in_cycle(*s) && *s != ix::TERMINAL {
+        if !structure::in_cycle(*s) {
             depth.entry(*s).or_insert(1);
         }
     }
@@ -132,19 +134,19 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
     let width = cycle_x + BOX_W + 70.0;
 
     // Positions.
-    let mut pos: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+    let mut pos: BTreeMap<Node, (f64, f64)> = BTreeMap::new();
     for (k, &p) in CYCLE.iter().enumerate() {
-        pos.insert(p, (cycle_x, TOP + ROW * k as f64));
+        pos.insert(Node::State(p), (cycle_x, TOP + ROW * k as f64));
     }
-    pos.insert(
-        ix::TERMINAL,
-        (cycle_x, TOP + ROW * CYCLE.len() as f64 + 26.0),
-    );
-    let mut rows_used = CYCLE.len() as f64 + 1.5;
+    for (k, g) in Follicles::ALL.into_iter().enumerate() {
+        let row = (CYCLE.len() + k) as f64;
+        pos.insert(Node::Follicles(g), (cycle_x, TOP + ROW * row + 26.0));
+    }
+    let mut rows_used = (CYCLE.len() + Follicles::ALL.len()) as f64 + 0.5;
     // Each column in the order of the mean height of what its boxes act on,
     // placed from the cycle outwards, so that arrows cross as little as a
     // simple rule allows.
-    let mean_y = |pos: &BTreeMap<usize, (f64, f64)>, on: &mut dyn Iterator<Item = usize>| {
+    let mean_y = |pos: &BTreeMap<Node, (f64, f64)>, on: &mut dyn Iterator<Item = Node>| {
         let ys: Vec<f64> = on.filter_map(|t| pos.get(&t).map(|p| p.1)).collect();
         if ys.is_empty() {
             f64::INFINITY
@@ -160,21 +162,21 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
                 let mut on = influences
                     .iter()
                     .filter(|i| i.from == s)
-                    .map(|i| target_state(i.on));
+                    .map(|i| target(i.on));
                 (mean_y(&pos, &mut on), s)
             })
             .collect();
         col.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let x = cycle_x - COL * d as f64;
         for (k, (_, s)) in col.iter().enumerate() {
-            pos.insert(*s, (x, TOP + ROW * k as f64));
+            pos.insert(Node::State(*s), (x, TOP + ROW * k as f64));
         }
         rows_used = rows_used.max(col.len() as f64);
     }
     let mut order: Vec<(f64, usize)> = targets
         .iter()
         .enumerate()
-        .map(|(k, t)| (mean_y(&pos, &mut t.iter().map(|&(s, _)| s)), k))
+        .map(|(k, t)| (mean_y(&pos, &mut t.iter().map(|&(s, _)| Node::State(s))), k))
         .collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut treat_pos = vec![(20.0, TOP); treatments.len()];
@@ -187,6 +189,7 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
     let label = |n: Node| match n {
         Node::Treatment(k) => treatments[k].label.clone(),
         Node::State(s) => lang.identifier(structure::name(s)),
+        Node::Follicles(g) => lang.identifier(g.name()),
     };
     let mut svg = String::new();
     let cycle_words: Vec<String> = CYCLE.iter().map(|&p| label(Node::State(p))).collect();
@@ -219,7 +222,7 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
 
     // The cycle's own arrows.
     for k in 0..CYCLE.len() {
-        let (x, y0) = pos[&CYCLE[k]];
+        let (x, y0) = pos[&Node::State(CYCLE[k])];
         if k + 1 < CYCLE.len() {
             let _ = write!(
                 svg,
@@ -229,7 +232,7 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
                 y0 + ROW - 2.0
             );
         } else {
-            let (_, top) = pos[&CYCLE[0]];
+            let (_, top) = pos[&Node::State(CYCLE[0])];
             let right = x + BOX_W + 40.0;
             let _ = write!(
                 svg,
@@ -262,15 +265,17 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
         match (on, d) {
             (Effect::PhaseLength(_), Direction::Up) => Key::MapLengthens,
             (Effect::PhaseLength(_), Direction::Down) => Key::MapShortens,
-            (Effect::State(ix::TERMINAL), Direction::Up) => Key::MapRestores,
-            (Effect::State(ix::TERMINAL), Direction::Down) => Key::MapMiniaturizes,
+            (Effect::Follicles(Follicles::Terminal), Direction::Up) => Key::MapRestores,
+            (Effect::Follicles(Follicles::Terminal), Direction::Down) => Key::MapMiniaturizes,
             (_, Direction::Up) => Key::MapRaises,
             (_, Direction::Down) => Key::MapLowers,
         }
     };
     for (k, t) in targets.iter().enumerate() {
         for &(s, d) in t {
-            let Some(&to) = pos.get(&s) else { continue };
+            let Some(&to) = pos.get(&Node::State(s)) else {
+                continue;
+            };
             let a = Arrow {
                 from: label(Node::Treatment(k)),
                 verb: lang.get(verb(Effect::State(s), d)),
@@ -293,13 +298,13 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
         direction,
     } in &influences
     {
-        let (Some(&a), Some(&b)) = (pos.get(&from), pos.get(&target_state(on))) else {
+        let (Some(&a), Some(&b)) = (pos.get(&Node::State(from)), pos.get(&target(on))) else {
             continue;
         };
         let arrow = Arrow {
             from: label(Node::State(from)),
             verb: lang.get(verb(on, direction)),
-            to: label(Node::State(target_state(on))),
+            to: label(target(on)),
             direction,
         };
         edge(
@@ -341,13 +346,16 @@ pub fn draw(params: &Parameters, treatments: &[MapTreatment], lang: Lang) -> Map
             "#FDEFD2",
         );
     }
-    for (&s, &p) in &pos {
-        let (class, fill) = match CYCLE.iter().position(|&c| c == s) {
-            Some(k) => ("node phase", phase_fill[k % phase_fill.len()]),
-            None if s == ix::TERMINAL => ("node terminal", "#EEEEEE"),
-            None => ("node signal", "#E8F3FA"),
+    for (&n, &p) in &pos {
+        let (class, fill) = match n {
+            Node::Follicles(_) => ("node terminal", "#EEEEEE"),
+            Node::State(s) => match CYCLE.iter().position(|&c| c == s) {
+                Some(k) => ("node phase", phase_fill[k % phase_fill.len()]),
+                None => ("node signal", "#E8F3FA"),
+            },
+            Node::Treatment(_) => ("node treatment", "#FDEFD2"),
         };
-        node_box(&mut svg, p, &label(Node::State(s)), class, fill);
+        node_box(&mut svg, p, &label(n), class, fill);
     }
     svg.push_str("</svg>");
     Map { svg, arrows }
@@ -403,10 +411,11 @@ fn text_width(text: &str) -> f64 {
         .sum()
 }
 
-/// The state an effect is drawn to (a phase's box for its length).
-fn target_state(on: Effect) -> usize {
+/// The box an effect is drawn to (a phase's box for its length).
+fn target(on: Effect) -> Node {
     match on {
-        Effect::State(t) | Effect::PhaseLength(t) => t,
+        Effect::State(t) | Effect::PhaseLength(t) => Node::State(t),
+        Effect::Follicles(g) => Node::Follicles(g),
     }
 }
 

@@ -76,7 +76,7 @@ mod tsit45;
 pub use auto::SwitchStats;
 pub use integrator::Integrator;
 pub use method::{Algorithm, DiffsolMethod, Method, OdeSolversMethod, OwnMethod, Provider};
-pub use problem::{AsArray, Rhs, Sparsity, Vector};
+pub use problem::{AsArray, ComponentSet, Rhs, Sparsity, Vector};
 pub use settings::{SettingsError, SolverSettings};
 
 use serde::Serialize;

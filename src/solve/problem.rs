@@ -87,12 +87,15 @@ pub trait Rhs<const N: usize> {
 }
 
 /// The structure of a Jacobian: which `dyᵢ/dt` can depend on which `yⱼ`.
-/// At most 64 components (one bit each).
+/// At most 128 components (one bit each, a [`ComponentSet`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sparsity<const N: usize> {
     /// `rows[j]`: bit `i` is set if `dyᵢ/dt` can depend on `yⱼ`.
-    rows: [u64; N],
+    rows: [ComponentSet; N],
 }
+
+/// A set of components, bit `i` for component `i`.
+pub type ComponentSet = u128;
 
 impl<const N: usize> Sparsity<N> {
     /// Every entry possibly non-zero.
@@ -102,8 +105,13 @@ impl<const N: usize> Sparsity<N> {
 
     /// `depends(i, j)`: whether `dyᵢ/dt` can depend on `yⱼ`.
     pub fn from_fn(depends: impl Fn(usize, usize) -> bool) -> Self {
-        const { assert!(N <= 64, "a Sparsity holds at most 64 components") };
-        let mut rows = [0u64; N];
+        const {
+            assert!(
+                N <= ComponentSet::BITS as usize,
+                "a Sparsity holds at most 128 components"
+            )
+        };
+        let mut rows = [0; N];
         for (j, r) in rows.iter_mut().enumerate() {
             for i in 0..N {
                 if depends(i, j) {
@@ -115,7 +123,7 @@ impl<const N: usize> Sparsity<N> {
     }
 
     /// The rows column `j` can be non-zero in, as a bit set.
-    pub fn column(&self, j: usize) -> u64 {
+    pub fn column(&self, j: usize) -> ComponentSet {
         self.rows[j]
     }
 }

@@ -25,7 +25,7 @@
 
 use super::integrator::{Integrator, Rows};
 use super::lu::{Lu, Matrix};
-use super::problem::{AsArray, Rhs, Sparsity, Vector};
+use super::problem::{AsArray, ComponentSet, Rhs, Sparsity, Vector};
 use super::{check_step, initial_step, SolveError};
 
 // RODAS (Hairer & Wanner, `rodas.f`, METH = 1), in the transformed variables
@@ -193,7 +193,7 @@ impl<R: Rhs<N>, const N: usize> Problem<'_, R, N> {
 }
 
 /// The indices of the set bits of `mask` below `N`, lowest first.
-fn bits<const N: usize>(mask: u64) -> impl Iterator<Item = usize> {
+fn bits<const N: usize>(mask: ComponentSet) -> impl Iterator<Item = usize> {
     (0..N).filter(move |&i| mask & (1 << i) != 0)
 }
 
@@ -201,9 +201,9 @@ fn bits<const N: usize>(mask: u64) -> impl Iterator<Item = usize> {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Columns<const N: usize> {
     /// `rows[j]`: bit `i` is set if `dyᵢ/dt` can depend on `yⱼ`.
-    rows: [u64; N],
+    rows: [ComponentSet; N],
     /// Column sets (bit `j` = column `j`) whose row sets are disjoint.
-    groups: [u64; N],
+    groups: [ComponentSet; N],
     /// Groups in use.
     n_groups: usize,
 }
@@ -214,9 +214,9 @@ impl<const N: usize> Columns<N> {
     /// not touch.
     fn of(sparsity: Option<Sparsity<N>>) -> Columns<N> {
         let sparsity = sparsity.unwrap_or_else(Sparsity::dense);
-        let rows: [u64; N] = std::array::from_fn(|j| sparsity.column(j));
-        let mut groups = [0u64; N];
-        let mut touched = [0u64; N];
+        let rows: [ComponentSet; N] = std::array::from_fn(|j| sparsity.column(j));
+        let mut groups: [ComponentSet; N] = [0; N];
+        let mut touched: [ComponentSet; N] = [0; N];
         let mut n_groups = 0;
         for (j, &r) in rows.iter().enumerate() {
             let g = (0..n_groups)
