@@ -34,24 +34,24 @@ Effective durations (days):
   (p_X = X_anagen_prolongation, r_X = X_telogen_shortening, q_X = X_anagen_entry
    for X = minoxidil, growth_factor, stimulation)
 
-What a follicle is (τ = terminal, π = primed, ν = niche intact, shares of the follicles present; π ≤ τ ≤ ν):
-  terminal not yet susceptible to DHT (τ − π), terminal and primed (π),
-  miniaturized with its niche (ν − τ), miniaturized with its niche lost (1 − ν)
+What a follicle is: a kind κ, one of terminal not yet susceptible to DHT (U), terminal and
+primed (Π), miniaturized with its niche (M), miniaturized with its niche lost (N). Every
+compartment below is counted per kind (A₁^κ … K^κ, R_j^κ: fractions of the starting
+follicles; with the lost L they sum to 1), so the ODE is the forward equation of the
+follicle-level chain (`sim follicles`).
 
-Phase cycle (fractions of the starting follicles; with the lost L they sum to 1):
-  re-entry, by kind:  E_T = K τ/kenogen (of which E_π = K π/kenogen primed),
-                      E_M = K (ν − τ)/kenogen,  E_L = K (1 − ν)/kenogen_lost
-  dropout  X = E_L · p_drop                              (lost for good: dL/dt = X)
-  dA₁/dt = E_T + E_M + E_L − X − (k/anagen) A₁
-  dA_i/dt = (k/anagen) (A_{i−1} − A_i),  i = 2…k
-  dH/dt = (k/anagen) A_k − H/held
-  dC/dt = H/held − C/catagen
-  dT/dt = C/catagen − T/telogen          (T/telogen is the shedding flux)
-  dR₁/dt = −(6/released_telogen_days) R₁,  dR_j/dt = (6/released_telogen_days)(R_{j−1} − R_j), j = 2…6
+Phase cycle, for each kind κ (kenogen_κ = kenogen, or kenogen if the niche is lost for N):
+  E_κ = K^κ/kenogen_κ                                   (re-entry of kind κ)
+  dA₁^κ/dt = B_κ − (k/anagen) A₁^κ                      (B_κ: what the re-entries make of kind κ, below)
+  dA_i^κ/dt = (k/anagen) (A_{i−1}^κ − A_i^κ),  i = 2…k
+  dH^κ/dt = (k/anagen) A_k^κ − H^κ/held
+  dC^κ/dt = H^κ/held − C^κ/catagen
+  dT^κ/dt = C^κ/catagen − T^κ/telogen          (T^κ/telogen is the shedding flux)
+  dR₁^κ/dt = −(6/released_telogen_days) R₁^κ,  dR_j^κ/dt = (6/released_telogen_days)(R_{j−1}^κ − R_j^κ), j = 2…6
             (follicles a shedding event pushed out of anagen; filled only by the event's jump)
-  dK/dt = T/telogen + (6/released_telogen_days) R₆ − (E_T + E_M + E_L)
+  dK^κ/dt = T^κ/telogen + (6/released_telogen_days) R₆^κ − E_κ
 
-Per-cycle probabilities, applied as follicles re-enter (P = 1 − L, present follicles):
+Per-cycle probabilities, applied as follicles re-enter:
   p_prime = 1 − exp(−susceptibility_per_cycle σ)                    (unprimed → primed, whatever the DHT)
   p_primed = 1 − exp(−(dht_miniaturization_per_cycle δ + inflammation_miniaturization_per_cycle I))
   p_mini  = 1 − exp(−inflammation_miniaturization_per_cycle I)      (unprimed terminal → miniaturized)
@@ -59,9 +59,11 @@ Per-cycle probabilities, applied as follicles re-enter (P = 1 − L, present fol
   p_rest0 = 1 − exp(−restoration_per_cycle)     (restored untreated, at full DHT: unprimed; the rest primed)
   p_niche = 1 − exp(−(niche_loss_dht_per_cycle δ + niche_loss_m1_per_cycle I⁺))
   p_drop  = 1 − exp(−niche_lost_dropout_per_cycle)
-  dτ/dt = (E_M p_rest − (E_T − E_π) p_mini − E_π p_primed + τ X) / P
-  dπ/dt = (E_M (p_rest − p_rest0) + (E_T − E_π)(1 − p_mini) p_prime − E_π p_primed + π X) / P
-  dν/dt = (−E_M (1 − p_rest) p_niche + ν X) / P
+  B_U = E_U (1 − p_mini)(1 − p_prime) + E_M p_rest0
+  B_Π = E_Π (1 − p_primed) + E_U (1 − p_mini) p_prime + E_M (p_rest − p_rest0)
+  B_M = E_M (1 − p_rest)(1 − p_niche) + E_U p_mini + E_Π p_primed
+  B_N = E_N (1 − p_drop) + E_M (1 − p_rest) p_niche
+  dL/dt = E_N p_drop                                     (lost for good)
   dσ/dt = dht_sensitivity_rise_per_year / 365.25
 
 Signals and drug effect compartments (k_X = ln 2 / X_half_life_days):
@@ -84,14 +86,15 @@ adds C_cell; a shedding event moves a share of every anagen compartment (A₁…
 childbirth first moves the held H); a transplant adds grafts to the transplanted population, whose equations are in
 docs/MODEL.md, section Transplants (never primed: only I miniaturizes them).
 
-Readouts (A = A₁ + … + A_k + H):
-  hair_count = follicles · (A + C + T + R) · τ          (terminal, non-vellus hairs; R = R₁ + … + R₆)
-  hair_density_per_cm2 = follicle_density_per_cm2 · (A + C + T + R) · τ
+Readouts (sums over the kinds; A = A₁ + … + A_k + H, R = R₁ + … + R₆; P = 1 − L, present follicles;
+  a superscript τ sums the terminal kinds U and Π, N is the niche-lost kind):
+  hair_count = follicles · (A + C + T + R)^τ             (terminal, non-vellus hairs)
+  hair_density_per_cm2 = follicle_density_per_cm2 · (A + C + T + R)^τ
   shedding_per_day = follicles · (T / telogen + 6 R₆ / released_telogen_days)
   anagen, catagen, telogen, kenogen = A/P, C/P, (T + R)/P, K/P   (shares of the follicles present)
-  follicles_present = follicles · P,  niche_intact = ν,  inflammation = M1
-  mean_diameter_um = τ · terminal_diameter_um + (1 − τ) · vellus_diameter_um
-  terminal_vellus_ratio = τ / (1 − τ)
+  follicles_present = follicles · P,  niche_intact = 1 − (all of N)/P,  inflammation = M1
+  mean_diameter_um = (shafts^τ · terminal_diameter_um + other shafts · vellus_diameter_um) / shafts
+  terminal_vellus_ratio = terminal follicles / other follicles present
 ";
 
 fn num(v: f64) -> String {

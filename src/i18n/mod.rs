@@ -232,8 +232,8 @@ keys! {
     StateDutasterideExposure = "dutasteride_exposure", StateGrowthFactor = "growth_factor",
     StateStimulation = "stimulation", StateMinoxidilExposure = "minoxidil_exposure",
     StateInflammation = "inflammation", StateMacrophageM1 = "macrophage_m1",
-    StateMacrophageM2 = "macrophage_m2", StateNiche = "niche_intact",
-    StateFolliclesLost = "follicles_lost", StateTerminalPrimed = "terminal_primed", StateAndrogenSensitivity = "androgen_sensitivity",
+    StateMacrophageM2 = "macrophage_m2", StateNiche = "niche_intact", StateNicheLost = "niche_lost",
+    StateFolliclesLost = "follicles_lost", StateAndrogenSensitivity = "androgen_sensitivity",
     StateHypoxia = "hypoxia", StateCellTherapy = "cell_therapy_activity",
     // A transplant fills only the grafts' first compartment (they are all 0
     // at the map's reference state), so that box stands for the population.

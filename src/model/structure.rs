@@ -13,7 +13,8 @@
 //! - a group of follicles when nudging *s* changes how many of them each
 //!   re-entry into anagen makes or unmakes (probed with every follicle in
 //!   kenogen, each kind as many as at the reference state); and
-//! - another state *t* outside the cycle when nudging *s* changes dy*t*/dt.
+//! - another state *t* that is not a follicle state when nudging *s* changes
+//!   dy*t*/dt.
 //!
 //! The follicles of every kind pass the same phases; the map shows them once,
 //! as the terminal kind's compartments ([`representative`]).
@@ -135,10 +136,11 @@ pub fn in_cycle(i: usize) -> bool {
     i < N_FOLLICLE_STATES && i % super::compartment::COUNT <= KENOGEN
 }
 
-/// The states outside the cycle, in order: the released stages, the
-/// follicles lost, the signals and exposures.
-pub fn non_cycle_states() -> impl Iterator<Item = usize> {
-    (0..N_STATES).filter(|&i| !in_cycle(i))
+/// The states that are not follicles of a kind, in table order: the
+/// follicles lost, the signals and exposures. They are what acts in the map
+/// (the follicle states are where it acts: phases and kinds).
+pub fn signal_states() -> impl Iterator<Item = usize> {
+    N_FOLLICLE_STATES..N_STATES
 }
 
 /// The relative change below which two probes count as equal.
@@ -253,7 +255,7 @@ fn group_per_reentry(model: &HairModel, y: &State, group: Follicles) -> f64 {
 /// the acting state, then of what it acts on).
 pub fn influences(model: &HairModel, y: &State) -> Vec<Influence> {
     let mut out = Vec::new();
-    for s in non_cycle_states() {
+    for s in signal_states() {
         let mut nudged = *y;
         nudged[s] += nudge(y, s);
         for phase in CYCLE {
@@ -280,7 +282,7 @@ pub fn influences(model: &HairModel, y: &State) -> Vec<Influence> {
         }
         let before = rates_of_change(model, y);
         let after = rates_of_change(model, &nudged);
-        for t in non_cycle_states().filter(|&t| t != s) {
+        for t in signal_states().filter(|&t| t != s) {
             let change = if changes_at_reentry(model, y, t) {
                 direction(per_reentry(model, y, t), per_reentry(model, &nudged, t))
             } else {
