@@ -30,7 +30,8 @@ Effective durations (days):
   catagen = catagen_days
   telogen = telogen_days / (1 + r_M e_M + r_G g + r_S s)
   kenogen = kenogen_days · (1 + dht_kenogen_lengthening δ) / (1 + q_M e_M + q_G g + q_S s)
-  kenogen if the niche is lost = kenogen / niche_lost_entry_factor
+  kenogen if the niche is lost = kenogen_days · (1 + dht_kenogen_lengthening σ) / niche_lost_entry_factor
+            (the untreated scalp's pace: without the niche, treatments do not reach the stem cells)
   (p_X = X_anagen_prolongation, r_X = X_telogen_shortening, q_X = X_anagen_entry
    for X = minoxidil, growth_factor, stimulation)
 

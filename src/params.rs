@@ -191,9 +191,9 @@ parameters! {
     /// Hazard, at each re-entry, that a miniaturized follicle that is not restored loses its niche, per unit of M1 activity above M2.
     niche_loss_m1_per_cycle: 0.1, "per cycle per unit index", NonNegative,
         "hypothesis (chronic M1 inflammation erodes the niche: clinic claim; M1/M2 in human AGA never measured; perifollicular inflammation and fibrosis in ~70% of AGA biopsies, Whiting 1993, secondary); illustrative assumption";
-    /// Rate at which a follicle whose niche is lost leaves kenogen, relative to one whose niche is intact.
+    /// Rate at which a follicle whose niche is lost leaves kenogen, relative to one whose niche is intact in the same scalp untreated (a treatment does not speed it: the signals reach the stem cells through the niche).
     niche_lost_entry_factor: 0.5, "dimensionless", Positive,
-        "animal: without the sympathetic nerve that the arrector pili muscle anchors, hair-follicle stem cells fall into deep quiescence (Shwartz et al. 2020, Cell 182:578, mouse); size illustrative assumption";
+        "animal: without the sympathetic nerve that the arrector pili muscle anchors, hair-follicle stem cells fall into deep quiescence (Shwartz et al. 2020, Cell 182:578, mouse); size, and that treatments do not reach them, illustrative assumptions";
     /// Hazard, at each attempted re-entry, that a follicle whose niche is lost drops out for good (fibrosis, replaced by fat).
     niche_lost_dropout_per_cycle: 0.15, "per cycle", NonNegative,
         "illustrative assumption (no published rate); loss is likely irreversible once the muscle has detached from every follicle of the unit (Sinclair, Torkamani & Jones 2015, hypothesis from human histology)";

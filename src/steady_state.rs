@@ -40,8 +40,13 @@ pub fn steady_state(params: &Parameters, terminal_fraction: Option<f64>) -> Stat
     y[ix::ANDROGEN_SENSITIVITY] = params.dht_sensitivity;
     y[ix::OESTROGEN] = params.oestrogen_baseline;
     let r = model.rates(&y);
-    let kinds = balanced_kinds(&r, terminal_fraction);
     let (intact, lost) = (cycle_shares(&r, true), cycle_shares(&r, false));
+    // Follicles leaving kenogen per niche-lost follicle, relative to one
+    // with its niche, each kind in its own mode.
+    let kenogen = compartment::KENOGEN;
+    let q = lost[kenogen] * r.cycle_exit_rates(false)[kenogen]
+        / (intact[kenogen] * r.cycle_exit_rates(true)[kenogen]);
+    let kinds = balanced_kinds(&r, terminal_fraction, q);
     for kind in Kind::ALL {
         let (weight, shares) = match kind {
             Kind::Terminal => (kinds.terminal - kinds.primed, intact),
@@ -69,16 +74,16 @@ pub struct Kinds {
 
 /// The terminal share τ, the primed share π and the intact-niche share ν of
 /// the follicles present that the re-entries leave unchanged (τ held at
-/// `terminal` when given). Per follicle leaving kenogen (the niche-lost ones
-/// at the relative rate q) the changes are
+/// `terminal` when given), when a niche-lost follicle leaves kenogen `q`
+/// times as often as one with its niche. Per follicle leaving kenogen the
+/// changes are
 /// τ: (ν − τ) p_rest − (τ − π) p_mini − π p_primed + τ (1 − ν) q p_drop,
 /// π: (ν − τ)(p_rest − p_rest,0) + (τ − π)(1 − p_mini) p_prime − π p_primed + π (1 − ν) q p_drop and
 /// ν: −(ν − τ)(1 − p_rest) p_niche + ν (1 − ν) q p_drop (the last terms: the
 /// follicles that drop out leave the denominator). Found by following these
 /// from a full scalp (τ = ν = 1, π = 0) until they stop: the flow contracts
 /// onto its stable balance, which has no closed form with the states free.
-pub fn balanced_kinds(r: &Rates, terminal: Option<f64>) -> Kinds {
-    let q = r.kenogen_days / r.niche_lost_kenogen_days;
+pub fn balanced_kinds(r: &Rates, terminal: Option<f64>, q: f64) -> Kinds {
     let b = q * r.dropout_per_cycle;
     let a = (1.0 - r.restoration_per_cycle) * r.niche_loss_per_cycle;
     let treated_restoration = r.restoration_per_cycle - r.untreated_restoration_per_cycle;
@@ -290,13 +295,13 @@ mod tests {
                     && (k.primed..=k.niche).contains(&k.terminal)
                     && k.niche <= 1.0
             };
-            let k = balanced_kinds(&r, None);
+            let k = balanced_kinds(&r, None, 0.5);
             assert!(ordered(k), "{k:?}");
             assert!(
                 f_tau(k).abs() < 1e-13 && f_pi(k).abs() < 1e-13 && f_nu(k).abs() < 1e-13,
                 "{k:?}"
             );
-            let k = balanced_kinds(&r, Some(0.6));
+            let k = balanced_kinds(&r, Some(0.6), 0.5);
             assert!((k.terminal - 0.6).abs() < 1e-15 && ordered(k), "{k:?}");
             assert!(f_pi(k).abs() < 1e-13 && f_nu(k).abs() < 1e-13, "{k:?}");
         }

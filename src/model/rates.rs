@@ -45,7 +45,9 @@ pub struct Rates<T = f64> {
     /// restored loses its niche (the arrector pili muscle detaches).
     pub niche_loss_per_cycle: T,
     /// Mean kenogen of a follicle whose niche is lost, days: without the
-    /// nerve's signal its stem cells are slow to start a new anagen.
+    /// nerve's signal its stem cells are slow to start a new anagen, and
+    /// treatments do not speed them (the untreated scalp's kenogen, divided
+    /// by `niche_lost_entry_factor`).
     pub niche_lost_kenogen_days: T,
     /// Probability, at each attempted re-entry, that a follicle whose niche is
     /// lost drops out for good instead (fibrosis).
@@ -235,7 +237,14 @@ impl<T: Scalar> HairModel<T> {
             untreated_restoration_per_cycle: (one - (-p.restoration_per_cycle).exp())
                 .named("untreated_restoration_probability"),
             niche_loss_per_cycle: (one - (-niche_hazard).exp()).named(names.niche_loss),
-            niche_lost_kenogen_days: (kenogen_days / p.niche_lost_entry_factor)
+            // Without its niche a follicle's stem cells no longer hear the
+            // signals that speed re-entry (nor a drug that lowers DHT): it
+            // keeps the untreated scalp's pace. Were it sped up, a treatment
+            // would bring these follicles sooner to their dropout and cost
+            // follicles.
+            niche_lost_kenogen_days: (p.kenogen_days
+                * (one + p.dht_kenogen_lengthening * sensitivity.max(zero))
+                / p.niche_lost_entry_factor)
                 .named(names.niche_lost_kenogen_days),
             dropout_per_cycle: (one - (-p.niche_lost_dropout_per_cycle).exp())
                 .named("dropout_probability"),
