@@ -185,7 +185,11 @@ pub fn frames(
         .map(|(k, &t_days)| Frame {
             t_days,
             arm: followed.arm.clone(),
-            follicles: followed.sites.iter().filter_map(|v| v.get(k).copied()).collect(),
+            follicles: followed
+                .sites
+                .iter()
+                .filter_map(|v| v.get(k).copied())
+                .collect(),
         })
         .collect())
 }

@@ -12,15 +12,16 @@
 //! each patient has streams of its own.
 
 use super::grafts::Transplant;
-use super::render::{self, Reel, RenderError};
-use super::scalp::{ScalpError, ScalpLayout, PATCH_SIDE_CM};
+use super::render::{self, Look, Reel, RenderError};
+use super::scalp::{Patch, ScalpError, ScalpLayout, PATCH_SIDE_CM};
 use super::trial::{self, TrialNoise};
-use super::view::{Frame, Site};
-use super::{frames, FollicleError, FollicleSettings};
+use super::view::{FollicleView, Frame, Site};
+use super::{follow, frames, FollicleError, FollicleSettings};
 use crate::charts::trial_noise::{self, render_trial_noise};
 use crate::charts::{ChartError, ImageFormat};
 use crate::scenario::Scenario;
 use crate::simulation::{simulate, SimError, SimulationResult};
+use rayon::prelude::*;
 
 /// Days per month (frames are monthly).
 const MONTH_DAYS: f64 = 365.25 / 12.0;
@@ -103,31 +104,40 @@ pub fn pictures(
         settings.seed,
     )?;
     let times = frame_times(scenario.duration_days, options.frame_days);
-    let arms = scalp_frames(scenario, settings, &layout, &ode, &times)?;
+    let patch = layout.crown_patch();
+    let drawn = options.drawn;
+    let scalp = scalp_frames(
+        scenario,
+        settings,
+        &layout,
+        &ode,
+        &times,
+        drawn.patch.then_some(&patch),
+    )?;
     let mut files = Vec::new();
     let reel = Reel {
         title: &format!("Scalp map — {}", scenario.name),
         scenario: &scenario.name,
-        arms: &arms,
+        arms: &scalp.map,
     };
     let rows = render::nearest(
         &reel,
         &sheet_times(scenario.duration_days, options.sheet_rows),
     )?;
-    if options.drawn.map {
+    if drawn.map {
         files.push(("scalp_map.gif".into(), render::map_gif(&layout, &reel)?));
         files.push((
             "scalp_map.png".into(),
             render::map_sheet(&layout, &reel, &rows)?,
         ));
     }
-    if !options.drawn.patch {
+    if !drawn.patch {
         return Ok(files);
     }
-    let patch = layout.crown_patch();
     let patch_reel = Reel {
         title: &format!("1 cm² at the crown — {}", scenario.name),
-        ..reel
+        scenario: &scenario.name,
+        arms: &scalp.patch,
     };
     files.push((
         "patch.gif".to_string(),
@@ -137,7 +147,7 @@ pub fn pictures(
         "patch.png".to_string(),
         render::patch_sheet(&layout, &patch, &patch_reel, &rows)?,
     ));
-    drop(arms);
+    drop(scalp);
     let noise = trial_noise(
         scenario,
         settings,
@@ -175,36 +185,115 @@ fn sheet_times(duration: f64, rows: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Every arm's frames at `times` on `layout`, with its transplant's grafts.
+/// Every arm's scalp at the frame times, with its transplant's grafts: per
+/// arm, per time.
+struct ScalpFrames {
+    /// What the map shows of every follicle: one byte each, so 20 years of
+    /// monthly frames hold 24 MB per arm where the views would hold 190 MB.
+    map: Vec<Vec<Frame<Look>>>,
+    /// The patch's follicles (in the order of its indices), when asked for.
+    patch: Vec<Vec<Frame>>,
+}
+
+/// Every arm's follicles at the sites of `layout` followed to `times`: their
+/// looks, and the views of `patch`'s follicles. The follicles are followed
+/// region by region ([`follow`]), each keeping its looks, so an arm's views
+/// are never all held at once.
 fn scalp_frames(
     scenario: &Scenario,
     settings: &FollicleSettings,
     layout: &ScalpLayout,
     ode: &SimulationResult,
     times: &[f64],
-) -> Result<Vec<Vec<Frame>>, PictureError> {
+    patch: Option<&Patch>,
+) -> Result<ScalpFrames, PictureError> {
     let plan = Transplant::plan(layout, settings.seed);
     let sites = layout.sites().len();
-    (0..scenario.arms.len())
-        .map(|arm| {
-            let mut frames = frames(scenario, settings, arm, layout.sites(), times)?;
-            if let Some(result) = ode.arms.get(arm) {
+    // The sites whose views are kept: the patch's, and the donors of its
+    // grafts (a graft shows its donor's follicle), by site.
+    let mut kept: Vec<usize> = patch.map_or_else(Vec::new, |p| p.indices.clone());
+    kept.sort_unstable();
+    kept.extend(plan.donors_to(&kept));
+    kept.sort_unstable();
+    kept.dedup();
+    let mut frames = ScalpFrames {
+        map: Vec::with_capacity(scenario.arms.len()),
+        patch: Vec::with_capacity(scenario.arms.len()),
+    };
+    for arm in 0..scenario.arms.len() {
+        let followed = follow(
+            scenario,
+            settings,
+            arm,
+            layout.sites(),
+            times,
+            |i, views| {
+                let looks: Box<[Look]> = views.iter().map(Look::of).collect();
+                (
+                    looks,
+                    kept.binary_search(&i).is_ok().then(|| views.to_vec()),
+                )
+            },
+        )?;
+        let grafts: Vec<usize> = match ode.arms.get(arm) {
+            Some(result) => {
                 let start = result
                     .trajectory
                     .rows
                     .first()
                     .map_or(0.0, |r| r.follicles_present);
-                for frame in &mut frames {
-                    let grafts = result
-                        .trajectory
-                        .at(frame.t_days)
-                        .map_or(0.0, |r| r.graft_follicles);
-                    plan.apply(frame, plan.sites_for(grafts, start, sites));
-                }
+                times
+                    .iter()
+                    .map(|&t| {
+                        let grafts = result.trajectory.at(t).map_or(0.0, |r| r.graft_follicles);
+                        plan.sites_for(grafts, start, sites)
+                    })
+                    .collect()
             }
-            Ok(frames)
-        })
-        .collect()
+            None => vec![0; times.len()],
+        };
+        let name = &followed.arm;
+        let map = (0..times.len())
+            .into_par_iter()
+            .map(|k| {
+                let mut frame = Frame {
+                    t_days: times[k],
+                    arm: name.clone(),
+                    follicles: followed.sites.iter().map(|(looks, _)| looks[k]).collect(),
+                };
+                plan.apply(&mut frame, grafts[k]);
+                frame
+            })
+            .collect();
+        frames.map.push(map);
+        let Some(patch) = patch else {
+            continue;
+        };
+        let views: Vec<&[FollicleView]> = followed
+            .sites
+            .iter()
+            .filter_map(|(_, v)| v.as_deref())
+            .collect();
+        let at: Vec<usize> = patch
+            .indices
+            .iter()
+            .filter_map(|i| kept.binary_search(i).ok())
+            .collect();
+        frames.patch.push(
+            (0..times.len())
+                .map(|k| {
+                    let mut now: Vec<FollicleView> = views.iter().map(|v| v[k]).collect();
+                    plan.apply_to(&kept, &mut now, grafts[k]);
+                    Frame {
+                        t_days: times[k],
+                        arm: name.clone(),
+                        follicles: at.iter().map(|&p| now[p]).collect(),
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(frames)
 }
 
 /// The trial chart's data: per arm, `patients` patches of `patch`'s size.

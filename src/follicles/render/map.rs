@@ -12,7 +12,6 @@ use std::fmt::Write as _;
 use super::chrome::Rect;
 use super::palette::{self, Look, Rgb};
 use crate::follicles::scalp::ScalpLayout;
-use crate::follicles::view::FollicleView;
 
 /// Room for an ear beside the outline, cm.
 const EAR_CM: f32 = 0.9;
@@ -94,14 +93,14 @@ impl Head {
         &self,
         cell: Rect,
         scalp: &ScalpLayout,
-        follicles: &[FollicleView],
+        follicles: &[Look],
         mut put: impl FnMut(u32, u32, Rgb),
     ) {
         let (cx, cy) = self.centre();
         let (w, h) = (cell.w as usize, cell.h as usize);
         // r, g, b sums and count per pixel of the cell.
         let mut sums = vec![[0u32; 4]; w * h];
-        for (site, view) in scalp.sites().iter().zip(follicles) {
+        for (site, look) in scalp.sites().iter().zip(follicles) {
             let x = cx + site.x_cm * self.ppc;
             let y = cy - site.y_cm * self.ppc;
             if x < 0.0 || y < 0.0 {
@@ -111,7 +110,7 @@ impl Head {
             if x >= w || y >= h {
                 continue;
             }
-            let c = Look::of(view).colour();
+            let c = look.colour();
             let slot = &mut sums[y * w + x];
             for k in 0..3 {
                 slot[k] += u32::from(c[k]);
@@ -132,34 +131,6 @@ impl Head {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::follicles::view::Phase;
-
-    fn view(look: Look) -> FollicleView {
-        let v = FollicleView {
-            phase: Phase::Anagen,
-            terminal: true,
-            present: true,
-            graft: false,
-            shaft_mm: 20.0,
-        };
-        match look {
-            Look::Terminal => v,
-            Look::Miniaturized => FollicleView {
-                terminal: false,
-                ..v
-            },
-            Look::Empty => FollicleView {
-                phase: Phase::Kenogen,
-                shaft_mm: 0.0,
-                ..v
-            },
-            Look::Lost => FollicleView {
-                present: false,
-                ..v
-            },
-            Look::Graft => FollicleView { graft: true, ..v },
-        }
-    }
 
     #[test]
     fn every_follicle_lands_in_the_picture_inside_the_outline() {
@@ -167,7 +138,7 @@ mod tests {
         let head = Head::new(&scalp, 20.0);
         let (w, h) = head.size();
         let cell = Rect { x: 10, y: 20, w, h };
-        let all = vec![view(Look::Terminal); scalp.sites().len()];
+        let all = vec![Look::Terminal; scalp.sites().len()];
         let mut n = 0usize;
         let (cx, cy) = head.centre();
         let (rx, ry) = (scalp.half_width_cm() * 20.0, scalp.half_length_cm() * 20.0);
@@ -189,13 +160,13 @@ mod tests {
         let head = Head::new(&scalp, 2.0);
         let (w, h) = head.size();
         let cell = Rect { x: 0, y: 0, w, h };
-        let half: Vec<FollicleView> = (0..scalp.sites().len())
+        let half: Vec<Look> = (0..scalp.sites().len())
             .map(|i| {
-                view(if i % 2 == 0 {
+                if i % 2 == 0 {
                     Look::Terminal
                 } else {
                     Look::Lost
-                })
+                }
             })
             .collect();
         let (t, l) = (Look::Terminal.colour(), Look::Lost.colour());

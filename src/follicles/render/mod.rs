@@ -38,7 +38,7 @@ mod patch;
 
 pub use animation::comments;
 use chrome::{Grid, Texts};
-use palette::Look;
+pub use palette::Look;
 
 /// Pixels per cm of the animated map (about 1.3 follicles per pixel, so a
 /// pixel shows the local mix of hair states as a shade).
@@ -89,18 +89,28 @@ impl From<raster::RasterError> for RenderError {
     }
 }
 
-/// What to draw: every arm's frames at the same times.
-#[derive(Debug, Clone, Copy)]
-pub struct Reel<'a> {
+/// What to draw: every arm's frames at the same times, each follicle seen
+/// as a [`FollicleView`] (the patch) or as its [`Look`] (the map).
+#[derive(Debug)]
+pub struct Reel<'a, V = FollicleView> {
     /// The picture's title (scenario text is escaped where it is drawn).
     pub title: &'a str,
     /// The scenario's name, for the non-clinical footer.
     pub scenario: &'a str,
     /// Per arm, one frame per time, every arm at the same times.
-    pub arms: &'a [Vec<Frame>],
+    pub arms: &'a [Vec<Frame<V>>],
 }
 
-impl Reel<'_> {
+// Not derived: a derive would ask `V: Copy` of the references' targets.
+impl<V> Clone for Reel<'_, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<V> Copy for Reel<'_, V> {}
+
+impl<V> Reel<'_, V> {
     /// The number of times, after checking every arm has them all.
     fn times(&self) -> Result<usize, RenderError> {
         let want = self.arms.first().map_or(0, Vec::len);
@@ -153,7 +163,7 @@ impl Reel<'_> {
 }
 
 /// For each of `times_days`, the index of the reel's frame nearest to it.
-pub fn nearest(reel: &Reel, times_days: &[f64]) -> Result<Vec<usize>, RenderError> {
+pub fn nearest<V>(reel: &Reel<V>, times_days: &[f64]) -> Result<Vec<usize>, RenderError> {
     let n = reel.times()?;
     times_days
         .iter()
@@ -182,6 +192,15 @@ fn patch_legend() -> Vec<(palette::Rgb, &'static str)> {
     legend
 }
 
+/// What the map keeps of `frame`: each follicle's look.
+pub fn map_frame(frame: &Frame) -> Frame<Look> {
+    Frame {
+        t_days: frame.t_days,
+        arm: frame.arm.clone(),
+        follicles: frame.follicles.iter().map(Look::of).collect(),
+    }
+}
+
 /// The palette indices of an RGB picture.
 fn indices(rgb: &[u8]) -> Vec<u8> {
     rgb.chunks_exact(3)
@@ -190,7 +209,7 @@ fn indices(rgb: &[u8]) -> Vec<u8> {
 }
 
 /// The scalp-map animation: one frame per time, arms side by side.
-pub fn map_gif(scalp: &ScalpLayout, reel: &Reel) -> Result<Vec<u8>, RenderError> {
+pub fn map_gif(scalp: &ScalpLayout, reel: &Reel<Look>) -> Result<Vec<u8>, RenderError> {
     let count = reel.times()?;
     let sites = scalp.sites().len();
     reel.check_follicles(sites, sites)?;
@@ -236,7 +255,11 @@ pub fn map_gif(scalp: &ScalpLayout, reel: &Reel) -> Result<Vec<u8>, RenderError>
 
 /// The scalp map at the reel's frames `rows` (see [`nearest`]): one row per
 /// time, arms side by side, as a PNG.
-pub fn map_sheet(scalp: &ScalpLayout, reel: &Reel, rows: &[usize]) -> Result<Vec<u8>, RenderError> {
+pub fn map_sheet(
+    scalp: &ScalpLayout,
+    reel: &Reel<Look>,
+    rows: &[usize],
+) -> Result<Vec<u8>, RenderError> {
     let count = reel.times()?;
     let sites = scalp.sites().len();
     reel.check_follicles(sites, sites)?;

@@ -43,6 +43,13 @@ fn reel_frames(scalp: &ScalpLayout, times: usize, arms: &[&str]) -> Vec<Vec<Fram
         .collect()
 }
 
+/// What the map keeps of `arms`.
+fn looks(arms: &[Vec<Frame>]) -> Vec<Vec<Frame<Look>>> {
+    arms.iter()
+        .map(|frames| frames.iter().map(map_frame).collect())
+        .collect()
+}
+
 fn scalp() -> ScalpLayout {
     ScalpLayout::new(264.0, 11).unwrap()
 }
@@ -59,7 +66,11 @@ fn footer_ink(frame: &[u8], w: u32, h: u32) -> usize {
 #[test]
 fn the_map_animation_decodes_with_every_frame_labelled() {
     let scalp = scalp();
-    let arms = reel_frames(&scalp, 6, &["untreated", "<b>finasteride</b> & co"]);
+    let arms = looks(&reel_frames(
+        &scalp,
+        6,
+        &["untreated", "<b>finasteride</b> & co"],
+    ));
     let reel = Reel {
         title: "Scalp map",
         scenario: "test",
@@ -116,8 +127,14 @@ fn contact_sheets_are_pngs_with_the_disclaimer() {
     let rows = nearest(&reel, &[0.0, 400.0, 1e9]).unwrap();
     assert_eq!(rows, vec![0, 1, 3]);
     let patch = scalp.crown_patch();
+    let map_arms = looks(&arms);
+    let map_reel = Reel {
+        title: "t",
+        scenario: "s",
+        arms: &map_arms,
+    };
     for png in [
-        map_sheet(&scalp, &reel, &rows).unwrap(),
+        map_sheet(&scalp, &map_reel, &rows).unwrap(),
         patch_sheet(&scalp, &patch, &reel, &rows).unwrap(),
     ] {
         let decoder = png::Decoder::new(std::io::Cursor::new(png));
@@ -176,7 +193,7 @@ fn the_patch_animation_takes_the_patch_or_the_whole_scalp() {
 #[test]
 fn mismatched_frames_are_errors() {
     let scalp = scalp();
-    let mut arms = reel_frames(&scalp, 2, &["a", "b"]);
+    let mut arms = looks(&reel_frames(&scalp, 2, &["a", "b"]));
     arms[1].pop();
     let reel = Reel {
         title: "t",
@@ -191,7 +208,7 @@ fn mismatched_frames_are_errors() {
             want: 2
         })
     ));
-    let mut arms = reel_frames(&scalp, 2, &["a"]);
+    let mut arms = looks(&reel_frames(&scalp, 2, &["a"]));
     arms[0][1].follicles.pop();
     let reel = Reel {
         title: "t",
