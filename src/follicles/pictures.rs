@@ -26,6 +26,9 @@ use rayon::prelude::*;
 /// Days per month (frames are monthly).
 const MONTH_DAYS: f64 = 365.25 / 12.0;
 
+/// Frames gathered at once from the follicles' looks.
+const TIMES_AT_ONCE: usize = 16;
+
 /// Most months the trial chart follows (a trial's horizon).
 const TRIAL_MONTHS: f64 = 24.0;
 
@@ -252,17 +255,32 @@ fn scalp_frames(
             }
             None => vec![0; times.len()],
         };
-        let name = &followed.arm;
-        let map = (0..times.len())
-            .into_par_iter()
-            .map(|k| {
-                let mut frame = Frame {
-                    t_days: times[k],
-                    arm: name.clone(),
-                    follicles: followed.sites.iter().map(|(looks, _)| looks[k]).collect(),
-                };
-                plan.apply(&mut frame, grafts[k]);
-                frame
+        let (name, plan, grafts) = (&followed.arm, &plan, &grafts);
+        // From each follicle's looks to each time's: a few times at once, so
+        // that each follicle's looks are read once per block, not per time.
+        let map = times
+            .par_chunks(TIMES_AT_ONCE)
+            .enumerate()
+            .flat_map_iter(|(block, block_times)| {
+                let k0 = block * TIMES_AT_ONCE;
+                let mut at: Vec<Vec<Look>> = block_times
+                    .iter()
+                    .map(|_| Vec::with_capacity(sites))
+                    .collect();
+                for (looks, _) in &followed.sites {
+                    for (j, follicles) in at.iter_mut().enumerate() {
+                        follicles.push(looks[k0 + j]);
+                    }
+                }
+                at.into_iter().enumerate().map(move |(j, follicles)| {
+                    let mut frame = Frame {
+                        t_days: times[k0 + j],
+                        arm: name.clone(),
+                        follicles,
+                    };
+                    plan.apply(&mut frame, grafts[k0 + j]);
+                    frame
+                })
             })
             .collect();
         frames.map.push(map);

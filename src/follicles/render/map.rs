@@ -18,8 +18,8 @@ const EAR_CM: f32 = 0.9;
 /// Room for the nose above the outline, cm.
 const NOSE_CM: f32 = 1.4;
 
-/// How big the head is drawn.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How big the head is drawn, and which pixel each follicle falls in.
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Head {
     /// Half the outline's width, cm.
     half_w: f32,
@@ -27,16 +27,54 @@ pub(super) struct Head {
     half_l: f32,
     /// Pixels per cm.
     ppc: f32,
+    /// The sites inside the picture, grouped by the pixel they fall in,
+    /// pixels in row-major order.
+    sites: Vec<u32>,
+    /// Each pixel that holds a site: its index in the picture and where
+    /// its sites end in `sites`.
+    pixels: Vec<(u32, u32)>,
 }
 
 impl Head {
-    /// `scalp` drawn at `ppc` pixels per cm.
+    /// `scalp` drawn at `ppc` pixels per cm. Where each site falls is worked
+    /// out once here: a frame then only sums colours pixel by pixel.
     pub(super) fn new(scalp: &ScalpLayout, ppc: f32) -> Head {
-        Head {
+        let mut head = Head {
             half_w: scalp.half_width_cm(),
             half_l: scalp.half_length_cm(),
             ppc,
+            sites: Vec::new(),
+            pixels: Vec::new(),
+        };
+        let (cx, cy) = head.centre();
+        let (w, h) = head.size();
+        let (w, h) = (w as usize, h as usize);
+        let mut at: Vec<(u32, u32)> = Vec::with_capacity(scalp.sites().len());
+        for (i, site) in scalp.sites().iter().enumerate() {
+            let x = cx + site.x_cm * ppc;
+            let y = cy - site.y_cm * ppc;
+            if x < 0.0 || y < 0.0 {
+                continue;
+            }
+            let (x, y) = (x as usize, y as usize);
+            if x >= w || y >= h {
+                continue;
+            }
+            // A picture a GIF can hold has fewer than 2³² pixels, a scalp
+            // fewer than 2³² sites (`ScalpLayout`'s limit).
+            at.push(((y * w + x) as u32, i as u32));
         }
+        at.sort_unstable();
+        for (pixel, site) in at {
+            if head.pixels.last().is_none_or(|&(p, _)| p != pixel) {
+                head.pixels.push((pixel, 0));
+            }
+            head.sites.push(site);
+            if let Some(last) = head.pixels.last_mut() {
+                last.1 = head.sites.len() as u32;
+            }
+        }
+        head
     }
 
     /// The picture's size, px: the outline with the ears and the nose.
@@ -87,43 +125,31 @@ impl Head {
         s
     }
 
-    /// Each pixel of `cell` that holds at least one follicle, with the mean
-    /// colour of its follicles: `put(x, y, colour)` in page pixels.
-    pub(super) fn dots(
-        &self,
-        cell: Rect,
-        scalp: &ScalpLayout,
-        follicles: &[Look],
-        mut put: impl FnMut(u32, u32, Rgb),
-    ) {
-        let (cx, cy) = self.centre();
-        let (w, h) = (cell.w as usize, cell.h as usize);
-        // r, g, b sums and count per pixel of the cell.
-        let mut sums = vec![[0u32; 4]; w * h];
-        for (site, look) in scalp.sites().iter().zip(follicles) {
-            let x = cx + site.x_cm * self.ppc;
-            let y = cy - site.y_cm * self.ppc;
-            if x < 0.0 || y < 0.0 {
+    /// Each pixel of `cell` (the head's size) that holds at least one
+    /// follicle, with the mean colour of its follicles, `follicles` holding
+    /// one look per site: `put(x, y, colour)` in page pixels, row by row.
+    pub(super) fn dots(&self, cell: Rect, follicles: &[Look], mut put: impl FnMut(u32, u32, Rgb)) {
+        let w = self.size().0;
+        let mut start = 0;
+        for &(pixel, end) in &self.pixels {
+            let mut sum = [0u32; 3];
+            let mut n = 0;
+            for &site in &self.sites[start as usize..end as usize] {
+                let Some(look) = follicles.get(site as usize) else {
+                    continue;
+                };
+                let c = look.colour();
+                for k in 0..3 {
+                    sum[k] += u32::from(c[k]);
+                }
+                n += 1;
+            }
+            start = end;
+            if n == 0 {
                 continue;
             }
-            let (x, y) = (x as usize, y as usize);
-            if x >= w || y >= h {
-                continue;
-            }
-            let c = look.colour();
-            let slot = &mut sums[y * w + x];
-            for k in 0..3 {
-                slot[k] += u32::from(c[k]);
-            }
-            slot[3] += 1;
-        }
-        for (i, s) in sums.iter().enumerate() {
-            if s[3] == 0 {
-                continue;
-            }
-            let n = s[3];
-            let mean = [0, 1, 2].map(|k| ((s[k] + n / 2) / n) as u8);
-            put(cell.x + (i % w) as u32, cell.y + (i / w) as u32, mean);
+            let mean = [0, 1, 2].map(|k| ((sum[k] + n / 2) / n) as u8);
+            put(cell.x + pixel % w, cell.y + pixel / w, mean);
         }
     }
 }
@@ -142,7 +168,7 @@ mod tests {
         let mut n = 0usize;
         let (cx, cy) = head.centre();
         let (rx, ry) = (scalp.half_width_cm() * 20.0, scalp.half_length_cm() * 20.0);
-        head.dots(cell, &scalp, &all, |x, y, c| {
+        head.dots(cell, &all, |x, y, c| {
             assert_eq!(c, Look::Terminal.colour());
             let (dx, dy) = (x as f32 - 10.0 - cx + 0.5, y as f32 - 20.0 - cy + 0.5);
             assert!((dx / (rx + 1.0)).powi(2) + (dy / (ry + 1.0)).powi(2) <= 1.0);
@@ -171,7 +197,7 @@ mod tests {
             .collect();
         let (t, l) = (Look::Terminal.colour(), Look::Lost.colour());
         let (mut seen, mut near) = (0, 0);
-        head.dots(cell, &scalp, &half, |_, _, c| {
+        head.dots(cell, &half, |_, _, c| {
             // About 66 follicles per pixel: close to the half-way colour
             // (pixels at the outline hold only a few).
             let mid = (0..3).all(|k| {

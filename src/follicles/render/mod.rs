@@ -242,8 +242,14 @@ pub fn map_gif(scalp: &ScalpLayout, reel: &Reel<Look>) -> Result<Vec<u8>, Render
         let mut frame = base.clone();
         for (col, frames) in reel.arms.iter().enumerate() {
             let cell = grid.cell(col, 0);
-            head.dots(cell, scalp, &frames[i].follicles, |x, y, c| {
-                frame[(y * w + x) as usize] = palette::index(c);
+            // Neighbouring pixels mostly share a colour: look it up once.
+            let first = Look::Terminal.colour();
+            let mut last = (first, palette::index(first));
+            head.dots(cell, &frames[i].follicles, |x, y, c| {
+                if c != last.0 {
+                    last = (c, palette::index(c));
+                }
+                frame[(y * w + x) as usize] = last.1;
             });
         }
         let date = raster::rgb(&chrome::date_svg(date_box, &chrome::date(reel.t_days(i))))?;
@@ -298,7 +304,7 @@ pub fn map_sheet(
     let w = page.width;
     for (r, &i) in rows.iter().enumerate() {
         for (col, frames) in reel.arms.iter().enumerate() {
-            head.dots(grid.cell(col, r), scalp, &frames[i].follicles, |x, y, c| {
+            head.dots(grid.cell(col, r), &frames[i].follicles, |x, y, c| {
                 let at = 3 * (y * w + x) as usize;
                 page.rgb[at..at + 3].copy_from_slice(&c);
             });
