@@ -219,11 +219,9 @@ fn scalp_frames(
     kept.extend(plan.donors_to(&kept));
     kept.sort_unstable();
     kept.dedup();
-    let mut frames = ScalpFrames {
-        map: Vec::with_capacity(scenario.arms.len()),
-        patch: Vec::with_capacity(scenario.arms.len()),
-    };
-    for arm in 0..scenario.arms.len() {
+    // The arms side by side: each one's ODE solve and gathering overlap
+    // another's walk.
+    let arms = (0..scenario.arms.len()).into_par_iter().map(|arm| {
         let followed = follow(
             scenario,
             settings,
@@ -283,9 +281,8 @@ fn scalp_frames(
                 })
             })
             .collect();
-        frames.map.push(map);
         let Some(patch) = patch else {
-            continue;
+            return Ok((map, Vec::new()));
         };
         let views: Vec<&[FollicleView]> = followed
             .sites
@@ -297,21 +294,31 @@ fn scalp_frames(
             .iter()
             .filter_map(|i| kept.binary_search(i).ok())
             .collect();
-        frames.patch.push(
-            (0..times.len())
-                .map(|k| {
-                    let mut now: Vec<FollicleView> = views.iter().map(|v| v[k]).collect();
-                    plan.apply_to(&kept, &mut now, grafts[k]);
-                    Frame {
-                        t_days: times[k],
-                        arm: name.clone(),
-                        follicles: at.iter().map(|&p| now[p]).collect(),
-                    }
-                })
-                .collect(),
-        );
-    }
-    Ok(frames)
+        let close = (0..times.len())
+            .map(|k| {
+                let mut now: Vec<FollicleView> = views.iter().map(|v| v[k]).collect();
+                plan.apply_to(&kept, &mut now, grafts[k]);
+                Frame {
+                    t_days: times[k],
+                    arm: name.clone(),
+                    follicles: at.iter().map(|&p| now[p]).collect(),
+                }
+            })
+            .collect();
+        Ok((map, close))
+    });
+    let (map, patch_frames): (Vec<_>, Vec<_>) = arms
+        .collect::<Result<Vec<_>, PictureError>>()?
+        .into_iter()
+        .unzip();
+    Ok(ScalpFrames {
+        map,
+        patch: if patch.is_some() {
+            patch_frames
+        } else {
+            Vec::new()
+        },
+    })
 }
 
 /// The trial chart's data: per arm, `patients` patches of `patch`'s size.
