@@ -12,6 +12,7 @@ use hairsim::follicles::render::Look;
 use hairsim::follicles::render::{map_frame, map_gif, Reel};
 use hairsim::follicles::scalp::ScalpLayout;
 use hairsim::follicles::{frames, FollicleSettings, Frame};
+use hairsim::i18n::Lang;
 use std::hint::black_box;
 
 fn scalp_map(c: &mut Criterion) {
@@ -47,6 +48,7 @@ fn scalp_map(c: &mut Criterion) {
         let reel = Reel {
             title: "Scalp map",
             scenario: "pattern",
+            lang: Lang::En,
             arms: &arms[..n],
         };
         group.bench_with_input(BenchmarkId::new("gif_arms", n), &reel, |b, reel| {

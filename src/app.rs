@@ -329,6 +329,7 @@ fn follicles(args: &FolliclesArgs) -> Result<()> {
     };
     let options = hairsim::follicles::pictures::PictureOptions {
         drawn,
+        lang: args.lang,
         ..Default::default()
     };
     // The counts and the pictures follow separate follicles: side by side,

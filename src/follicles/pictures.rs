@@ -19,6 +19,7 @@ use super::view::{FollicleView, Frame, Site};
 use super::{follow, frames, FollicleError, FollicleSettings};
 use crate::charts::trial_noise::{self, render_trial_noise};
 use crate::charts::{ChartError, ImageFormat};
+use crate::i18n::{Key, Lang};
 use crate::scenario::Scenario;
 use crate::simulation::{simulate, SimError, SimulationResult};
 use rayon::prelude::*;
@@ -59,6 +60,8 @@ pub struct PictureOptions {
     pub patients: usize,
     /// Times of the contact sheets: this many, evenly spread from start to end.
     pub sheet_rows: usize,
+    /// The language of the pictures' text.
+    pub lang: Lang,
 }
 
 impl Default for PictureOptions {
@@ -71,6 +74,7 @@ impl Default for PictureOptions {
             frame_days: MONTH_DAYS,
             patients: 100,
             sheet_rows: 5,
+            lang: Lang::En,
         }
     }
 }
@@ -118,9 +122,12 @@ pub fn pictures(
         drawn.patch.then_some(&patch),
     )?;
     let mut files = Vec::new();
+    let lang = options.lang;
+    let title = |key| lang.fill(key, &[("scenario", &scenario.name)]);
     let reel = Reel {
-        title: &format!("Scalp map — {}", scenario.name),
+        title: &title(Key::FollicleMapTitle),
         scenario: &scenario.name,
+        lang,
         arms: &scalp.map,
     };
     let rows = render::nearest(
@@ -138,8 +145,9 @@ pub fn pictures(
         return Ok(files);
     }
     let patch_reel = Reel {
-        title: &format!("1 cm² at the crown — {}", scenario.name),
+        title: &title(Key::FolliclePatchTitle),
         scenario: &scenario.name,
+        lang,
         arms: &scalp.patch,
     };
     files.push((
@@ -160,7 +168,7 @@ pub fn pictures(
     )?;
     for format in [ImageFormat::Svg, ImageFormat::Png] {
         let name = format!("{}.{}", trial_noise::NAME, format.extension());
-        files.push((name, render_trial_noise(&noise, format)?));
+        files.push((name, render_trial_noise(&noise, format, lang)?));
     }
     Ok(files)
 }

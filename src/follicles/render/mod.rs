@@ -13,10 +13,12 @@
 //! ```no_run
 //! # fn demo(frames: Vec<Vec<hairsim::follicles::Frame>>) -> Result<(), Box<dyn std::error::Error>> {
 //! use hairsim::follicles::render::{self, Reel};
+//! use hairsim::i18n::Lang;
 //! use hairsim::follicles::scalp::ScalpLayout;
 //! let scalp = ScalpLayout::new(264.0, 1)?;
 //! // `frames`: per arm, one Frame per time, every follicle of the scalp.
-//! let reel = Reel { title: "Scalp map", scenario: "pattern", arms: &frames };
+//! let looks: Vec<Vec<_>> = frames.iter().map(|f| f.iter().map(render::map_frame).collect()).collect();
+//! let reel = Reel { title: "Scalp map", scenario: "pattern", lang: Lang::En, arms: &looks };
 //! let gif = render::map_gif(&scalp, &reel)?;
 //! let sheet = render::map_sheet(&scalp, &reel, &render::nearest(&reel, &[0.0, 3652.5])?)?;
 //! # let _ = (gif, sheet);
@@ -29,6 +31,7 @@ use std::borrow::Cow;
 use super::scalp::{Patch, ScalpLayout};
 use super::view::{FollicleView, Frame};
 use crate::charts::raster;
+use crate::i18n::{Key, Lang};
 
 mod animation;
 mod chrome;
@@ -97,6 +100,8 @@ pub struct Reel<'a, V = FollicleView> {
     pub title: &'a str,
     /// The scenario's name, for the non-clinical footer.
     pub scenario: &'a str,
+    /// The language of the page's text.
+    pub lang: Lang,
     /// Per arm, one frame per time, every arm at the same times.
     pub arms: &'a [Vec<Frame<V>>],
 }
@@ -182,13 +187,16 @@ pub fn nearest<V>(reel: &Reel<V>, times_days: &[f64]) -> Result<Vec<usize>, Rend
         .collect()
 }
 
-fn map_legend() -> Vec<(palette::Rgb, &'static str)> {
-    Look::ALL.iter().map(|l| (l.colour(), l.label())).collect()
+fn map_legend(lang: Lang) -> Vec<(palette::Rgb, &'static str)> {
+    Look::ALL
+        .iter()
+        .map(|l| (l.colour(), lang.get(l.key())))
+        .collect()
 }
 
-fn patch_legend() -> Vec<(palette::Rgb, &'static str)> {
-    let mut legend = map_legend();
-    legend.insert(2, (palette::CLUB, "club hair (resting, about to fall)"));
+fn patch_legend(lang: Lang) -> Vec<(palette::Rgb, &'static str)> {
+    let mut legend = map_legend(lang);
+    legend.insert(2, (palette::CLUB, lang.get(Key::LookClub)));
     legend
 }
 
@@ -225,8 +233,8 @@ pub fn map_gif(scalp: &ScalpLayout, reel: &Reel<Look>) -> Result<Vec<u8>, Render
     let (w, _) = grid.size();
     let heads: String = (0..grid.cols).map(|c| head.svg(grid.cell(c, 0))).collect();
     let names = reel.names();
-    let legend = map_legend();
-    let footer = crate::label::footer(reel.scenario);
+    let legend = map_legend(reel.lang);
+    let footer = reel.lang.footer(reel.scenario);
     let texts = Texts {
         title: reel.title,
         date: None,
@@ -252,7 +260,10 @@ pub fn map_gif(scalp: &ScalpLayout, reel: &Reel<Look>) -> Result<Vec<u8>, Render
                 frame[(y * w + x) as usize] = last.1;
             });
         }
-        let date = raster::rgb(&chrome::date_svg(date_box, &chrome::date(reel.t_days(i))))?;
+        let date = raster::rgb(&chrome::date_svg(
+            date_box,
+            &chrome::date(reel.t_days(i), reel.lang),
+        ))?;
         paste(&mut frame, w, date_box, &indices(&date.rgb));
         Ok(frame)
     };
@@ -289,12 +300,15 @@ pub fn map_sheet(
         }
     }
     let names = reel.names();
-    let legend = map_legend();
-    let footer = crate::label::footer(reel.scenario);
-    let labels: Vec<String> = rows.iter().map(|&i| chrome::date(reel.t_days(i))).collect();
+    let legend = map_legend(reel.lang);
+    let footer = reel.lang.footer(reel.scenario);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|&i| chrome::date(reel.t_days(i), reel.lang))
+        .collect();
     let texts = Texts {
         title: reel.title,
-        date: Some("each dot a follicle, seen from above (nose up)"),
+        date: Some(reel.lang.get(Key::FollicleMapCaption)),
         arms: &names,
         rows: &labels,
         legend: &legend,
@@ -358,14 +372,20 @@ fn patch_page(
         }
     }
     let names = reel.names();
-    let legend = patch_legend();
-    let footer = crate::label::footer(reel.scenario);
-    let labels: Vec<String> = rows.iter().map(|&i| chrome::date(reel.t_days(i))).collect();
-    let caption = format!(
-        "{} follicles, each drawn as its hair (lengths not to scale)",
-        sites.len()
+    let lang = reel.lang;
+    let legend = patch_legend(lang);
+    let footer = lang.footer(reel.scenario);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|&i| chrome::date(reel.t_days(i), lang))
+        .collect();
+    let caption = lang.fill(
+        Key::FolliclePatchCaption,
+        &[("n", &sites.len().to_string())],
     );
-    let date_line = date.map_or(caption, |d| format!("{d} · 1 cm² at the crown"));
+    let date_line = date.map_or(caption, |d| {
+        lang.fill(Key::FolliclePatchDate, &[("date", d)])
+    });
     grid.svg(
         &Texts {
             title: reel.title,
@@ -388,7 +408,7 @@ pub fn patch_gif(scalp: &ScalpLayout, patch: &Patch, reel: &Reel) -> Result<Vec<
     let first = patch_page(scalp, patch, reel, &[0], (PATCH_PX, Some("")));
     let size = raster::rgb(&first)?;
     let draw = |i: usize| -> Result<Vec<u8>, RenderError> {
-        let date = chrome::date(reel.t_days(i));
+        let date = chrome::date(reel.t_days(i), reel.lang);
         let svg = patch_page(scalp, patch, reel, &[i], (PATCH_PX, Some(&date)));
         Ok(indices(&raster::rgb(&svg)?.rgb))
     };

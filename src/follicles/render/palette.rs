@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use crate::follicles::grafts::Graft;
 use crate::follicles::view::{FollicleView, Phase};
+use crate::i18n::Key;
 
 /// An RGB colour.
 pub(super) type Rgb = [u8; 3];
@@ -89,13 +90,13 @@ impl Look {
     }
 
     /// The legend's words.
-    pub(super) fn label(self) -> &'static str {
+    pub(super) fn key(self) -> Key {
         match self {
-            Look::Terminal => "terminal hair",
-            Look::Miniaturized => "miniaturized hair",
-            Look::Empty => "empty follicle",
-            Look::Lost => "follicle lost",
-            Look::Graft => "graft",
+            Look::Terminal => Key::LookTerminal,
+            Look::Miniaturized => Key::LookMiniaturized,
+            Look::Empty => Key::LookEmpty,
+            Look::Lost => Key::LookLost,
+            Look::Graft => Key::LookGraft,
         }
     }
 }

@@ -74,6 +74,7 @@ fn the_map_animation_decodes_with_every_frame_labelled() {
     let reel = Reel {
         title: "Scalp map",
         scenario: "test",
+        lang: Lang::En,
         arms: &arms,
     };
     let gif = map_gif(&scalp, &reel).unwrap();
@@ -122,6 +123,7 @@ fn contact_sheets_are_pngs_with_the_disclaimer() {
     let reel = Reel {
         title: "t",
         scenario: "s",
+        lang: Lang::En,
         arms: &arms,
     };
     let rows = nearest(&reel, &[0.0, 400.0, 1e9]).unwrap();
@@ -131,6 +133,7 @@ fn contact_sheets_are_pngs_with_the_disclaimer() {
     let map_reel = Reel {
         title: "t",
         scenario: "s",
+        lang: Lang::En,
         arms: &map_arms,
     };
     for png in [
@@ -169,6 +172,7 @@ fn the_patch_animation_takes_the_patch_or_the_whole_scalp() {
         &Reel {
             title: "p",
             scenario: "s",
+            lang: Lang::En,
             arms: &whole,
         },
     )
@@ -179,6 +183,7 @@ fn the_patch_animation_takes_the_patch_or_the_whole_scalp() {
         &Reel {
             title: "p",
             scenario: "s",
+            lang: Lang::En,
             arms: &cut,
         },
     )
@@ -198,6 +203,7 @@ fn mismatched_frames_are_errors() {
     let reel = Reel {
         title: "t",
         scenario: "s",
+        lang: Lang::En,
         arms: &arms,
     };
     assert!(matches!(
@@ -213,6 +219,7 @@ fn mismatched_frames_are_errors() {
     let reel = Reel {
         title: "t",
         scenario: "s",
+        lang: Lang::En,
         arms: &arms,
     };
     assert!(matches!(
@@ -225,6 +232,7 @@ fn mismatched_frames_are_errors() {
             &Reel {
                 title: "t",
                 scenario: "s",
+                lang: Lang::En,
                 arms: &[]
             }
         ),
@@ -234,4 +242,29 @@ fn mismatched_frames_are_errors() {
         nearest(&reel, &[f64::NAN]),
         Err(RenderError::Time(_))
     ));
+}
+
+#[test]
+fn the_pages_text_follows_the_language() {
+    let scalp = scalp();
+    let patch = scalp.crown_patch();
+    let arms = reel_frames(&scalp, 2, &["a"]);
+    let page = |lang| {
+        let reel = Reel {
+            title: "t",
+            scenario: "s",
+            lang,
+            arms: &arms,
+        };
+        patch_page(&scalp, &patch, &reel, &[0, 1], (SHEET_PATCH_PX, None))
+    };
+    let (en, ja) = (page(Lang::En), page(Lang::Ja));
+    assert!(en.contains("year 1, month 0") && en.contains("terminal hair"));
+    assert!(en.contains("scenario: s"));
+    assert!(ja.contains("1 年 0 か月") && ja.contains("終毛") && ja.contains("棍毛"));
+    assert!(ja.contains("シナリオ: s") && ja.contains("毛包"));
+    assert!(!ja.contains("terminal hair") && !ja.contains("year"));
+    for ((_, e), (_, j)) in map_legend(Lang::En).iter().zip(map_legend(Lang::Ja)) {
+        assert_ne!(*e, j);
+    }
 }
