@@ -348,7 +348,7 @@ fn follicles(args: &FolliclesArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("plots").join(&sc.name).join("follicles"));
-    let mut set = output::follicles(&result, &dir)?;
+    let mut set = output::follicles(&result, &dir, args.lang)?;
     if let Some(files) = files {
         let files = files
             .with_context(|| format!("drawing the follicles of {}", args.scenario.display()))?;

@@ -118,6 +118,10 @@ fn the_pictures_follow_lang_ja() {
     let svg = std::fs::read_to_string(ja.join("trial_noise.svg")).expect("svg");
     assert!(svg.contains("臨床試験に多くの患者が必要な理由"), "title");
     assert!(svg.contains("シナリオ:"), "footer");
+    let chart = std::fs::read_to_string(ja.join("follicles.svg")).expect("chart");
+    assert!(chart.contains("毛包を 1 つずつ") && chart.contains("成長期の割合"));
+    let chart = std::fs::read_to_string(en.join("follicles.svg")).expect("chart");
+    assert!(chart.contains("Follicle by follicle"));
     // The patch's pictures have the same size and frames, other text.
     let (a, b) = (
         std::fs::read(en.join("patch.gif")).expect("en gif"),

@@ -77,7 +77,12 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (UnitHairs, "hairs"),
     (UnitMicrometre, "µm"),
     (UnitHairsPerCm2, "hairs/cm²"),
-    // The follicle pictures.
+    // The follicle chart and pictures.
+    (FolliclesTitle, "Follicle by follicle — {scenario}"),
+    (FolliclesSubtitle, "{n} follicles per arm, each cycling on its own. Lines: the ODE; bands: the automaton ± 2 standard errors."),
+    (FolliclesPanelAnagen, "Anagen share of the follicles present"),
+    (FolliclesPanelTerminal, "Terminal share of the follicles present"),
+    (FolliclesAxisShare, "Share"),
     (FollicleMapTitle, "Scalp map — {scenario}"),
     (FolliclePatchTitle, "1 cm² at the crown — {scenario}"),
     (FollicleDate, "year {years}, month {months}"),

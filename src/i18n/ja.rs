@@ -77,7 +77,12 @@ pub(super) static TABLE: &[(Key, &str)] = &[
     (UnitHairs, "本"),
     (UnitMicrometre, "µm"),
     (UnitHairsPerCm2, "本/cm²"),
-    // The follicle pictures.
+    // The follicle chart and pictures.
+    (FolliclesTitle, "毛包を 1 つずつ — {scenario}"),
+    (FolliclesSubtitle, "群あたり毛包 {n} 個、それぞれが独自に周期を回る。線: ODE、帯: オートマトン ± 2 標準誤差。"),
+    (FolliclesPanelAnagen, "存在する毛包のうち成長期の割合"),
+    (FolliclesPanelTerminal, "存在する毛包のうち終毛の割合"),
+    (FolliclesAxisShare, "割合"),
     (FollicleMapTitle, "頭皮マップ — {scenario}"),
     (FolliclePatchTitle, "頭頂部の 1 cm² — {scenario}"),
     (FollicleDate, "{years} 年 {months} か月"),

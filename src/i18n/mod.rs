@@ -221,7 +221,9 @@ keys! {
     QualityHairMassUnit, QualityNativeHairsTitle, QualityNativeHairsUnit, QualityGraftHairsTitle,
     QualityGraftHairsUnit, QualityDiameterTitle, QualityDensityTitle, QualityDensityUnit,
     UnitMmPerDay, UnitIndexShort, UnitHairs, UnitMicrometre, UnitHairsPerCm2,
-    // The follicle pictures (`sim follicles --map --patch`).
+    // The follicle chart and pictures (`sim follicles`).
+    FolliclesTitle, FolliclesSubtitle, FolliclesPanelAnagen, FolliclesPanelTerminal,
+    FolliclesAxisShare,
     FollicleMapTitle, FolliclePatchTitle, FollicleDate, FollicleMapCaption, FolliclePatchCaption,
     FolliclePatchDate, LookTerminal, LookMiniaturized, LookEmpty, LookLost, LookGraft, LookClub,
     TrialTitle, TrialSubtitle, TrialWholeScalp, TrialPublishedSd, TrialPanelCount, TrialAxisCount,
