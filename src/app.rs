@@ -323,23 +323,34 @@ fn follicles(args: &FolliclesArgs) -> Result<()> {
     let mut settings = sc.follicles;
     settings.follicles = args.follicles.unwrap_or(settings.follicles);
     settings.seed = args.seed.unwrap_or(settings.seed);
-    let result = hairsim::follicles::simulate_follicles(&sc, &settings)
+    let drawn = hairsim::follicles::pictures::Drawn {
+        map: args.map,
+        patch: args.patch,
+    };
+    let options = hairsim::follicles::pictures::PictureOptions {
+        drawn,
+        lang: args.lang,
+        ..Default::default()
+    };
+    // The counts and the pictures follow separate follicles: side by side,
+    // each fills the cores the other leaves idle.
+    let (result, files) = rayon::join(
+        || hairsim::follicles::simulate_follicles(&sc, &settings),
+        || {
+            drawn
+                .any()
+                .then(|| hairsim::follicles::pictures::pictures(&sc, &settings, &options))
+        },
+    );
+    let result = result
         .with_context(|| format!("following the follicles of {}", args.scenario.display()))?;
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("plots").join(&sc.name).join("follicles"));
-    let mut set = output::follicles(&result, &dir)?;
-    let drawn = hairsim::follicles::pictures::Drawn {
-        map: args.map,
-        patch: args.patch,
-    };
-    if drawn.any() {
-        let options = hairsim::follicles::pictures::PictureOptions {
-            drawn,
-            ..Default::default()
-        };
-        let files = hairsim::follicles::pictures::pictures(&sc, &settings, &options)
+    let mut set = output::follicles(&result, &dir, args.lang)?;
+    if let Some(files) = files {
+        let files = files
             .with_context(|| format!("drawing the follicles of {}", args.scenario.display()))?;
         for (name, bytes) in files {
             set.add(&name, bytes);

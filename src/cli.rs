@@ -238,6 +238,9 @@ pub struct FolliclesArgs {
     /// the patch counts of many simulated patients (trial_noise.svg/.png).
     #[arg(long)]
     pub patch: bool,
+    /// Language of the charts and pictures: en, ja.
+    #[arg(long, default_value = "en", value_parser = named::<Lang>)]
+    pub lang: Lang,
 }
 
 /// `sim bench`.

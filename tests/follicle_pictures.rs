@@ -92,3 +92,48 @@ fn without_the_flags_no_picture_is_drawn() {
     assert!(!dir.path().join("scalp_map.gif").exists());
     assert!(!dir.path().join("patch.gif").exists());
 }
+
+#[test]
+fn the_pictures_follow_lang_ja() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |lang: &str| {
+        let out = dir.path().join(lang);
+        sim()
+            .args([
+                "follicles",
+                "--patch",
+                "--follicles",
+                "1000",
+                "--lang",
+                lang,
+                "--out",
+            ])
+            .arg(&out)
+            .arg(scenario("transplant"))
+            .assert()
+            .success();
+        out
+    };
+    let (en, ja) = (run("en"), run("ja"));
+    let svg = std::fs::read_to_string(ja.join("trial_noise.svg")).expect("svg");
+    assert!(svg.contains("臨床試験に多くの患者が必要な理由"), "title");
+    assert!(svg.contains("シナリオ:"), "footer");
+    let chart = std::fs::read_to_string(ja.join("follicles.svg")).expect("chart");
+    assert!(chart.contains("毛包を 1 つずつ") && chart.contains("成長期の割合"));
+    let chart = std::fs::read_to_string(en.join("follicles.svg")).expect("chart");
+    assert!(chart.contains("Follicle by follicle"));
+    // The patch's pictures have the same size and frames, other text.
+    let (a, b) = (
+        std::fs::read(en.join("patch.gif")).expect("en gif"),
+        std::fs::read(ja.join("patch.gif")).expect("ja gif"),
+    );
+    let ((fa, sa, _), (fb, sb, _)) = (decode(&a), decode(&b));
+    assert_eq!((fa, sa), (fb, sb));
+    assert_ne!(a, b);
+    sim()
+        .args(["follicles", "--lang", "jp"])
+        .arg(scenario("transplant"))
+        .assert()
+        .failure()
+        .code(2);
+}

@@ -9,15 +9,19 @@ use super::frame::{self, Area, Drawn};
 use super::plot::{self, PlotSpec};
 use super::{render_one, style, ChartError, Figure, ImageFormat};
 use crate::follicles::FollicleResult;
-use crate::i18n::Lang;
+use crate::i18n::{Key, Lang};
 
-struct FollicleFigure<'r>(&'r FollicleResult);
+struct FollicleFigure<'r>(&'r FollicleResult, Lang);
 
-/// Render the follicle chart as SVG or PNG.
-pub fn render(result: &FollicleResult, format: ImageFormat) -> Result<Vec<u8>, ChartError> {
-    let label = crate::label::footer(&result.scenario);
+/// Render the follicle chart as SVG or PNG, its text in `lang`.
+pub fn render(
+    result: &FollicleResult,
+    format: ImageFormat,
+    lang: Lang,
+) -> Result<Vec<u8>, ChartError> {
+    let label = lang.footer(&result.scenario);
     render_one(
-        &FollicleFigure(result),
+        &FollicleFigure(result, lang),
         "follicles",
         (1200, 700),
         format,
@@ -27,34 +31,40 @@ pub fn render(result: &FollicleResult, format: ImageFormat) -> Result<Vec<u8>, C
 
 /// The panels: which share (index into `Counts::shares` and
 /// `PhaseShares::values`) and its title.
-const PANELS: [(usize, &str); 2] = [
-    (0, "Anagen share of the follicles present"),
-    (4, "Terminal share of the follicles present"),
+const PANELS: [(usize, Key); 2] = [
+    (0, Key::FolliclesPanelAnagen),
+    (4, Key::FolliclesPanelTerminal),
 ];
 
 impl Figure for FollicleFigure<'_> {
     fn draw(&self, root: &Area) -> Drawn {
-        let r = self.0;
-        let title = format!("Follicle by follicle — {}", r.scenario);
-        let subtitle = format!(
-            "{} follicles per arm, each cycling on its own. Lines: the ODE; bands: the automaton ± 2 standard errors.",
-            r.settings.follicles
+        let (r, lang) = (self.0, self.1);
+        let title = lang.fill(Key::FolliclesTitle, &[("scenario", &r.scenario)]);
+        let subtitle = lang.fill(
+            Key::FolliclesSubtitle,
+            &[("n", &r.settings.follicles.to_string())],
         );
-        let body = frame::page(root, &title, &subtitle, &crate::label::footer(&r.scenario))?;
+        let body = frame::page(root, &title, &subtitle, &lang.footer(&r.scenario))?;
         let names: Vec<&str> = r.arms.iter().map(|a| a.name.as_str()).collect();
         let body = frame::legend(&body, &frame::arm_legend(&names, false))?;
         let (first, last) = axis::extent(r.times_days.iter().copied(), &[]);
         let x = axis::time_axis(first, last, 8);
         for ((share, name), cell) in PANELS.into_iter().zip(frame::grid(&body, 1, 2)) {
-            let area = frame::panel_title(&cell, name, style::INK, "")?;
-            panel(&area, r, &x, share, &names)?;
+            let area = frame::panel_title(&cell, lang.get(name), style::INK, "")?;
+            panel(&area, r, (&x, share), &names, lang)?;
         }
         Ok(())
     }
 }
 
 /// One share: the ODE's lines and the automaton's bands.
-fn panel(area: &Area, r: &FollicleResult, x: &Axis, share: usize, names: &[&str]) -> Drawn {
+fn panel(
+    area: &Area,
+    r: &FollicleResult,
+    (x, share): (&Axis, usize),
+    names: &[&str],
+    lang: Lang,
+) -> Drawn {
     let months = |t: f64| t / DAYS_PER_MONTH;
     let ode: Vec<Vec<(f64, f64)>> = r
         .arms
@@ -96,11 +106,16 @@ fn panel(area: &Area, r: &FollicleResult, x: &Axis, share: usize, names: &[&str]
     let y = axis::value_axis(lo - pad, hi + pad, 5.0);
     let chart = plot::plot(
         area,
-        &PlotSpec::new(x, &y, axis::time_title(x, Lang::En), "Share"),
+        &PlotSpec::new(
+            x,
+            &y,
+            axis::time_title(x, lang),
+            lang.get(Key::FolliclesAxisShare),
+        ),
     )?;
     for (i, [upper, lower]) in bands.iter().enumerate() {
         let colour = style::arm_style(i).colour;
         plot::fill_between(&chart, upper, Some(lower), colour, 0.3)?;
     }
-    arms::draw(&chart, &ode, names, 2, Lang::En)
+    arms::draw(&chart, &ode, names, 2, lang)
 }

@@ -11,6 +11,7 @@ use super::plot::{self, PlotSpec};
 use super::style::{self, Dash};
 use super::{render_one, ChartError, Figure, ImageFormat};
 use crate::follicles::trial::{TrialNoise, CHANGE_MONTHS, PUBLISHED_SDS};
+use crate::i18n::{Key, Lang};
 
 /// Patients drawn per arm (all of them are counted).
 const DRAWN: usize = 60;
@@ -19,7 +20,11 @@ const DRAWN: usize = 60;
 pub const NAME: &str = "trial_noise";
 
 /// Renders the chart for one [`TrialNoise`] per arm, as SVG or PNG. Pure.
-pub fn render_trial_noise(arms: &[TrialNoise], format: ImageFormat) -> Result<Vec<u8>, ChartError> {
+pub fn render_trial_noise(
+    arms: &[TrialNoise],
+    format: ImageFormat,
+    lang: Lang,
+) -> Result<Vec<u8>, ChartError> {
     let first = arms.first().ok_or(ChartError::NoArms { chart: NAME })?;
     if let Some(a) = arms.iter().find(|a| a.times_days.is_empty()) {
         return Err(ChartError::EmptyTrajectory {
@@ -27,37 +32,40 @@ pub fn render_trial_noise(arms: &[TrialNoise], format: ImageFormat) -> Result<Ve
             arm: a.arm.clone(),
         });
     }
-    let footer = crate::label::footer(&first.scenario);
-    render_one(&TrialFigure { arms }, NAME, (1200, 720), format, &footer)
+    let footer = lang.footer(&first.scenario);
+    render_one(
+        &TrialFigure { arms, lang },
+        NAME,
+        (1200, 720),
+        format,
+        &footer,
+    )
 }
 
 struct TrialFigure<'a> {
     arms: &'a [TrialNoise],
+    lang: Lang,
 }
 
 impl Figure for TrialFigure<'_> {
     fn draw(&self, root: &Area) -> Drawn {
-        draw(root, self.arms)
+        draw(root, self.arms, self.lang)
     }
 }
 
-fn draw(root: &Area, arms: &[TrialNoise]) -> Drawn {
-    let patients = arms.first().map_or(0, |a| a.patients.len());
-    let title = format!(
-        "Why trials need many patients — {}",
-        arms.first().map_or("", |a| a.scenario.as_str())
-    );
-    let subtitle = format!(
-        "{patients} simulated patients per arm, identical but for chance: hairs counted in a 1 cm² crown patch (sampling noise alone)"
-    );
-    let footer = crate::label::footer(arms.first().map_or("", |a| a.scenario.as_str()));
+fn draw(root: &Area, arms: &[TrialNoise], lang: Lang) -> Drawn {
+    let patients = arms.first().map_or(0, |a| a.patients.len()).to_string();
+    let scenario = arms.first().map_or("", |a| a.scenario.as_str());
+    let title = lang.fill(Key::TrialTitle, &[("scenario", scenario)]);
+    let subtitle = lang.fill(Key::TrialSubtitle, &[("patients", &patients)]);
+    let footer = lang.footer(scenario);
     let body = frame::page(root, &title, &subtitle, &footer)?;
     let mut legend: Vec<LegendItem> = frame::arm_legend(
         &arms.iter().map(|a| a.arm.as_str()).collect::<Vec<_>>(),
         false,
     );
     legend.push(LegendItem {
-        label: "whole-scalp mean (ODE)".into(),
+        label: lang.get(Key::TrialWholeScalp).into(),
         swatch: Swatch::Line(style::ArmStyle {
             colour: style::INK,
             dash: Dash::Dashed,
@@ -65,19 +73,19 @@ fn draw(root: &Area, arms: &[TrialNoise]) -> Drawn {
         }),
     });
     legend.push(LegendItem {
-        label: "published SD".into(),
+        label: lang.get(Key::TrialPublishedSd).into(),
         swatch: Swatch::Block(style::AXIS),
     });
     let body = frame::legend(&body, &legend)?;
     let (w, _) = frame::dims(&body);
     let (left, right) = body.split_horizontally((w as f64 * 0.6) as i32);
-    counts(&left, arms)?;
-    spreads(&right, arms)
+    counts(&left, arms, lang)?;
+    spreads(&right, arms, lang)
 }
 
 /// Each patient's count over time in the arm's colour, faint, with the
 /// whole-scalp mean over them.
-fn counts(area: &Area, arms: &[TrialNoise]) -> Drawn {
+fn counts(area: &Area, arms: &[TrialNoise], lang: Lang) -> Drawn {
     let last = arms
         .iter()
         .filter_map(|a| a.times_days.last())
@@ -90,10 +98,15 @@ fn counts(area: &Area, arms: &[TrialNoise]) -> Drawn {
     // Zoomed on the counts (not from 0), so the spread between patients shows.
     let (lo, hi) = axis::extent(values, &[]);
     let y = axis::value_axis(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo), 6.0);
-    let area = frame::panel_title(area, "Patch count, hairs per cm²", style::INK, "")?;
+    let area = frame::panel_title(area, lang.get(Key::TrialPanelCount), style::INK, "")?;
     let chart = plot::plot(
         &area,
-        &PlotSpec::new(&x, &y, "Time, months", "Hairs counted per cm²"),
+        &PlotSpec::new(
+            &x,
+            &y,
+            lang.get(Key::AxisTimeMonths),
+            lang.get(Key::TrialAxisCount),
+        ),
     )?;
     let months = |a: &TrialNoise, v: &[f64]| -> Vec<(f64, f64)> {
         a.times_days
@@ -131,7 +144,7 @@ fn pale(c: RGBColor, keep: f64) -> RGBColor {
 }
 
 /// The simulated SD of the 12-month change per arm beside the published SDs.
-fn spreads(area: &Area, arms: &[TrialNoise]) -> Drawn {
+fn spreads(area: &Area, arms: &[TrialNoise], lang: Lang) -> Drawn {
     let simulated: Vec<(String, Option<f64>)> = arms
         .iter()
         .map(|a| (a.arm.clone(), a.change_sd()))
@@ -145,7 +158,8 @@ fn spreads(area: &Area, arms: &[TrialNoise]) -> Drawn {
         .chain(PUBLISHED_SDS.iter().map(|p| p.sd));
     // Room above the tallest bar for the labels written upwards from each bar.
     let y = axis::non_negative_axis(values, 2.4, 5.0);
-    let title = format!("SD of the {CHANGE_MONTHS:.0}-month change, hairs/cm²");
+    let months = format!("{CHANGE_MONTHS:.0}");
+    let title = lang.fill(Key::TrialPanelSd, &[("months", &months)]);
     let area = frame::panel_title(area, &title, style::INK, "")?;
     let spec = PlotSpec {
         x_labels: false,
@@ -182,9 +196,15 @@ fn spreads(area: &Area, arms: &[TrialNoise]) -> Drawn {
     for (i, (label, sd)) in labels.iter().zip(sds).enumerate() {
         let (px, base) = to_px.at((i as f64 + 0.5, sd.unwrap_or(0.0)));
         let text = match sd {
-            Some(sd) if i < k => format!("{label}: {sd:.1} (simulated)"),
-            Some(sd) => format!("{label}: {sd:.1}"),
-            None => format!("{label}: course shorter than {CHANGE_MONTHS:.0} months"),
+            Some(sd) => lang.fill(
+                if i < k {
+                    Key::TrialBarSimulated
+                } else {
+                    Key::TrialBar
+                },
+                &[("label", label), ("sd", &format!("{sd:.1}"))],
+            ),
+            None => lang.fill(Key::TrialBarShort, &[("label", label), ("months", &months)]),
         };
         let st = style::text(style::NOTE_PX, style::INK);
         let up = f64::from(frame::text_width(&text, &st)) / 2.0 + 8.0;
@@ -208,21 +228,43 @@ mod tests {
         let mut b = noise(30);
         b.arm = "<finasteride>".into();
         let arms = [noise(30), b];
-        let svg = String::from_utf8(render_trial_noise(&arms, ImageFormat::Svg).unwrap()).unwrap();
+        let svg = String::from_utf8(render_trial_noise(&arms, ImageFormat::Svg, Lang::En).unwrap())
+            .unwrap();
         assert!(svg.contains(crate::label::SHORT));
         assert!(svg.contains("&lt;finasteride&gt;"));
         for p in PUBLISHED_SDS {
             assert!(svg.contains(&format!("{:.1}", p.sd)), "{}", p.label);
         }
         assert!(svg.contains("(simulated)"));
-        let png = render_trial_noise(&arms, ImageFormat::Png).unwrap();
+        let png = render_trial_noise(&arms, ImageFormat::Png, Lang::En).unwrap();
         assert_eq!(&png[1..4], b"PNG");
+    }
+
+    #[test]
+    fn the_chart_s_text_follows_the_language() {
+        let arms = [noise(30)];
+        let svg = |lang| {
+            String::from_utf8(render_trial_noise(&arms, ImageFormat::Svg, lang).unwrap()).unwrap()
+        };
+        let (en, ja) = (svg(Lang::En), svg(Lang::Ja));
+        for key in [
+            Key::TrialWholeScalp,
+            Key::TrialPublishedSd,
+            Key::TrialPanelCount,
+            Key::TrialAxisCount,
+        ] {
+            assert!(en.contains(Lang::En.get(key)), "{key:?}");
+            assert!(ja.contains(Lang::Ja.get(key)), "{key:?}");
+            assert!(!ja.contains(Lang::En.get(key)), "{key:?}");
+        }
+        assert!(ja.contains("臨床試験に多くの患者が必要な理由") && ja.contains("シミュレーション"));
+        assert!(ja.contains("シナリオ:"));
     }
 
     #[test]
     fn no_arm_is_an_error() {
         assert!(matches!(
-            render_trial_noise(&[], ImageFormat::Svg),
+            render_trial_noise(&[], ImageFormat::Svg, Lang::En),
             Err(ChartError::NoArms { .. })
         ));
     }

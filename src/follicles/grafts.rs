@@ -18,7 +18,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::scalp::ScalpLayout;
-use super::view::Frame;
+use super::view::{FollicleView, Frame};
 
 /// Where a transplant's grafts go and come from, in the order they are used.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,17 +57,71 @@ impl Transplant {
 
     /// `frame` (one view per site) with `count` grafts placed: each recipient
     /// shows its donor's follicle marked as a graft, each donor site is bare.
-    pub fn apply(&self, frame: &mut Frame, count: usize) {
+    pub fn apply<V: Graft>(&self, frame: &mut Frame<V>, count: usize) {
+        let n = frame.follicles.len();
+        self.apply_at(&mut frame.follicles, count, |i| (i < n).then_some(i));
+    }
+
+    /// [`Transplant::apply`] to the follicles of some sites only: `sites`
+    /// (increasing site indices) holds one entry of `follicles` each. A
+    /// recipient whose donor is not among them keeps its own follicle.
+    pub fn apply_to<V: Graft>(&self, sites: &[usize], follicles: &mut [V], count: usize) {
+        self.apply_at(follicles, count, |i| sites.binary_search(&i).ok());
+    }
+
+    /// The donor sites whose grafts go to some of `sites` (increasing site
+    /// indices), with as many grafts as the plan can place.
+    pub fn donors_to(&self, sites: &[usize]) -> Vec<usize> {
+        self.recipients
+            .iter()
+            .zip(&self.donors)
+            .filter(|(r, _)| sites.binary_search(r).is_ok())
+            .map(|(_, &d)| d)
+            .collect()
+    }
+
+    /// The first `count` grafts placed on `follicles`, site `i` at `at(i)`.
+    /// Recipients and donors are distinct sites, so the order of the pairs
+    /// does not matter.
+    fn apply_at<V: Graft>(
+        &self,
+        follicles: &mut [V],
+        count: usize,
+        at: impl Fn(usize) -> Option<usize>,
+    ) {
         for (&r, &d) in self.recipients.iter().zip(&self.donors).take(count) {
-            let (Some(&donor), true) = (frame.follicles.get(d), r < frame.follicles.len()) else {
+            let Some(d) = at(d) else {
                 continue;
             };
-            frame.follicles[r] = super::FollicleView {
-                graft: true,
-                ..donor
-            };
-            frame.follicles[d].present = false;
-            frame.follicles[d].shaft_mm = 0.0;
+            if let Some(r) = at(r) {
+                follicles[r] = follicles[d].grafted();
+            }
+            follicles[d] = follicles[d].taken();
+        }
+    }
+}
+
+/// What a transplant does to what is seen of a follicle.
+pub trait Graft: Copy {
+    /// The donor's follicle seen at a recipient site.
+    fn grafted(self) -> Self;
+    /// A donor site once its follicle is taken: bare skin.
+    fn taken(self) -> Self;
+}
+
+impl Graft for FollicleView {
+    fn grafted(self) -> Self {
+        FollicleView {
+            graft: true,
+            ..self
+        }
+    }
+
+    fn taken(self) -> Self {
+        FollicleView {
+            present: false,
+            shaft_mm: 0.0,
+            ..self
         }
     }
 }
@@ -75,7 +129,7 @@ impl Transplant {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::follicles::view::{FollicleView, Phase};
+    use crate::follicles::view::Phase;
 
     #[test]
     fn grafts_fill_the_front_from_the_back() {
@@ -122,5 +176,44 @@ mod tests {
             .map(|&i| sites[i].x_cm)
             .fold(0.0f32, |m, x| m.max(x.abs()));
         assert!(spread > 0.6 * layout.half_width_cm());
+    }
+
+    #[test]
+    fn grafts_placed_on_some_sites_are_those_placed_on_the_whole_map() {
+        let layout = ScalpLayout::new(264.0, 5).unwrap();
+        let plan = Transplant::plan(&layout, 9);
+        let n = layout.sites().len();
+        let frame = Frame {
+            t_days: 0.0,
+            arm: "t".into(),
+            follicles: (0..n)
+                .map(|i| FollicleView {
+                    phase: Phase::Anagen,
+                    terminal: i % 3 != 0,
+                    present: true,
+                    graft: false,
+                    shaft_mm: i as f32,
+                })
+                .collect(),
+        };
+        // A strip of the front (where grafts go) and a strip of the back.
+        let mut some: Vec<usize> = (0..n)
+            .filter(|&i| {
+                let y = layout.sites()[i].y_cm;
+                (y > 0.8 * layout.half_length_cm()) || y < -0.9 * layout.half_length_cm()
+            })
+            .collect();
+        some.extend(plan.donors_to(&some));
+        some.sort_unstable();
+        some.dedup();
+        for count in [0, 100, 2_000, plan.capacity()] {
+            let mut whole = frame.clone();
+            plan.apply(&mut whole, count);
+            let mut part: Vec<FollicleView> = some.iter().map(|&i| frame.follicles[i]).collect();
+            plan.apply_to(&some, &mut part, count);
+            let expected: Vec<FollicleView> = some.iter().map(|&i| whole.follicles[i]).collect();
+            assert_eq!(part, expected, "{count} grafts");
+            assert_eq!(part.iter().any(|v| v.graft), count > 0);
+        }
     }
 }

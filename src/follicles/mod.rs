@@ -28,7 +28,7 @@ pub mod trial;
 pub mod view;
 
 pub use chain::{Durations, Kind};
-pub use frames::{frames, Scalp};
+pub use frames::{follow, frames, Followed};
 pub use population::{
     constant_rates, simulate_follicles, ArmFollicles, Counts, Estimate, FollicleResult,
 };

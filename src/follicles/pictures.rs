@@ -12,18 +12,23 @@
 //! each patient has streams of its own.
 
 use super::grafts::Transplant;
-use super::render::{self, Reel, RenderError};
-use super::scalp::{ScalpError, ScalpLayout, PATCH_SIDE_CM};
+use super::render::{self, Look, Reel, RenderError};
+use super::scalp::{Patch, ScalpError, ScalpLayout, PATCH_SIDE_CM};
 use super::trial::{self, TrialNoise};
-use super::view::{Frame, Site};
-use super::{frames, FollicleError, FollicleSettings};
+use super::view::{FollicleView, Frame, Site};
+use super::{follow, frames, FollicleError, FollicleSettings};
 use crate::charts::trial_noise::{self, render_trial_noise};
 use crate::charts::{ChartError, ImageFormat};
+use crate::i18n::{Key, Lang};
 use crate::scenario::Scenario;
 use crate::simulation::{simulate, SimError, SimulationResult};
+use rayon::prelude::*;
 
 /// Days per month (frames are monthly).
 const MONTH_DAYS: f64 = 365.25 / 12.0;
+
+/// Frames gathered at once from the follicles' looks.
+const TIMES_AT_ONCE: usize = 16;
 
 /// Most months the trial chart follows (a trial's horizon).
 const TRIAL_MONTHS: f64 = 24.0;
@@ -55,6 +60,8 @@ pub struct PictureOptions {
     pub patients: usize,
     /// Times of the contact sheets: this many, evenly spread from start to end.
     pub sheet_rows: usize,
+    /// The language of the pictures' text.
+    pub lang: Lang,
 }
 
 impl Default for PictureOptions {
@@ -67,6 +74,7 @@ impl Default for PictureOptions {
             frame_days: MONTH_DAYS,
             patients: 100,
             sheet_rows: 5,
+            lang: Lang::En,
         }
     }
 }
@@ -103,31 +111,44 @@ pub fn pictures(
         settings.seed,
     )?;
     let times = frame_times(scenario.duration_days, options.frame_days);
-    let arms = scalp_frames(scenario, settings, &layout, &ode, &times)?;
+    let patch = layout.crown_patch();
+    let drawn = options.drawn;
+    let scalp = scalp_frames(
+        scenario,
+        settings,
+        &layout,
+        &ode,
+        &times,
+        drawn.patch.then_some(&patch),
+    )?;
     let mut files = Vec::new();
+    let lang = options.lang;
+    let title = |key| lang.fill(key, &[("scenario", &scenario.name)]);
     let reel = Reel {
-        title: &format!("Scalp map — {}", scenario.name),
+        title: &title(Key::FollicleMapTitle),
         scenario: &scenario.name,
-        arms: &arms,
+        lang,
+        arms: &scalp.map,
     };
     let rows = render::nearest(
         &reel,
         &sheet_times(scenario.duration_days, options.sheet_rows),
     )?;
-    if options.drawn.map {
+    if drawn.map {
         files.push(("scalp_map.gif".into(), render::map_gif(&layout, &reel)?));
         files.push((
             "scalp_map.png".into(),
             render::map_sheet(&layout, &reel, &rows)?,
         ));
     }
-    if !options.drawn.patch {
+    if !drawn.patch {
         return Ok(files);
     }
-    let patch = layout.crown_patch();
     let patch_reel = Reel {
-        title: &format!("1 cm² at the crown — {}", scenario.name),
-        ..reel
+        title: &title(Key::FolliclePatchTitle),
+        scenario: &scenario.name,
+        lang,
+        arms: &scalp.patch,
     };
     files.push((
         "patch.gif".to_string(),
@@ -137,7 +158,7 @@ pub fn pictures(
         "patch.png".to_string(),
         render::patch_sheet(&layout, &patch, &patch_reel, &rows)?,
     ));
-    drop(arms);
+    drop(scalp);
     let noise = trial_noise(
         scenario,
         settings,
@@ -147,7 +168,7 @@ pub fn pictures(
     )?;
     for format in [ImageFormat::Svg, ImageFormat::Png] {
         let name = format!("{}.{}", trial_noise::NAME, format.extension());
-        files.push((name, render_trial_noise(&noise, format)?));
+        files.push((name, render_trial_noise(&noise, format, lang)?));
     }
     Ok(files)
 }
@@ -175,36 +196,137 @@ fn sheet_times(duration: f64, rows: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Every arm's frames at `times` on `layout`, with its transplant's grafts.
+/// Every arm's scalp at the frame times, with its transplant's grafts: per
+/// arm, per time.
+struct ScalpFrames {
+    /// What the map shows of every follicle: one byte each, so 20 years of
+    /// monthly frames hold 24 MB per arm where the views would hold 190 MB.
+    map: Vec<Vec<Frame<Look>>>,
+    /// The patch's follicles (in the order of its indices), when asked for.
+    patch: Vec<Vec<Frame>>,
+}
+
+/// Every arm's follicles at the sites of `layout` followed to `times`: their
+/// looks, and the views of `patch`'s follicles. The follicles are followed
+/// region by region ([`follow`]), each keeping its looks, so an arm's views
+/// are never all held at once.
 fn scalp_frames(
     scenario: &Scenario,
     settings: &FollicleSettings,
     layout: &ScalpLayout,
     ode: &SimulationResult,
     times: &[f64],
-) -> Result<Vec<Vec<Frame>>, PictureError> {
+    patch: Option<&Patch>,
+) -> Result<ScalpFrames, PictureError> {
     let plan = Transplant::plan(layout, settings.seed);
     let sites = layout.sites().len();
-    (0..scenario.arms.len())
-        .map(|arm| {
-            let mut frames = frames(scenario, settings, arm, layout.sites(), times)?;
-            if let Some(result) = ode.arms.get(arm) {
+    // The sites whose views are kept: the patch's, and the donors of its
+    // grafts (a graft shows its donor's follicle), by site.
+    let mut kept: Vec<usize> = patch.map_or_else(Vec::new, |p| p.indices.clone());
+    kept.sort_unstable();
+    kept.extend(plan.donors_to(&kept));
+    kept.sort_unstable();
+    kept.dedup();
+    // The arms side by side: each one's ODE solve and gathering overlap
+    // another's walk.
+    let arms = (0..scenario.arms.len()).into_par_iter().map(|arm| {
+        let followed = follow(
+            scenario,
+            settings,
+            arm,
+            layout.sites(),
+            times,
+            |i, views| {
+                let looks: Box<[Look]> = views.iter().map(Look::of).collect();
+                (
+                    looks,
+                    kept.binary_search(&i).is_ok().then(|| views.to_vec()),
+                )
+            },
+        )?;
+        let grafts: Vec<usize> = match ode.arms.get(arm) {
+            Some(result) => {
                 let start = result
                     .trajectory
                     .rows
                     .first()
                     .map_or(0.0, |r| r.follicles_present);
-                for frame in &mut frames {
-                    let grafts = result
-                        .trajectory
-                        .at(frame.t_days)
-                        .map_or(0.0, |r| r.graft_follicles);
-                    plan.apply(frame, plan.sites_for(grafts, start, sites));
-                }
+                times
+                    .iter()
+                    .map(|&t| {
+                        let grafts = result.trajectory.at(t).map_or(0.0, |r| r.graft_follicles);
+                        plan.sites_for(grafts, start, sites)
+                    })
+                    .collect()
             }
-            Ok(frames)
-        })
-        .collect()
+            None => vec![0; times.len()],
+        };
+        let (name, plan, grafts) = (&followed.arm, &plan, &grafts);
+        // From each follicle's looks to each time's: a few times at once, so
+        // that each follicle's looks are read once per block, not per time.
+        let map = times
+            .par_chunks(TIMES_AT_ONCE)
+            .enumerate()
+            .flat_map_iter(|(block, block_times)| {
+                let k0 = block * TIMES_AT_ONCE;
+                let mut at: Vec<Vec<Look>> = block_times
+                    .iter()
+                    .map(|_| Vec::with_capacity(sites))
+                    .collect();
+                for (looks, _) in &followed.sites {
+                    for (j, follicles) in at.iter_mut().enumerate() {
+                        follicles.push(looks[k0 + j]);
+                    }
+                }
+                at.into_iter().enumerate().map(move |(j, follicles)| {
+                    let mut frame = Frame {
+                        t_days: times[k0 + j],
+                        arm: name.clone(),
+                        follicles,
+                    };
+                    plan.apply(&mut frame, grafts[k0 + j]);
+                    frame
+                })
+            })
+            .collect();
+        let Some(patch) = patch else {
+            return Ok((map, Vec::new()));
+        };
+        let views: Vec<&[FollicleView]> = followed
+            .sites
+            .iter()
+            .filter_map(|(_, v)| v.as_deref())
+            .collect();
+        let at: Vec<usize> = patch
+            .indices
+            .iter()
+            .filter_map(|i| kept.binary_search(i).ok())
+            .collect();
+        let close = (0..times.len())
+            .map(|k| {
+                let mut now: Vec<FollicleView> = views.iter().map(|v| v[k]).collect();
+                plan.apply_to(&kept, &mut now, grafts[k]);
+                Frame {
+                    t_days: times[k],
+                    arm: name.clone(),
+                    follicles: at.iter().map(|&p| now[p]).collect(),
+                }
+            })
+            .collect();
+        Ok((map, close))
+    });
+    let (map, patch_frames): (Vec<_>, Vec<_>) = arms
+        .collect::<Result<Vec<_>, PictureError>>()?
+        .into_iter()
+        .unzip();
+    Ok(ScalpFrames {
+        map,
+        patch: if patch.is_some() {
+            patch_frames
+        } else {
+            Vec::new()
+        },
+    })
 }
 
 /// The trial chart's data: per arm, `patients` patches of `patch`'s size.

@@ -33,16 +33,18 @@ pub struct FollicleView {
     pub shaft_mm: f32,
 }
 
-/// Every follicle of one arm at one time, in the order of the sites.
+/// Every follicle of one arm at one time, in the order of the sites: each
+/// seen as a [`FollicleView`], or as less when a renderer keeps only what
+/// it draws (the scalp map keeps one byte per follicle).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Frame {
+pub struct Frame<V = FollicleView> {
     /// Time since the scenario's start, days.
     pub t_days: f64,
     /// The arm's name as written in the scenario (untrusted text: escape it
     /// for whatever output it reaches).
     pub arm: String,
     /// One view per follicle.
-    pub follicles: Vec<FollicleView>,
+    pub follicles: Vec<V>,
 }
 
 /// Where a follicle sits on the top view of the scalp, and how its region

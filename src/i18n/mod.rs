@@ -221,6 +221,13 @@ keys! {
     QualityHairMassUnit, QualityNativeHairsTitle, QualityNativeHairsUnit, QualityGraftHairsTitle,
     QualityGraftHairsUnit, QualityDiameterTitle, QualityDensityTitle, QualityDensityUnit,
     UnitMmPerDay, UnitIndexShort, UnitHairs, UnitMicrometre, UnitHairsPerCm2,
+    // The follicle chart and pictures (`sim follicles`).
+    FolliclesTitle, FolliclesSubtitle, FolliclesPanelAnagen, FolliclesPanelTerminal,
+    FolliclesAxisShare,
+    FollicleMapTitle, FolliclePatchTitle, FollicleDate, FollicleMapCaption, FolliclePatchCaption,
+    FolliclePatchDate, LookTerminal, LookMiniaturized, LookEmpty, LookLost, LookGraft, LookClub,
+    TrialTitle, TrialSubtitle, TrialWholeScalp, TrialPublishedSd, TrialPanelCount, TrialAxisCount,
+    TrialPanelSd, TrialBarSimulated, TrialBar, TrialBarShort,
     // Durations.
     Day, Days, Week, Weeks, Month, Months, Year, Years,
     // Phases, long (legend) and short.

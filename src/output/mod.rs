@@ -230,15 +230,17 @@ pub fn scan(result: &ScanResult, dir: &Path) -> Result<OutputSet<'static>, Outpu
     Ok(set)
 }
 
-/// `sim follicles`: `follicles.csv` and the automaton-against-ODE chart.
+/// `sim follicles`: `follicles.csv` and the automaton-against-ODE chart
+/// (its text in `lang`).
 pub fn follicles(
     result: &crate::follicles::FollicleResult,
     dir: &Path,
+    lang: Lang,
 ) -> Result<OutputSet<'static>, OutputError> {
     let mut set = OutputSet::new(dir);
     set.add("follicles.csv", csv::follicles(result).into_bytes());
     set.add_chart("follicles", &IMAGES, |image| {
-        charts::follicles::render(result, image)
+        charts::follicles::render(result, image, lang)
     })?;
     Ok(set)
 }

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use super::palette::{self, Rgb};
 use crate::charts::fonts;
 use crate::escape;
+use crate::i18n::{Key, Lang};
 
 /// Outer margin, px.
 const MARGIN: u32 = 20;
@@ -243,10 +244,16 @@ fn fit(text: &str, px: f64, bold: bool, max_w: u32) -> String {
     "…".to_string()
 }
 
-/// "year 3, month 4" for `t_days` after the start.
-pub(super) fn date(t_days: f64) -> String {
+/// "year 3, month 4" for `t_days` after the start, in `lang`.
+pub(super) fn date(t_days: f64, lang: Lang) -> String {
     let months = (t_days / (365.25 / 12.0) + 1e-6).floor().max(0.0) as u64;
-    format!("year {}, month {}", months / 12, months % 12)
+    lang.fill(
+        Key::FollicleDate,
+        &[
+            ("years", &(months / 12).to_string()),
+            ("months", &(months % 12).to_string()),
+        ],
+    )
 }
 
 #[cfg(test)]
@@ -301,8 +308,12 @@ mod tests {
 
     #[test]
     fn dates_are_whole_months() {
-        assert_eq!(date(0.0), "year 0, month 0");
-        assert_eq!(date(365.25 * 3.0 + 4.0 * 30.44), "year 3, month 4");
-        assert_eq!(date(365.25 * 20.0), "year 20, month 0");
+        assert_eq!(date(0.0, Lang::En), "year 0, month 0");
+        assert_eq!(
+            date(365.25 * 3.0 + 4.0 * 30.44, Lang::En),
+            "year 3, month 4"
+        );
+        assert_eq!(date(365.25 * 20.0, Lang::En), "year 20, month 0");
+        assert_eq!(date(365.25 * 3.0 + 4.0 * 30.44, Lang::Ja), "3 年 4 か月");
     }
 }

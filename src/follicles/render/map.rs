@@ -12,15 +12,14 @@ use std::fmt::Write as _;
 use super::chrome::Rect;
 use super::palette::{self, Look, Rgb};
 use crate::follicles::scalp::ScalpLayout;
-use crate::follicles::view::FollicleView;
 
 /// Room for an ear beside the outline, cm.
 const EAR_CM: f32 = 0.9;
 /// Room for the nose above the outline, cm.
 const NOSE_CM: f32 = 1.4;
 
-/// How big the head is drawn.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How big the head is drawn, and which pixel each follicle falls in.
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Head {
     /// Half the outline's width, cm.
     half_w: f32,
@@ -28,16 +27,54 @@ pub(super) struct Head {
     half_l: f32,
     /// Pixels per cm.
     ppc: f32,
+    /// The sites inside the picture, grouped by the pixel they fall in,
+    /// pixels in row-major order.
+    sites: Vec<u32>,
+    /// Each pixel that holds a site: its index in the picture and where
+    /// its sites end in `sites`.
+    pixels: Vec<(u32, u32)>,
 }
 
 impl Head {
-    /// `scalp` drawn at `ppc` pixels per cm.
+    /// `scalp` drawn at `ppc` pixels per cm. Where each site falls is worked
+    /// out once here: a frame then only sums colours pixel by pixel.
     pub(super) fn new(scalp: &ScalpLayout, ppc: f32) -> Head {
-        Head {
+        let mut head = Head {
             half_w: scalp.half_width_cm(),
             half_l: scalp.half_length_cm(),
             ppc,
+            sites: Vec::new(),
+            pixels: Vec::new(),
+        };
+        let (cx, cy) = head.centre();
+        let (w, h) = head.size();
+        let (w, h) = (w as usize, h as usize);
+        let mut at: Vec<(u32, u32)> = Vec::with_capacity(scalp.sites().len());
+        for (i, site) in scalp.sites().iter().enumerate() {
+            let x = cx + site.x_cm * ppc;
+            let y = cy - site.y_cm * ppc;
+            if x < 0.0 || y < 0.0 {
+                continue;
+            }
+            let (x, y) = (x as usize, y as usize);
+            if x >= w || y >= h {
+                continue;
+            }
+            // A picture a GIF can hold has fewer than 2³² pixels, a scalp
+            // fewer than 2³² sites (`ScalpLayout`'s limit).
+            at.push(((y * w + x) as u32, i as u32));
         }
+        at.sort_unstable();
+        for (pixel, site) in at {
+            if head.pixels.last().is_none_or(|&(p, _)| p != pixel) {
+                head.pixels.push((pixel, 0));
+            }
+            head.sites.push(site);
+            if let Some(last) = head.pixels.last_mut() {
+                last.1 = head.sites.len() as u32;
+            }
+        }
+        head
     }
 
     /// The picture's size, px: the outline with the ears and the nose.
@@ -88,43 +125,31 @@ impl Head {
         s
     }
 
-    /// Each pixel of `cell` that holds at least one follicle, with the mean
-    /// colour of its follicles: `put(x, y, colour)` in page pixels.
-    pub(super) fn dots(
-        &self,
-        cell: Rect,
-        scalp: &ScalpLayout,
-        follicles: &[FollicleView],
-        mut put: impl FnMut(u32, u32, Rgb),
-    ) {
-        let (cx, cy) = self.centre();
-        let (w, h) = (cell.w as usize, cell.h as usize);
-        // r, g, b sums and count per pixel of the cell.
-        let mut sums = vec![[0u32; 4]; w * h];
-        for (site, view) in scalp.sites().iter().zip(follicles) {
-            let x = cx + site.x_cm * self.ppc;
-            let y = cy - site.y_cm * self.ppc;
-            if x < 0.0 || y < 0.0 {
+    /// Each pixel of `cell` (the head's size) that holds at least one
+    /// follicle, with the mean colour of its follicles, `follicles` holding
+    /// one look per site: `put(x, y, colour)` in page pixels, row by row.
+    pub(super) fn dots(&self, cell: Rect, follicles: &[Look], mut put: impl FnMut(u32, u32, Rgb)) {
+        let w = self.size().0;
+        let mut start = 0;
+        for &(pixel, end) in &self.pixels {
+            let mut sum = [0u32; 3];
+            let mut n = 0;
+            for &site in &self.sites[start as usize..end as usize] {
+                let Some(look) = follicles.get(site as usize) else {
+                    continue;
+                };
+                let c = look.colour();
+                for k in 0..3 {
+                    sum[k] += u32::from(c[k]);
+                }
+                n += 1;
+            }
+            start = end;
+            if n == 0 {
                 continue;
             }
-            let (x, y) = (x as usize, y as usize);
-            if x >= w || y >= h {
-                continue;
-            }
-            let c = Look::of(view).colour();
-            let slot = &mut sums[y * w + x];
-            for k in 0..3 {
-                slot[k] += u32::from(c[k]);
-            }
-            slot[3] += 1;
-        }
-        for (i, s) in sums.iter().enumerate() {
-            if s[3] == 0 {
-                continue;
-            }
-            let n = s[3];
-            let mean = [0, 1, 2].map(|k| ((s[k] + n / 2) / n) as u8);
-            put(cell.x + (i % w) as u32, cell.y + (i / w) as u32, mean);
+            let mean = [0, 1, 2].map(|k| ((sum[k] + n / 2) / n) as u8);
+            put(cell.x + pixel % w, cell.y + pixel / w, mean);
         }
     }
 }
@@ -132,34 +157,6 @@ impl Head {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::follicles::view::Phase;
-
-    fn view(look: Look) -> FollicleView {
-        let v = FollicleView {
-            phase: Phase::Anagen,
-            terminal: true,
-            present: true,
-            graft: false,
-            shaft_mm: 20.0,
-        };
-        match look {
-            Look::Terminal => v,
-            Look::Miniaturized => FollicleView {
-                terminal: false,
-                ..v
-            },
-            Look::Empty => FollicleView {
-                phase: Phase::Kenogen,
-                shaft_mm: 0.0,
-                ..v
-            },
-            Look::Lost => FollicleView {
-                present: false,
-                ..v
-            },
-            Look::Graft => FollicleView { graft: true, ..v },
-        }
-    }
 
     #[test]
     fn every_follicle_lands_in_the_picture_inside_the_outline() {
@@ -167,11 +164,11 @@ mod tests {
         let head = Head::new(&scalp, 20.0);
         let (w, h) = head.size();
         let cell = Rect { x: 10, y: 20, w, h };
-        let all = vec![view(Look::Terminal); scalp.sites().len()];
+        let all = vec![Look::Terminal; scalp.sites().len()];
         let mut n = 0usize;
         let (cx, cy) = head.centre();
         let (rx, ry) = (scalp.half_width_cm() * 20.0, scalp.half_length_cm() * 20.0);
-        head.dots(cell, &scalp, &all, |x, y, c| {
+        head.dots(cell, &all, |x, y, c| {
             assert_eq!(c, Look::Terminal.colour());
             let (dx, dy) = (x as f32 - 10.0 - cx + 0.5, y as f32 - 20.0 - cy + 0.5);
             assert!((dx / (rx + 1.0)).powi(2) + (dy / (ry + 1.0)).powi(2) <= 1.0);
@@ -189,18 +186,18 @@ mod tests {
         let head = Head::new(&scalp, 2.0);
         let (w, h) = head.size();
         let cell = Rect { x: 0, y: 0, w, h };
-        let half: Vec<FollicleView> = (0..scalp.sites().len())
+        let half: Vec<Look> = (0..scalp.sites().len())
             .map(|i| {
-                view(if i % 2 == 0 {
+                if i % 2 == 0 {
                     Look::Terminal
                 } else {
                     Look::Lost
-                })
+                }
             })
             .collect();
         let (t, l) = (Look::Terminal.colour(), Look::Lost.colour());
         let (mut seen, mut near) = (0, 0);
-        head.dots(cell, &scalp, &half, |_, _, c| {
+        head.dots(cell, &half, |_, _, c| {
             // About 66 follicles per pixel: close to the half-way colour
             // (pixels at the outline hold only a few).
             let mid = (0..3).all(|k| {

@@ -13,10 +13,12 @@
 //! ```no_run
 //! # fn demo(frames: Vec<Vec<hairsim::follicles::Frame>>) -> Result<(), Box<dyn std::error::Error>> {
 //! use hairsim::follicles::render::{self, Reel};
+//! use hairsim::i18n::Lang;
 //! use hairsim::follicles::scalp::ScalpLayout;
 //! let scalp = ScalpLayout::new(264.0, 1)?;
 //! // `frames`: per arm, one Frame per time, every follicle of the scalp.
-//! let reel = Reel { title: "Scalp map", scenario: "pattern", arms: &frames };
+//! let looks: Vec<Vec<_>> = frames.iter().map(|f| f.iter().map(render::map_frame).collect()).collect();
+//! let reel = Reel { title: "Scalp map", scenario: "pattern", lang: Lang::En, arms: &looks };
 //! let gif = render::map_gif(&scalp, &reel)?;
 //! let sheet = render::map_sheet(&scalp, &reel, &render::nearest(&reel, &[0.0, 3652.5])?)?;
 //! # let _ = (gif, sheet);
@@ -29,6 +31,7 @@ use std::borrow::Cow;
 use super::scalp::{Patch, ScalpLayout};
 use super::view::{FollicleView, Frame};
 use crate::charts::raster;
+use crate::i18n::{Key, Lang};
 
 mod animation;
 mod chrome;
@@ -38,7 +41,7 @@ mod patch;
 
 pub use animation::comments;
 use chrome::{Grid, Texts};
-use palette::Look;
+pub use palette::Look;
 
 /// Pixels per cm of the animated map (about 1.3 follicles per pixel, so a
 /// pixel shows the local mix of hair states as a shade).
@@ -89,18 +92,30 @@ impl From<raster::RasterError> for RenderError {
     }
 }
 
-/// What to draw: every arm's frames at the same times.
-#[derive(Debug, Clone, Copy)]
-pub struct Reel<'a> {
+/// What to draw: every arm's frames at the same times, each follicle seen
+/// as a [`FollicleView`] (the patch) or as its [`Look`] (the map).
+#[derive(Debug)]
+pub struct Reel<'a, V = FollicleView> {
     /// The picture's title (scenario text is escaped where it is drawn).
     pub title: &'a str,
     /// The scenario's name, for the non-clinical footer.
     pub scenario: &'a str,
+    /// The language of the page's text.
+    pub lang: Lang,
     /// Per arm, one frame per time, every arm at the same times.
-    pub arms: &'a [Vec<Frame>],
+    pub arms: &'a [Vec<Frame<V>>],
 }
 
-impl Reel<'_> {
+// Not derived: a derive would ask `V: Copy` of the references' targets.
+impl<V> Clone for Reel<'_, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<V> Copy for Reel<'_, V> {}
+
+impl<V> Reel<'_, V> {
     /// The number of times, after checking every arm has them all.
     fn times(&self) -> Result<usize, RenderError> {
         let want = self.arms.first().map_or(0, Vec::len);
@@ -153,7 +168,7 @@ impl Reel<'_> {
 }
 
 /// For each of `times_days`, the index of the reel's frame nearest to it.
-pub fn nearest(reel: &Reel, times_days: &[f64]) -> Result<Vec<usize>, RenderError> {
+pub fn nearest<V>(reel: &Reel<V>, times_days: &[f64]) -> Result<Vec<usize>, RenderError> {
     let n = reel.times()?;
     times_days
         .iter()
@@ -172,14 +187,26 @@ pub fn nearest(reel: &Reel, times_days: &[f64]) -> Result<Vec<usize>, RenderErro
         .collect()
 }
 
-fn map_legend() -> Vec<(palette::Rgb, &'static str)> {
-    Look::ALL.iter().map(|l| (l.colour(), l.label())).collect()
+fn map_legend(lang: Lang) -> Vec<(palette::Rgb, &'static str)> {
+    Look::ALL
+        .iter()
+        .map(|l| (l.colour(), lang.get(l.key())))
+        .collect()
 }
 
-fn patch_legend() -> Vec<(palette::Rgb, &'static str)> {
-    let mut legend = map_legend();
-    legend.insert(2, (palette::CLUB, "club hair (resting, about to fall)"));
+fn patch_legend(lang: Lang) -> Vec<(palette::Rgb, &'static str)> {
+    let mut legend = map_legend(lang);
+    legend.insert(2, (palette::CLUB, lang.get(Key::LookClub)));
     legend
+}
+
+/// What the map keeps of `frame`: each follicle's look.
+pub fn map_frame(frame: &Frame) -> Frame<Look> {
+    Frame {
+        t_days: frame.t_days,
+        arm: frame.arm.clone(),
+        follicles: frame.follicles.iter().map(Look::of).collect(),
+    }
 }
 
 /// The palette indices of an RGB picture.
@@ -190,7 +217,7 @@ fn indices(rgb: &[u8]) -> Vec<u8> {
 }
 
 /// The scalp-map animation: one frame per time, arms side by side.
-pub fn map_gif(scalp: &ScalpLayout, reel: &Reel) -> Result<Vec<u8>, RenderError> {
+pub fn map_gif(scalp: &ScalpLayout, reel: &Reel<Look>) -> Result<Vec<u8>, RenderError> {
     let count = reel.times()?;
     let sites = scalp.sites().len();
     reel.check_follicles(sites, sites)?;
@@ -206,8 +233,8 @@ pub fn map_gif(scalp: &ScalpLayout, reel: &Reel) -> Result<Vec<u8>, RenderError>
     let (w, _) = grid.size();
     let heads: String = (0..grid.cols).map(|c| head.svg(grid.cell(c, 0))).collect();
     let names = reel.names();
-    let legend = map_legend();
-    let footer = crate::label::footer(reel.scenario);
+    let legend = map_legend(reel.lang);
+    let footer = reel.lang.footer(reel.scenario);
     let texts = Texts {
         title: reel.title,
         date: None,
@@ -223,11 +250,20 @@ pub fn map_gif(scalp: &ScalpLayout, reel: &Reel) -> Result<Vec<u8>, RenderError>
         let mut frame = base.clone();
         for (col, frames) in reel.arms.iter().enumerate() {
             let cell = grid.cell(col, 0);
-            head.dots(cell, scalp, &frames[i].follicles, |x, y, c| {
-                frame[(y * w + x) as usize] = palette::index(c);
+            // Neighbouring pixels mostly share a colour: look it up once.
+            let first = Look::Terminal.colour();
+            let mut last = (first, palette::index(first));
+            head.dots(cell, &frames[i].follicles, |x, y, c| {
+                if c != last.0 {
+                    last = (c, palette::index(c));
+                }
+                frame[(y * w + x) as usize] = last.1;
             });
         }
-        let date = raster::rgb(&chrome::date_svg(date_box, &chrome::date(reel.t_days(i))))?;
+        let date = raster::rgb(&chrome::date_svg(
+            date_box,
+            &chrome::date(reel.t_days(i), reel.lang),
+        ))?;
         paste(&mut frame, w, date_box, &indices(&date.rgb));
         Ok(frame)
     };
@@ -236,7 +272,11 @@ pub fn map_gif(scalp: &ScalpLayout, reel: &Reel) -> Result<Vec<u8>, RenderError>
 
 /// The scalp map at the reel's frames `rows` (see [`nearest`]): one row per
 /// time, arms side by side, as a PNG.
-pub fn map_sheet(scalp: &ScalpLayout, reel: &Reel, rows: &[usize]) -> Result<Vec<u8>, RenderError> {
+pub fn map_sheet(
+    scalp: &ScalpLayout,
+    reel: &Reel<Look>,
+    rows: &[usize],
+) -> Result<Vec<u8>, RenderError> {
     let count = reel.times()?;
     let sites = scalp.sites().len();
     reel.check_follicles(sites, sites)?;
@@ -260,12 +300,15 @@ pub fn map_sheet(scalp: &ScalpLayout, reel: &Reel, rows: &[usize]) -> Result<Vec
         }
     }
     let names = reel.names();
-    let legend = map_legend();
-    let footer = crate::label::footer(reel.scenario);
-    let labels: Vec<String> = rows.iter().map(|&i| chrome::date(reel.t_days(i))).collect();
+    let legend = map_legend(reel.lang);
+    let footer = reel.lang.footer(reel.scenario);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|&i| chrome::date(reel.t_days(i), reel.lang))
+        .collect();
     let texts = Texts {
         title: reel.title,
-        date: Some("each dot a follicle, seen from above (nose up)"),
+        date: Some(reel.lang.get(Key::FollicleMapCaption)),
         arms: &names,
         rows: &labels,
         legend: &legend,
@@ -275,7 +318,7 @@ pub fn map_sheet(scalp: &ScalpLayout, reel: &Reel, rows: &[usize]) -> Result<Vec
     let w = page.width;
     for (r, &i) in rows.iter().enumerate() {
         for (col, frames) in reel.arms.iter().enumerate() {
-            head.dots(grid.cell(col, r), scalp, &frames[i].follicles, |x, y, c| {
+            head.dots(grid.cell(col, r), &frames[i].follicles, |x, y, c| {
                 let at = 3 * (y * w + x) as usize;
                 page.rgb[at..at + 3].copy_from_slice(&c);
             });
@@ -329,14 +372,20 @@ fn patch_page(
         }
     }
     let names = reel.names();
-    let legend = patch_legend();
-    let footer = crate::label::footer(reel.scenario);
-    let labels: Vec<String> = rows.iter().map(|&i| chrome::date(reel.t_days(i))).collect();
-    let caption = format!(
-        "{} follicles, each drawn as its hair (lengths not to scale)",
-        sites.len()
+    let lang = reel.lang;
+    let legend = patch_legend(lang);
+    let footer = lang.footer(reel.scenario);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|&i| chrome::date(reel.t_days(i), lang))
+        .collect();
+    let caption = lang.fill(
+        Key::FolliclePatchCaption,
+        &[("n", &sites.len().to_string())],
     );
-    let date_line = date.map_or(caption, |d| format!("{d} · 1 cm² at the crown"));
+    let date_line = date.map_or(caption, |d| {
+        lang.fill(Key::FolliclePatchDate, &[("date", d)])
+    });
     grid.svg(
         &Texts {
             title: reel.title,
@@ -359,7 +408,7 @@ pub fn patch_gif(scalp: &ScalpLayout, patch: &Patch, reel: &Reel) -> Result<Vec<
     let first = patch_page(scalp, patch, reel, &[0], (PATCH_PX, Some("")));
     let size = raster::rgb(&first)?;
     let draw = |i: usize| -> Result<Vec<u8>, RenderError> {
-        let date = chrome::date(reel.t_days(i));
+        let date = chrome::date(reel.t_days(i), reel.lang);
         let svg = patch_page(scalp, patch, reel, &[i], (PATCH_PX, Some(&date)));
         Ok(indices(&raster::rgb(&svg)?.rgb))
     };

@@ -9,7 +9,9 @@
 
 use std::sync::OnceLock;
 
+use crate::follicles::grafts::Graft;
 use crate::follicles::view::{FollicleView, Phase};
+use crate::i18n::Key;
 
 /// An RGB colour.
 pub(super) type Rgb = [u8; 3];
@@ -32,9 +34,10 @@ pub(super) const CLUB: Rgb = [0xE9, 0xDC, 0xC4];
 /// The named colours other than the looks', first in the palette.
 const NAMED: [Rgb; 7] = [WHITE, INK, MUTED, BAND, SKIN, OUTLINE, CLUB];
 
-/// What a follicle looks like from above, the legend's five entries.
+/// What a follicle looks like from above, the legend's five entries: all
+/// the scalp map keeps of a follicle at a time (one byte).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Look {
+pub enum Look {
     /// A terminal hair (growing, regressing or resting).
     Terminal,
     /// A miniaturized (fine, short) hair.
@@ -58,7 +61,7 @@ impl Look {
     ];
 
     /// How `v` looks.
-    pub(super) fn of(v: &FollicleView) -> Look {
+    pub fn of(v: &FollicleView) -> Look {
         if !v.present {
             Look::Lost
         } else if v.phase == Phase::Kenogen || v.shaft_mm <= 0.0 {
@@ -87,14 +90,29 @@ impl Look {
     }
 
     /// The legend's words.
-    pub(super) fn label(self) -> &'static str {
+    pub(super) fn key(self) -> Key {
         match self {
-            Look::Terminal => "terminal hair",
-            Look::Miniaturized => "miniaturized hair",
-            Look::Empty => "empty follicle",
-            Look::Lost => "follicle lost",
-            Look::Graft => "graft",
+            Look::Terminal => Key::LookTerminal,
+            Look::Miniaturized => Key::LookMiniaturized,
+            Look::Empty => Key::LookEmpty,
+            Look::Lost => Key::LookLost,
+            Look::Graft => Key::LookGraft,
         }
+    }
+}
+
+/// A transplant seen on the map: as [`FollicleView`]'s graft, looked at
+/// (a graft shows as one when its donor's hair is terminal).
+impl Graft for Look {
+    fn grafted(self) -> Look {
+        match self {
+            Look::Terminal => Look::Graft,
+            look => look,
+        }
+    }
+
+    fn taken(self) -> Look {
+        Look::Lost
     }
 }
 
@@ -216,6 +234,28 @@ mod tests {
                     let d: i32 = (0..3).map(|k| (e[k] as i32 - c[k] as i32).pow(2)).sum();
                     assert!(d <= 3 * 40 * 40, "{c:?} → {e:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_transplant_looks_the_same_on_the_view_and_on_its_look() {
+        for phase in [
+            Phase::Anagen,
+            Phase::Catagen,
+            Phase::Telogen,
+            Phase::Kenogen,
+        ] {
+            for bits in 0..16u8 {
+                let v = FollicleView {
+                    phase,
+                    terminal: bits & 1 != 0,
+                    present: bits & 2 != 0,
+                    graft: bits & 4 != 0,
+                    shaft_mm: if bits & 8 != 0 { 12.0 } else { 0.0 },
+                };
+                assert_eq!(Look::of(&v.grafted()), Look::of(&v).grafted(), "{v:?}");
+                assert_eq!(Look::of(&v.taken()), Look::of(&v).taken(), "{v:?}");
             }
         }
     }

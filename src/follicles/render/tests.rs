@@ -43,6 +43,13 @@ fn reel_frames(scalp: &ScalpLayout, times: usize, arms: &[&str]) -> Vec<Vec<Fram
         .collect()
 }
 
+/// What the map keeps of `arms`.
+fn looks(arms: &[Vec<Frame>]) -> Vec<Vec<Frame<Look>>> {
+    arms.iter()
+        .map(|frames| frames.iter().map(map_frame).collect())
+        .collect()
+}
+
 fn scalp() -> ScalpLayout {
     ScalpLayout::new(264.0, 11).unwrap()
 }
@@ -59,10 +66,15 @@ fn footer_ink(frame: &[u8], w: u32, h: u32) -> usize {
 #[test]
 fn the_map_animation_decodes_with_every_frame_labelled() {
     let scalp = scalp();
-    let arms = reel_frames(&scalp, 6, &["untreated", "<b>finasteride</b> & co"]);
+    let arms = looks(&reel_frames(
+        &scalp,
+        6,
+        &["untreated", "<b>finasteride</b> & co"],
+    ));
     let reel = Reel {
         title: "Scalp map",
         scenario: "test",
+        lang: Lang::En,
         arms: &arms,
     };
     let gif = map_gif(&scalp, &reel).unwrap();
@@ -111,13 +123,21 @@ fn contact_sheets_are_pngs_with_the_disclaimer() {
     let reel = Reel {
         title: "t",
         scenario: "s",
+        lang: Lang::En,
         arms: &arms,
     };
     let rows = nearest(&reel, &[0.0, 400.0, 1e9]).unwrap();
     assert_eq!(rows, vec![0, 1, 3]);
     let patch = scalp.crown_patch();
+    let map_arms = looks(&arms);
+    let map_reel = Reel {
+        title: "t",
+        scenario: "s",
+        lang: Lang::En,
+        arms: &map_arms,
+    };
     for png in [
-        map_sheet(&scalp, &reel, &rows).unwrap(),
+        map_sheet(&scalp, &map_reel, &rows).unwrap(),
         patch_sheet(&scalp, &patch, &reel, &rows).unwrap(),
     ] {
         let decoder = png::Decoder::new(std::io::Cursor::new(png));
@@ -152,6 +172,7 @@ fn the_patch_animation_takes_the_patch_or_the_whole_scalp() {
         &Reel {
             title: "p",
             scenario: "s",
+            lang: Lang::En,
             arms: &whole,
         },
     )
@@ -162,6 +183,7 @@ fn the_patch_animation_takes_the_patch_or_the_whole_scalp() {
         &Reel {
             title: "p",
             scenario: "s",
+            lang: Lang::En,
             arms: &cut,
         },
     )
@@ -176,11 +198,12 @@ fn the_patch_animation_takes_the_patch_or_the_whole_scalp() {
 #[test]
 fn mismatched_frames_are_errors() {
     let scalp = scalp();
-    let mut arms = reel_frames(&scalp, 2, &["a", "b"]);
+    let mut arms = looks(&reel_frames(&scalp, 2, &["a", "b"]));
     arms[1].pop();
     let reel = Reel {
         title: "t",
         scenario: "s",
+        lang: Lang::En,
         arms: &arms,
     };
     assert!(matches!(
@@ -191,11 +214,12 @@ fn mismatched_frames_are_errors() {
             want: 2
         })
     ));
-    let mut arms = reel_frames(&scalp, 2, &["a"]);
+    let mut arms = looks(&reel_frames(&scalp, 2, &["a"]));
     arms[0][1].follicles.pop();
     let reel = Reel {
         title: "t",
         scenario: "s",
+        lang: Lang::En,
         arms: &arms,
     };
     assert!(matches!(
@@ -208,6 +232,7 @@ fn mismatched_frames_are_errors() {
             &Reel {
                 title: "t",
                 scenario: "s",
+                lang: Lang::En,
                 arms: &[]
             }
         ),
@@ -217,4 +242,29 @@ fn mismatched_frames_are_errors() {
         nearest(&reel, &[f64::NAN]),
         Err(RenderError::Time(_))
     ));
+}
+
+#[test]
+fn the_pages_text_follows_the_language() {
+    let scalp = scalp();
+    let patch = scalp.crown_patch();
+    let arms = reel_frames(&scalp, 2, &["a"]);
+    let page = |lang| {
+        let reel = Reel {
+            title: "t",
+            scenario: "s",
+            lang,
+            arms: &arms,
+        };
+        patch_page(&scalp, &patch, &reel, &[0, 1], (SHEET_PATCH_PX, None))
+    };
+    let (en, ja) = (page(Lang::En), page(Lang::Ja));
+    assert!(en.contains("year 1, month 0") && en.contains("terminal hair"));
+    assert!(en.contains("scenario: s"));
+    assert!(ja.contains("1 年 0 か月") && ja.contains("終毛") && ja.contains("棍毛"));
+    assert!(ja.contains("シナリオ: s") && ja.contains("毛包"));
+    assert!(!ja.contains("terminal hair") && !ja.contains("year"));
+    for ((_, e), (_, j)) in map_legend(Lang::En).iter().zip(map_legend(Lang::Ja)) {
+        assert_ne!(*e, j);
+    }
 }
