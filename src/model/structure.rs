@@ -258,42 +258,29 @@ pub fn influences(model: &HairModel, y: &State) -> Vec<Influence> {
     for s in signal_states() {
         let mut nudged = *y;
         nudged[s] += nudge(y, s);
-        for phase in CYCLE {
-            let before = phase_days(model, y, phase);
-            let after = phase_days(model, &nudged, phase);
-            if let Some(d) = direction(before, after) {
+        // A probe `at` read before and after the nudge: an arrow if it moved.
+        let mut probe = |on: Effect, at: &dyn Fn(&State) -> f64| {
+            if let Some(d) = direction(at(y), at(&nudged)) {
                 out.push(Influence {
                     from: s,
-                    on: Effect::PhaseLength(phase),
+                    on,
                     direction: d,
                 });
             }
+        };
+        for phase in CYCLE {
+            probe(Effect::PhaseLength(phase), &|v| phase_days(model, v, phase));
         }
         for group in Follicles::ALL {
-            let before = group_per_reentry(model, y, group);
-            let after = group_per_reentry(model, &nudged, group);
-            if let Some(d) = direction(before, after) {
-                out.push(Influence {
-                    from: s,
-                    on: Effect::Follicles(group),
-                    direction: d,
-                });
-            }
+            probe(Effect::Follicles(group), &|v| {
+                group_per_reentry(model, v, group)
+            });
         }
-        let before = rates_of_change(model, y);
-        let after = rates_of_change(model, &nudged);
         for t in signal_states().filter(|&t| t != s) {
-            let change = if changes_at_reentry(model, y, t) {
-                direction(per_reentry(model, y, t), per_reentry(model, &nudged, t))
+            if changes_at_reentry(model, y, t) {
+                probe(Effect::State(t), &|v| per_reentry(model, v, t));
             } else {
-                direction(before[t], after[t])
-            };
-            if let Some(d) = change {
-                out.push(Influence {
-                    from: s,
-                    on: Effect::State(t),
-                    direction: d,
-                });
+                probe(Effect::State(t), &|v| rates_of_change(model, v)[t]);
             }
         }
     }
