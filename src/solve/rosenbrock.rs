@@ -416,14 +416,14 @@ fn attempt<R: Rhs<N>, const N: usize>(
 ) -> Option<Step<N>> {
     // I/(γh) − J on the plain column arrays.
     let diag = 1.0 / (GAMMA * h);
-    let mut e = [[0.0; N]; N];
-    for (j, (ec, jc)) in e.iter_mut().zip(jac).enumerate() {
-        for (v, &x) in ec.iter_mut().zip(jc) {
-            *v = -x;
+    let mut e = *jac;
+    for (j, ec) in e.iter_mut().enumerate() {
+        for v in ec.iter_mut() {
+            *v = -*v;
         }
         ec[j] += diag;
     }
-    let lu = Lu::factor(e)?;
+    let lu = Lu::factor(&mut e)?;
     let solve = |b: Vector<N>| Some(lu.solve(b));
     let hi = 1.0 / h;
 
