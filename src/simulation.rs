@@ -496,6 +496,29 @@ mod tests {
         );
     }
 
+    /// A compartment that empties may end a few `atol` below zero: that is
+    /// the accuracy asked for, so a loose `atol` widens the floor (ten times
+    /// it) and a tight one keeps 1e-6.
+    #[test]
+    fn the_negative_floor_follows_the_absolute_tolerance() {
+        let mut y = healthy_state();
+        let kenogen = follicle_state(Kind::Terminal, compartment::KENOGEN);
+        let telogen = follicle_state(Kind::Terminal, compartment::TELOGEN);
+        y[telogen] += y[kenogen] + 5e-6;
+        y[kenogen] = -5e-6;
+        let tight = SolverSettings::new(Method::DOPRI5)
+            .with_atol(1e-9)
+            .expect("valid");
+        let loose = SolverSettings::new(Method::DOPRI5)
+            .with_atol(1e-6)
+            .expect("valid");
+        assert_eq!(
+            what(check_state("a", &tight, 1.0, &y)),
+            "a phase fraction became negative"
+        );
+        assert!(check_state("a", &loose, 1.0, &y).is_ok());
+    }
+
     #[test]
     fn the_message_names_arm_time_value_method_and_a_fix() {
         let mut y = healthy_state();

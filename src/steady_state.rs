@@ -7,18 +7,16 @@
 //! follicles, and its phases are then at equilibrium: each holds its mean
 //! duration over the cycle length, and nothing moves. In androgenetic
 //! alopecia some follicles lose their stem-cell niche and a share of those
-//! drops out at each attempted re-entry, so no equilibrium exists; the start
-//! is instead the cycle's *quasi-stationary* distribution: the shares of the
-//! phases that the cycle keeps while the whole declines at one slow rate λ,
-//! with the kinds of follicle (terminal, miniaturized, niche lost) in the
-//! proportions where miniaturization, restoration, niche loss and dropout
-//! balance. Each kind is spread over the cycle in its own mode: the
-//! follicles with an intact niche in the healthy cycle's shares, those
-//! whose niche is lost in the slowly decaying mode of their longer kenogen
-//! and their dropout. Every phase then starts at rest (the niche-lost
-//! follicles' share of it decaying at their slow rate), whatever the kinds
-//! do: the follicles a re-entry moves from one kind to another stay in the
-//! phase.
+//! drops out at each attempted re-entry, so no equilibrium exists. The start
+//! has the kinds of follicle (terminal, primed, miniaturized, niche lost) in
+//! the proportions where miniaturization, restoration, niche loss and
+//! dropout balance, each kind spread over the cycle in its own mode: the
+//! follicles with an intact niche in the healthy cycle's shares, those whose
+//! niche is lost in the *quasi-stationary* mode of their longer kenogen and
+//! their dropout (the shares their cycle keeps while they decline at one
+//! slow rate λ). Every phase then starts at rest (the niche-lost follicles'
+//! share of it decaying at λ), whatever the kinds do: the follicles a
+//! re-entry moves from one kind to another stay in the phase.
 //! A profile that gives its own terminal fraction starts there instead, with
 //! the niche share that balances it.
 

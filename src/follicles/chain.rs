@@ -48,16 +48,14 @@ impl Durations {
 /// starting state, by kind and compartment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct StartShares {
-    /// Shares of each kind's compartments ([`compartment`]); with `lost`
-    /// they sum to 1.
+    /// Shares of each kind's compartments ([`compartment`]); what they
+    /// leave of 1 is the share of the follicles lost.
     pub by_kind: [[f64; compartment::COUNT]; KINDS],
-    /// Share of the follicles lost.
-    pub lost: f64,
 }
 
 impl StartShares {
     /// Draw a kind and a compartment (as the chain numbers its stages) from
-    /// a uniform `u`.
+    /// a uniform `u`; past every share, a lost follicle.
     fn draw(&self, u: f64) -> (Kind, u8) {
         let mut acc = 0.0;
         for (kind, shares) in Kind::ALL.into_iter().zip(&self.by_kind) {
@@ -374,7 +372,7 @@ mod tests {
         by_kind[0][compartment::KENOGEN] = 0.2;
         by_kind[1][compartment::RELEASED_1 + 1] = 0.3;
         by_kind[3][0] = 0.4;
-        let start = StartShares { by_kind, lost: 0.1 };
+        let start = StartShares { by_kind };
         assert_eq!(start.draw(0.1), (Kind::Terminal, KENOGEN));
         assert_eq!(start.draw(0.45), (Kind::Primed, RELEASED + 1));
         assert_eq!(start.draw(0.85), (Kind::NicheLost, 0));

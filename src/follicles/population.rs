@@ -181,7 +181,7 @@ pub fn constant_rates(
     by_kind[0][compartment::CATAGEN] = start[1];
     by_kind[0][compartment::TELOGEN] = start[2];
     by_kind[0][compartment::KENOGEN] = start[3];
-    let shares = StartShares { by_kind, lost: 0.0 };
+    let shares = StartShares { by_kind };
     Some(count(&clocks, &shares, &durations, times, n, seed, 0))
 }
 

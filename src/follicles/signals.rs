@@ -7,7 +7,7 @@ use super::chain::StartShares;
 use super::clock::{Clocks, Jump};
 use super::FollicleError;
 use crate::model::{
-    compartment, follicle_state, ix, Census, HairModel, Kind, State, ANAGEN_STAGES, KINDS, N_STATES,
+    compartment, follicle_state, Census, HairModel, Kind, State, ANAGEN_STAGES, KINDS, N_STATES,
 };
 use crate::scenario::{Arm, Scenario};
 use crate::simulation::{integrate_arm, output_grid, output_times};
@@ -140,10 +140,7 @@ impl ArmSignals {
                 *share = y[follicle_state(kind, c)];
             }
         }
-        StartShares {
-            by_kind,
-            lost: y[ix::FOLLICLES_LOST],
-        }
+        StartShares { by_kind }
     }
 
     /// The ODE's native shares at grid time `t` (the nearest grid point).
