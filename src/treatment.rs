@@ -292,38 +292,27 @@ impl TreatmentKind {
     /// arrow for each. A follicle state is given by the state that stands
     /// for its phase ([`crate::model::structure::representative`]), once.
     pub fn targets(&self, params: &Parameters, y: &State) -> Vec<(usize, Direction)> {
-        let model = HairModel::untreated(*params);
-        let before = rates_of_change(&model, y);
-        let mut out = Vec::new();
-        match self.delivery() {
+        let (before, after) = match self.delivery() {
             Delivery::Continuous => {
+                let model = HairModel::untreated(*params);
                 let mut treated = model;
                 self.add_continuous(params, self.default_dose(), &mut treated.inputs);
-                let after = rates_of_change(&treated, y);
-                for i in 0..N_STATES {
-                    if let Some(d) = direction(before[i], after[i]) {
-                        out.push((i, d));
-                    }
-                }
+                (rates_of_change(&model, y), rates_of_change(&treated, y))
             }
             Delivery::Sessions => {
-                let mut jumped = *y.as_array();
-                self.apply_session(params, self.default_dose(), &mut jumped);
-                for (i, (&a, &b)) in y.as_array().iter().zip(&jumped).enumerate() {
-                    if let Some(d) = direction(a, b) {
-                        out.push((i, d));
-                    }
-                }
+                let mut jumped = *y;
+                self.apply_session(params, self.default_dose(), jumped.as_array_mut());
+                (*y, jumped)
+            }
+        };
+        let mut out = Vec::new();
+        for (i, (&a, &b)) in before.iter().zip(after.iter()).enumerate() {
+            let target = direction(a, b).map(|d| (representative(i), d));
+            if let Some(t) = target.filter(|t| !out.contains(t)) {
+                out.push(t);
             }
         }
-        let mut seen = Vec::with_capacity(out.len());
-        for (i, d) in out {
-            let target = (representative(i), d);
-            if !seen.contains(&target) {
-                seen.push(target);
-            }
-        }
-        seen
+        out
     }
 
     /// Continuous or sessions.

@@ -54,21 +54,15 @@ pub(crate) struct StartShares {
 }
 
 impl StartShares {
-    /// Draw a kind and a compartment (as the chain numbers its stages) from
-    /// a uniform `u`; past every share, a lost follicle.
+    /// Draw a kind and a compartment (its stage) from a uniform `u`; past
+    /// every share, a lost follicle.
     fn draw(&self, u: f64) -> (Kind, u8) {
         let mut acc = 0.0;
         for (kind, shares) in Kind::ALL.into_iter().zip(&self.by_kind) {
             for (c, &s) in shares.iter().enumerate() {
                 acc += s.max(0.0);
                 if u < acc {
-                    let stage = match c {
-                        c if c >= compartment::RELEASED_1 => {
-                            RELEASED + (c - compartment::RELEASED_1) as u8
-                        }
-                        c => c as u8,
-                    };
-                    return (kind, stage);
+                    return (kind, c as u8);
                 }
             }
         }
@@ -80,8 +74,9 @@ impl StartShares {
 /// end of its last anagen (for the shaft's length).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Follicle {
-    /// Compartment: anagen stages `0..ANAGEN_STAGES`, then held, catagen,
-    /// telogen, kenogen, lost, and the stages a shedding event releases into.
+    /// Compartment, numbered as the model's ([`compartment`]): anagen stages
+    /// `0..ANAGEN_STAGES`, held, catagen, telogen, kenogen, the stages a
+    /// shedding event releases into; then lost.
     pub stage: u8,
     /// What it is.
     pub kind: Kind,
@@ -107,7 +102,7 @@ impl Follicle {
     fn clock(&self) -> usize {
         match self.stage {
             KENOGEN if !self.kind.niche() => KENOGEN_NICHE_LOST,
-            s if s >= RELEASED => RELEASED_CLOCK,
+            RELEASED..=RELEASED_LAST => RELEASED_CLOCK,
             s => s as usize,
         }
     }
@@ -216,7 +211,7 @@ impl Walker {
         let clock = self.follicle.clock();
         // The held and the released stages are exponential whatever the
         // phases' durations.
-        let exponential = self.follicle.stage == HELD || self.follicle.stage >= RELEASED;
+        let exponential = matches!(self.follicle.stage, HELD | RELEASED..=RELEASED_LAST);
         let scale = match durations {
             Durations::LogNormal { .. } if !exponential => stages,
             _ => 1.0,
@@ -289,7 +284,7 @@ impl Walker {
             }
             CATAGEN => TELOGEN,
             TELOGEN | RELEASED_LAST => KENOGEN,
-            s if s >= RELEASED => s + 1,
+            s @ RELEASED..=RELEASED_LAST => s + 1,
             _ => {
                 let r = clocks.rates_in(cell);
                 let u = self.rng.random::<f64>();

@@ -10,26 +10,28 @@
 //! The per-cycle probabilities are those of the last grid point at or before
 //! the re-entry.
 
-use crate::model::{Rates, ANAGEN_STAGES, RELEASED_STAGES};
+use crate::model::{compartment, Rates, ANAGEN_STAGES};
 
+// A follicle's stage is its compartment, numbered as the model numbers a
+// kind's compartments ([`compartment`]), or the follicles lost after them.
 /// Index of the held-anagen compartment.
-pub(crate) const HELD: u8 = ANAGEN_STAGES as u8;
+pub(crate) const HELD: u8 = compartment::HELD as u8;
 /// Index of catagen.
-pub(crate) const CATAGEN: u8 = HELD + 1;
+pub(crate) const CATAGEN: u8 = compartment::CATAGEN as u8;
 /// Index of telogen.
-pub(crate) const TELOGEN: u8 = HELD + 2;
+pub(crate) const TELOGEN: u8 = compartment::TELOGEN as u8;
 /// Index of kenogen.
-pub(crate) const KENOGEN: u8 = HELD + 3;
-/// Index of the follicles lost (absorbing).
-pub(crate) const LOST: u8 = HELD + 4;
+pub(crate) const KENOGEN: u8 = compartment::KENOGEN as u8;
 /// Index of the first of the stages a shedding event releases anagen
 /// follicles into (they hold their club hair and shed it into kenogen).
-pub(crate) const RELEASED: u8 = LOST + 1;
+pub(crate) const RELEASED: u8 = compartment::RELEASED_1 as u8;
 /// Index of the last released stage.
-pub(crate) const RELEASED_LAST: u8 = RELEASED + RELEASED_STAGES as u8 - 1;
+pub(crate) const RELEASED_LAST: u8 = compartment::RELEASED_LAST as u8;
+/// Index of the follicles lost (absorbing), after every compartment.
+pub(crate) const LOST: u8 = compartment::COUNT as u8;
 
-/// Number of clocks: one per cycle compartment ([`crate::model::CYCLE_STATES`]
-/// order), a second kenogen clock for follicles whose niche is lost, and one
+/// Number of clocks: one per cycle compartment (anagen's stages to kenogen,
+/// in [`compartment`] order), a second kenogen clock for follicles whose niche is lost, and one
 /// for the released stages (all left at the same rate).
 pub(crate) const N_CLOCKS: usize = ANAGEN_STAGES + 6;
 /// The kenogen clock of a follicle whose niche is lost.

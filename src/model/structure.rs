@@ -255,12 +255,16 @@ fn group_per_reentry(model: &HairModel, y: &State, group: Follicles) -> f64 {
 /// the acting state, then of what it acts on).
 pub fn influences(model: &HairModel, y: &State) -> Vec<Influence> {
     let mut out = Vec::new();
+    // Which states change only at re-entry depends on `y` alone.
+    let at_reentry: Vec<usize> = signal_states()
+        .filter(|&t| changes_at_reentry(model, y, t))
+        .collect();
     for s in signal_states() {
         let mut nudged = *y;
         nudged[s] += nudge(y, s);
-        // A probe `at` read before and after the nudge: an arrow if it moved.
-        let mut probe = |on: Effect, at: &dyn Fn(&State) -> f64| {
-            if let Some(d) = direction(at(y), at(&nudged)) {
+        // An arrow wherever what is read before and after the nudge moved.
+        let mut arrow = |on: Effect, before: f64, after: f64| {
+            if let Some(d) = direction(before, after) {
                 out.push(Influence {
                     from: s,
                     on,
@@ -269,18 +273,20 @@ pub fn influences(model: &HairModel, y: &State) -> Vec<Influence> {
             }
         };
         for phase in CYCLE {
-            probe(Effect::PhaseLength(phase), &|v| phase_days(model, v, phase));
+            let days = |v: &State| phase_days(model, v, phase);
+            arrow(Effect::PhaseLength(phase), days(y), days(&nudged));
         }
         for group in Follicles::ALL {
-            probe(Effect::Follicles(group), &|v| {
-                group_per_reentry(model, v, group)
-            });
+            let per_cycle = |v: &State| group_per_reentry(model, v, group);
+            arrow(Effect::Follicles(group), per_cycle(y), per_cycle(&nudged));
         }
+        let (before, after) = (rates_of_change(model, y), rates_of_change(model, &nudged));
         for t in signal_states().filter(|&t| t != s) {
-            if changes_at_reentry(model, y, t) {
-                probe(Effect::State(t), &|v| per_reentry(model, v, t));
+            if at_reentry.contains(&t) {
+                let per_cycle = |v: &State| per_reentry(model, v, t);
+                arrow(Effect::State(t), per_cycle(y), per_cycle(&nudged));
             } else {
-                probe(Effect::State(t), &|v| rates_of_change(model, v)[t]);
+                arrow(Effect::State(t), before[t], after[t]);
             }
         }
     }
