@@ -216,20 +216,32 @@ fn indices(rgb: &[u8]) -> Vec<u8> {
         .collect()
 }
 
-/// The scalp-map animation: one frame per time, arms side by side.
-pub fn map_gif(scalp: &ScalpLayout, reel: &Reel<Look>) -> Result<Vec<u8>, RenderError> {
+/// The reel's number of frames, each with one look per site of `scalp`.
+fn map_frames(scalp: &ScalpLayout, reel: &Reel<Look>) -> Result<usize, RenderError> {
     let count = reel.times()?;
     let sites = scalp.sites().len();
     reel.check_follicles(sites, sites)?;
-    let head = map::Head::new(scalp, MAP_PPC);
+    Ok(count)
+}
+
+/// The map's page: one column of `head`s per arm, `rows` rows, `row_label_w`
+/// at the left for the rows' dates.
+fn map_grid(head: &map::Head, reel: &Reel<Look>, rows: usize, row_label_w: u32) -> Grid {
     let (cell_w, cell_h) = head.size();
-    let grid = Grid {
+    Grid {
         cell_w,
         cell_h,
         cols: reel.arms.len(),
-        rows: 1,
-        row_label_w: 0,
-    };
+        rows,
+        row_label_w,
+    }
+}
+
+/// The scalp-map animation: one frame per time, arms side by side.
+pub fn map_gif(scalp: &ScalpLayout, reel: &Reel<Look>) -> Result<Vec<u8>, RenderError> {
+    let count = map_frames(scalp, reel)?;
+    let head = map::Head::new(scalp, MAP_PPC);
+    let grid = map_grid(&head, reel, 1, 0);
     let (w, _) = grid.size();
     let heads: String = (0..grid.cols).map(|c| head.svg(grid.cell(c, 0))).collect();
     let names = reel.names();
@@ -277,22 +289,13 @@ pub fn map_sheet(
     reel: &Reel<Look>,
     rows: &[usize],
 ) -> Result<Vec<u8>, RenderError> {
-    let count = reel.times()?;
-    let sites = scalp.sites().len();
-    reel.check_follicles(sites, sites)?;
+    let count = map_frames(scalp, reel)?;
     let rows: Vec<usize> = rows.iter().copied().filter(|&r| r < count).collect();
     if rows.is_empty() {
         return Err(RenderError::Empty);
     }
     let head = map::Head::new(scalp, SHEET_PPC);
-    let (cell_w, cell_h) = head.size();
-    let grid = Grid {
-        cell_w,
-        cell_h,
-        cols: reel.arms.len(),
-        rows: rows.len(),
-        row_label_w: ROW_LABEL_PX,
-    };
+    let grid = map_grid(&head, reel, rows.len(), ROW_LABEL_PX);
     let mut heads = String::new();
     for r in 0..rows.len() {
         for c in 0..grid.cols {

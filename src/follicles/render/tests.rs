@@ -63,6 +63,16 @@ fn footer_ink(frame: &[u8], w: u32, h: u32) -> usize {
         .count()
 }
 
+/// A reel of `arms` titled "t" for scenario "s", in English.
+fn english<V>(arms: &[Vec<Frame<V>>]) -> Reel<'_, V> {
+    Reel {
+        title: "t",
+        scenario: "s",
+        lang: Lang::En,
+        arms,
+    }
+}
+
 #[test]
 fn the_map_animation_decodes_with_every_frame_labelled() {
     let scalp = scalp();
@@ -120,12 +130,7 @@ fn the_map_animation_decodes_with_every_frame_labelled() {
 fn contact_sheets_are_pngs_with_the_disclaimer() {
     let scalp = scalp();
     let arms = reel_frames(&scalp, 4, &["a", "b", "c"]);
-    let reel = Reel {
-        title: "t",
-        scenario: "s",
-        lang: Lang::En,
-        arms: &arms,
-    };
+    let reel = english(&arms);
     let rows = nearest(&reel, &[0.0, 400.0, 1e9]).unwrap();
     assert_eq!(rows, vec![0, 1, 3]);
     let patch = scalp.crown_patch();
@@ -200,12 +205,7 @@ fn mismatched_frames_are_errors() {
     let scalp = scalp();
     let mut arms = looks(&reel_frames(&scalp, 2, &["a", "b"]));
     arms[1].pop();
-    let reel = Reel {
-        title: "t",
-        scenario: "s",
-        lang: Lang::En,
-        arms: &arms,
-    };
+    let reel = english(&arms);
     assert!(matches!(
         map_gif(&scalp, &reel),
         Err(RenderError::Frames {
@@ -216,12 +216,7 @@ fn mismatched_frames_are_errors() {
     ));
     let mut arms = looks(&reel_frames(&scalp, 2, &["a"]));
     arms[0][1].follicles.pop();
-    let reel = Reel {
-        title: "t",
-        scenario: "s",
-        lang: Lang::En,
-        arms: &arms,
-    };
+    let reel = english(&arms);
     assert!(matches!(
         map_gif(&scalp, &reel),
         Err(RenderError::Follicles { arm: 0, .. })
