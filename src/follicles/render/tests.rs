@@ -63,10 +63,10 @@ fn footer_ink(frame: &[u8], w: u32, h: u32) -> usize {
         .count()
 }
 
-/// A reel of `arms` titled "t" for scenario "s", in English.
-fn english<V>(arms: &[Vec<Frame<V>>]) -> Reel<'_, V> {
+/// A reel of `arms` titled `title` for scenario "s", in English.
+fn english<'a, V>(title: &'a str, arms: &'a [Vec<Frame<V>>]) -> Reel<'a, V> {
     Reel {
-        title: "t",
+        title,
         scenario: "s",
         lang: Lang::En,
         arms,
@@ -130,7 +130,7 @@ fn the_map_animation_decodes_with_every_frame_labelled() {
 fn contact_sheets_are_pngs_with_the_disclaimer() {
     let scalp = scalp();
     let arms = reel_frames(&scalp, 4, &["a", "b", "c"]);
-    let reel = english(&arms);
+    let reel = english("t", &arms);
     let rows = nearest(&reel, &[0.0, 400.0, 1e9]).unwrap();
     assert_eq!(rows, vec![0, 1, 3]);
     let patch = scalp.crown_patch();
@@ -171,28 +171,8 @@ fn the_patch_animation_takes_the_patch_or_the_whole_scalp() {
                 .collect()
         })
         .collect();
-    let a = patch_gif(
-        &scalp,
-        &patch,
-        &Reel {
-            title: "p",
-            scenario: "s",
-            lang: Lang::En,
-            arms: &whole,
-        },
-    )
-    .unwrap();
-    let b = patch_gif(
-        &scalp,
-        &patch,
-        &Reel {
-            title: "p",
-            scenario: "s",
-            lang: Lang::En,
-            arms: &cut,
-        },
-    )
-    .unwrap();
+    let a = patch_gif(&scalp, &patch, &english("p", &whole)).unwrap();
+    let b = patch_gif(&scalp, &patch, &english("p", &cut)).unwrap();
     assert_eq!(a, b);
     let (w, h, frames, comments) = animation::tests::decode(&a);
     assert_eq!(frames.len(), 3);
@@ -205,7 +185,7 @@ fn mismatched_frames_are_errors() {
     let scalp = scalp();
     let mut arms = looks(&reel_frames(&scalp, 2, &["a", "b"]));
     arms[1].pop();
-    let reel = english(&arms);
+    let reel = english("t", &arms);
     assert!(matches!(
         map_gif(&scalp, &reel),
         Err(RenderError::Frames {
@@ -216,7 +196,7 @@ fn mismatched_frames_are_errors() {
     ));
     let mut arms = looks(&reel_frames(&scalp, 2, &["a"]));
     arms[0][1].follicles.pop();
-    let reel = english(&arms);
+    let reel = english("t", &arms);
     assert!(matches!(
         map_gif(&scalp, &reel),
         Err(RenderError::Follicles { arm: 0, .. })
